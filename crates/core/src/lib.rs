@@ -1,0 +1,23 @@
+//! Blindspot's shared core: MNIST data, the paper's model zoo, training, evaluation and
+//! image preprocessing. Used by the CLI, the web app and the tests; it compiles natively and
+//! for `wasm32-unknown-unknown` (no web-sys, no clap here).
+
+pub mod card;
+pub mod data;
+pub mod error;
+pub mod eval;
+pub mod model;
+pub mod preprocess;
+pub mod rng;
+pub mod train;
+pub mod weights;
+pub mod zoo;
+
+pub use error::{Error, Result};
+
+/// Pixels per MNIST image (28 × 28).
+pub const PIXELS: usize = 784;
+/// Side of an MNIST image.
+pub const SIDE: usize = 28;
+/// Number of classes (digits 0–9).
+pub const CLASSES: usize = 10;

@@ -1,0 +1,132 @@
+//! Training: seeded Adam on mini-batches, one loop for every architecture.
+
+use crate::data::{Digits, Mnist};
+use crate::model::{Arch, Autoencoder, Classifier, Mlp};
+use crate::rng::Rng;
+use crate::zoo::{ModelSpec, Recipe};
+use burn::module::Module;
+use burn::nn::loss::CrossEntropyLossConfig;
+use burn::optim::{AdamConfig, GradientsParams};
+use burn::prelude::*;
+
+/// What the training loop reports after each mini-batch.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    /// Name of the phase: "pretrain" (autoencoder) or "train".
+    pub phase: &'static str,
+    pub epoch: usize,
+    pub epochs: usize,
+    /// Batches done in this phase, and in all.
+    pub step: usize,
+    pub steps: usize,
+    pub loss: f32,
+}
+
+/// Cosine decay from `lr` to `lr / 20` over `steps`.
+fn learning_rate(lr: f64, step: usize, steps: usize) -> f64 {
+    let t = step as f64 / steps.max(1) as f64;
+    lr * (0.05 + 0.95 * 0.5 * (1.0 + (std::f64::consts::PI * t).cos()))
+}
+
+/// Runs `recipe.epochs` (or `epochs`) of Adam over `data`, minimising `loss(model, x, y)`.
+/// Batches are drawn from a permutation seeded by `recipe.seed` and the epoch.
+fn fit<M: Module>(
+    mut model: M,
+    data: &Digits,
+    recipe: &Recipe,
+    epochs: usize,
+    phase: &'static str,
+    device: &Device,
+    loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
+    progress: &mut dyn FnMut(Progress),
+) -> M {
+    let mut optim = AdamConfig::new().init();
+    let per_epoch = data.len().div_ceil(recipe.batch);
+    let steps = per_epoch * epochs;
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut step = 0;
+    for epoch in 0..epochs {
+        Rng::new(recipe.seed.wrapping_mul(1000) + epoch as u64).shuffle(&mut order);
+        for batch in order.chunks(recipe.batch) {
+            let x = data.batch(batch, device);
+            let y = data.batch_labels(batch, device);
+            let l = loss(&model, x, y);
+            let value = l.clone().into_scalar::<f32>();
+            let grads = GradientsParams::from_grads(l.backward(), &model);
+            model = optim.step(learning_rate(recipe.lr, step, steps), model, grads);
+            step += 1;
+            progress(Progress { phase, epoch, epochs, step, steps, loss: value });
+        }
+    }
+    model
+}
+
+fn classifier_loss(lambdas: &'static [f32]) -> impl Fn(&Mlp, Tensor<2>, Tensor<1, Int>) -> Tensor<1> {
+    move |m: &Mlp, x, y| {
+        let ce = CrossEntropyLossConfig::new().init(&x.device()).forward(m.forward(x), y);
+        ce + m.weight_penalty(lambdas)
+    }
+}
+
+/// Fraction of pixels zeroed by the denoising autoencoder's masking noise.
+pub const MASKING_NOISE: f64 = 0.25;
+
+/// Pre-trains a denoising autoencoder: reconstruct x (squared error) from x with a random
+/// quarter of its pixels zeroed. The masks come from a seeded generator.
+pub fn pretrain_autoencoder(
+    hidden: usize,
+    data: &Digits,
+    recipe: &Recipe,
+    device: &Device,
+    progress: &mut dyn FnMut(Progress),
+) -> Autoencoder {
+    let ae = Autoencoder::new(hidden, device);
+    let mask_rng = std::cell::RefCell::new(Rng::new(recipe.seed ^ 0xAE));
+    let loss = |m: &Autoencoder, x: Tensor<2>, _y| {
+        let [n, p] = x.dims();
+        let mask: Vec<f32> =
+            (0..n * p).map(|_| (mask_rng.borrow_mut().uniform() >= MASKING_NOISE) as u8 as f32).collect();
+        let mask = Tensor::<2>::from_data(TensorData::new(mask, [n, p]), &x.device());
+        let reconstruction = m.forward(x.clone() * mask); // [n, 784]
+        (reconstruction - x).powf_scalar(2.0).sum_dim(1).mean()
+    };
+    fit(ae, data, recipe, recipe.pretrain_epochs, "pretrain", device, loss, progress)
+}
+
+/// Trains the model `spec` describes on its split of `mnist`, on the CPU (Flex), and returns
+/// it without autodiff, ready to evaluate and save.
+pub fn train(spec: &ModelSpec, mnist: &Mnist, progress: &mut dyn FnMut(Progress)) -> Classifier {
+    let device = Device::flex().autodiff();
+    device.seed(spec.recipe.seed);
+    let data = mnist.train_split(spec.split);
+    train_on(spec, &data, &device, progress)
+}
+
+/// [`train`] on given data and device (tests use a small slice).
+pub fn train_on(spec: &ModelSpec, data: &Digits, device: &Device, progress: &mut dyn FnMut(Progress)) -> Classifier {
+    let recipe = &spec.recipe;
+    match spec.arch {
+        Arch::Mlp(hidden) => {
+            let mut mlp = Mlp::new(&widths(hidden), device);
+            if recipe.pretrain_epochs > 0 {
+                let ae = pretrain_autoencoder(hidden[0], data, recipe, device, progress);
+                mlp.layers[0] = ae.encoder;
+            }
+            let mlp = fit(mlp, data, recipe, recipe.epochs, "train", device, classifier_loss(spec.lambdas), progress);
+            Classifier::Mlp(mlp.valid())
+        }
+        Arch::ConvNet => {
+            let lambda = spec.lambdas[0];
+            let loss = move |m: &crate::model::ConvNet, x: Tensor<2>, y| {
+                let ce = CrossEntropyLossConfig::new().init(&x.device()).forward(m.forward(x), y);
+                ce + m.weight_penalty(lambda)
+            };
+            let net = crate::model::ConvNet::new(device);
+            Classifier::Conv(fit(net, data, recipe, recipe.epochs, "train", device, loss, progress).valid())
+        }
+    }
+}
+
+fn widths(hidden: &[usize]) -> Vec<usize> {
+    std::iter::once(crate::PIXELS).chain(hidden.iter().copied()).chain([crate::CLASSES]).collect()
+}

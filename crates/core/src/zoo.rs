@@ -1,0 +1,163 @@
+//! The model zoo: every model the paper studies (plus a modern convnet), with the exact recipe
+//! that trains it. `blindspot train <name>` follows these specs; the cards in `models/` record
+//! what came out.
+
+use crate::data::Split;
+use crate::model::Arch;
+use crate::{Error, Result};
+
+/// How a model is trained. Adam on mini-batches of mean cross-entropy + Σ_k λ_k ‖W_k‖²
+/// (weights only, no biases), learning rate on a cosine schedule from `lr` down to `lr / 20`.
+#[derive(Clone, Copy, Debug)]
+pub struct Recipe {
+    pub epochs: usize,
+    pub batch: usize,
+    pub lr: f64,
+    pub seed: u64,
+    /// Epochs of denoising-autoencoder pre-training of the first layer (AE400-10 only).
+    pub pretrain_epochs: usize,
+}
+
+/// The paper's figures for a model (Tables 1 and 3), where it has them.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct PaperFigures {
+    pub train_error: Option<f64>,
+    pub test_error: f64,
+    pub min_distortion: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ModelSpec {
+    pub name: &'static str,
+    pub arch: Arch,
+    /// One λ per weight layer, input side first (the convnet has one for all layers).
+    pub lambdas: &'static [f32],
+    pub split: Split,
+    pub recipe: Recipe,
+    pub paper: Option<PaperFigures>,
+    /// The test error the issue asks this model to reach (fraction).
+    pub target_test_error: f64,
+}
+
+const fn recipe(epochs: usize, lr: f64, seed: u64) -> Recipe {
+    Recipe { epochs, batch: 100, lr, seed, pretrain_epochs: 0 }
+}
+
+const fn paper(train_error: f64, test_error: f64, min_distortion: f64) -> Option<PaperFigures> {
+    Some(PaperFigures { train_error: Some(train_error), test_error, min_distortion })
+}
+
+const SIGMOID_LAMBDAS: &[f32] = &[1e-5, 1e-5, 1e-6];
+
+pub const ZOO: &[ModelSpec] = &[
+    ModelSpec {
+        name: "fc10-1e-4",
+        arch: Arch::Mlp(&[]),
+        lambdas: &[1e-4],
+        split: Split::Full,
+        recipe: recipe(15, 1e-2, 1),
+        paper: paper(0.067, 0.074, 0.062),
+        target_test_error: 0.074 + 0.015,
+    },
+    ModelSpec {
+        name: "fc10-1e-2",
+        arch: Arch::Mlp(&[]),
+        lambdas: &[1e-2],
+        split: Split::Full,
+        recipe: recipe(15, 1e-2, 2),
+        paper: paper(0.10, 0.094, 0.1),
+        target_test_error: 0.094 + 0.015,
+    },
+    ModelSpec {
+        name: "fc10-1",
+        arch: Arch::Mlp(&[]),
+        lambdas: &[1.0],
+        split: Split::Full,
+        recipe: recipe(15, 1e-2, 3),
+        paper: paper(0.212, 0.20, 0.14),
+        target_test_error: 0.20 + 0.015,
+    },
+    ModelSpec {
+        name: "fc100-100-10",
+        arch: Arch::Mlp(&[100, 100]),
+        lambdas: SIGMOID_LAMBDAS,
+        split: Split::Full,
+        recipe: recipe(40, 2e-3, 4),
+        paper: paper(0.0, 0.0164, 0.058),
+        target_test_error: 0.019,
+    },
+    ModelSpec {
+        name: "fc200-200-10",
+        arch: Arch::Mlp(&[200, 200]),
+        lambdas: SIGMOID_LAMBDAS,
+        split: Split::Full,
+        recipe: recipe(40, 2e-3, 5),
+        paper: paper(0.0, 0.0154, 0.065),
+        target_test_error: 0.018,
+    },
+    ModelSpec {
+        name: "ae400-10",
+        arch: Arch::Mlp(&[400]),
+        lambdas: &[1e-6, 1e-6],
+        split: Split::Full,
+        recipe: Recipe { pretrain_epochs: 5, ..recipe(25, 1e-3, 6) },
+        paper: paper(0.0057, 0.019, 0.086),
+        target_test_error: 0.022,
+    },
+    ModelSpec {
+        name: "fc100-100-10-p1",
+        arch: Arch::Mlp(&[100, 100]),
+        lambdas: SIGMOID_LAMBDAS,
+        split: Split::P1,
+        recipe: recipe(60, 2e-3, 7),
+        paper: Some(PaperFigures { train_error: Some(0.0), test_error: 0.02, min_distortion: 0.062 }),
+        target_test_error: 0.024,
+    },
+    ModelSpec {
+        name: "fc123-456-10-p1",
+        arch: Arch::Mlp(&[123, 456]),
+        lambdas: SIGMOID_LAMBDAS,
+        split: Split::P1,
+        recipe: recipe(60, 2e-3, 8),
+        paper: Some(PaperFigures { train_error: Some(0.0), test_error: 0.021, min_distortion: 0.059 }),
+        target_test_error: 0.024,
+    },
+    ModelSpec {
+        name: "fc100-100-10-p2",
+        arch: Arch::Mlp(&[100, 100]),
+        lambdas: SIGMOID_LAMBDAS,
+        split: Split::P2,
+        recipe: recipe(60, 2e-3, 9),
+        paper: Some(PaperFigures { train_error: Some(0.0), test_error: 0.021, min_distortion: 0.058 }),
+        target_test_error: 0.024,
+    },
+    ModelSpec {
+        name: "convnet",
+        arch: Arch::ConvNet,
+        lambdas: &[1e-5],
+        split: Split::Full,
+        recipe: recipe(6, 1e-3, 10),
+        paper: None,
+        target_test_error: 0.010,
+    },
+];
+
+/// The spec of the model called `name`.
+pub fn spec(name: &str) -> Result<&'static ModelSpec> {
+    ZOO.iter().find(|m| m.name == name).ok_or_else(|| Error::UnknownModel(name.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spec_has_one_lambda_per_layer_and_a_unique_name() {
+        for m in ZOO {
+            let expected = if m.arch == Arch::ConvNet { 1 } else { m.arch.weight_layers() };
+            assert_eq!(m.lambdas.len(), expected, "{}", m.name);
+            assert_eq!(ZOO.iter().filter(|o| o.name == m.name).count(), 1);
+        }
+        assert!(spec("nope").unwrap_err().to_string().contains("fc100-100-10"));
+    }
+}
