@@ -92,7 +92,7 @@ impl ModelCard {
                 crate::model::Arch::ConvNet => "relu".into(),
             },
             layers,
-            weight_decay: "loss = mean cross-entropy + Σ_k λ_k·Σ w² over layer k's weights (biases not decayed)".into(),
+            weight_decay: "loss = mean cross-entropy + Σ_k (λ_k/2)·Σ w² over layer k's weights (gradient λ_k·w; biases not decayed)".into(),
             optimizer: format!(
                 "Adam(β1=0.9, β2=0.999, ε=1e-5), lr {} cosine-decayed to {} over all steps",
                 r.lr,

@@ -3,10 +3,11 @@
 use crate::data::{Digits, Mnist};
 use crate::model::{Arch, Autoencoder, Classifier, Mlp};
 use crate::rng::Rng;
-use crate::zoo::{ModelSpec, Recipe};
+use crate::zoo::{ModelSpec, Optimizer, Recipe};
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
-use burn::optim::{AdamConfig, GradientsParams};
+use burn::optim::momentum::MomentumConfig;
+use burn::optim::{AdamConfig, GradientsParams, SgdConfig};
 use burn::prelude::*;
 
 /// What the training loop reports after each mini-batch.
@@ -40,7 +41,12 @@ fn fit<M: Module>(
     loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
     progress: &mut dyn FnMut(Progress),
 ) -> M {
-    let mut optim = AdamConfig::new().init();
+    let mut optim = match recipe.optimizer {
+        Optimizer::Adam => AdamConfig::new().init(),
+        Optimizer::Momentum => SgdConfig::new()
+            .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+            .init(),
+    };
     let per_epoch = data.len().div_ceil(recipe.batch);
     let steps = per_epoch * epochs;
     let mut order: Vec<usize> = (0..data.len()).collect();
@@ -72,7 +78,8 @@ fn classifier_loss(lambdas: &'static [f32]) -> impl Fn(&Mlp, Tensor<2>, Tensor<1
 pub const MASKING_NOISE: f64 = 0.25;
 
 /// Pre-trains a denoising autoencoder: reconstruct x (squared error) from x with a random
-/// quarter of its pixels zeroed. The masks come from a seeded generator.
+/// quarter of its pixels zeroed, with Adam at 1e-3 (the summed squared error is too steep for
+/// the classifiers' SGD step). The masks come from a seeded generator.
 pub fn pretrain_autoencoder(
     hidden: usize,
     data: &Digits,
@@ -90,7 +97,8 @@ pub fn pretrain_autoencoder(
         let reconstruction = m.forward(x.clone() * mask); // [n, 784]
         (reconstruction - x).powf_scalar(2.0).sum_dim(1).mean()
     };
-    fit(ae, data, recipe, recipe.pretrain_epochs, "pretrain", device, loss, progress)
+    let adam = Recipe { optimizer: Optimizer::Adam, lr: 1e-3, ..*recipe };
+    fit(ae, data, &adam, recipe.pretrain_epochs, "pretrain", device, loss, progress)
 }
 
 /// Trains the model `spec` describes on its split of `mnist`, on the CPU (Flex), and returns

@@ -1,0 +1,138 @@
+//! The `blindspot` binary end to end: real models, real data, real files.
+//! Tests that need the full MNIST files read them from `$BLINDSPOT_DATA` or `data/mnist`
+//! (`blindspot fetch-mnist` puts them there; the README's test command runs it first).
+
+use blindspot_core::data::slice;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn blindspot(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blindspot")).current_dir(repo()).args(args).output().expect("runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("blindspot-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn eval_prints_the_test_error_as_json() {
+    let out = blindspot(&["eval", "fc100-100-10", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["test_images"], 10_000);
+    assert_eq!(v["train_images"], 60_000);
+    let (measured, card) = (v["test_error"].as_f64().unwrap(), v["card_test_error"].as_f64().unwrap());
+    assert!((measured - card).abs() < 2e-4, "{measured} vs card {card}");
+}
+
+#[test]
+fn eval_of_a_p1_model_uses_its_half_of_the_training_set() {
+    let out = blindspot(&["eval", "fc100-100-10-p1", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["train_images"], 30_000);
+}
+
+#[test]
+fn unknown_model_is_a_clear_error() {
+    let out = blindspot(&["eval", "resnet50"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("unknown model 'resnet50'") && err.contains("fc100-100-10"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn missing_data_dir_is_a_clear_error() {
+    let out = blindspot(&["eval", "fc10-1e-4", "--data", "/nonexistent/mnist"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("fetch-mnist"), "{}", stderr(&out));
+}
+
+#[test]
+fn corrupt_idx_is_a_clear_error() {
+    let dir = scratch("corrupt");
+    for (name, _) in blindspot_core::data::mnist::FILES {
+        std::fs::write(dir.join(name), b"\x00\x00\x08\x03garbage").unwrap();
+    }
+    let out = blindspot(&["eval", "fc10-1e-4", "--data", dir.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("sha256"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"));
+}
+
+#[test]
+fn missing_model_file_is_a_clear_error() {
+    let out = blindspot(&["predict", "convnet", "www/digits/none.png", "--models", "/nonexistent"]);
+    assert!(!out.status.success());
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn unreadable_png_is_a_clear_error() {
+    let dir = scratch("png");
+    let bad = dir.join("bad.png");
+    std::fs::write(&bad, b"this is not a png").unwrap();
+    for path in [bad.as_path(), Path::new("/nonexistent.png")] {
+        let out = blindspot(&["predict", "convnet", path.to_str().unwrap()]);
+        assert!(!out.status.success());
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+        assert!(stderr(&out).starts_with("error:"), "{}", stderr(&out));
+    }
+    let blank = dir.join("blank.png");
+    write_png(&blank, 40, 40, &vec![255; 1600]);
+    let out = blindspot(&["predict", "convnet", blank.to_str().unwrap()]);
+    assert!(stderr(&out).contains("blank"), "{}", stderr(&out));
+}
+
+/// Writes an 8-bit grayscale PNG.
+fn write_png(path: &Path, w: u32, h: u32, gray: &[u8]) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.write_header().unwrap().write_image_data(gray).unwrap();
+}
+
+/// A "photo" of test digit `i`: dark ink on light paper, 8× larger, off-centre on a wide page.
+fn photo_of_digit(i: usize, path: &Path) -> u8 {
+    let digits = slice::load(&repo().join("www/digits")).unwrap();
+    let (w, h, scale, ox, oy) = (400usize, 300usize, 8usize, 150usize, 40usize);
+    let mut page = vec![235u8; w * h];
+    for y in 0..28 * scale {
+        for x in 0..28 * scale {
+            let ink = digits.images[i * 784 + (y / scale) * 28 + x / scale];
+            page[(oy + y) * w + ox + x] = 235 - (ink as u32 * 215 / 255) as u8;
+        }
+    }
+    write_png(path, w as u32, h as u32, &page);
+    digits.labels[i]
+}
+
+#[test]
+fn predict_reads_a_photo_like_png_the_way_the_app_will() {
+    let dir = scratch("predict");
+    let mut right = 0;
+    for i in 0..10 {
+        let path = dir.join(format!("digit{i}.png"));
+        let label = photo_of_digit(i, &path);
+        let out = blindspot(&["predict", "convnet", path.to_str().unwrap(), "--json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let probs = v["probabilities"].as_array().unwrap();
+        assert_eq!(probs.len(), 10);
+        let total: f64 = probs.iter().map(|p| p.as_f64().unwrap()).sum();
+        assert!((total - 1.0).abs() < 1e-4);
+        right += (v["label"] == label as u64) as usize;
+    }
+    assert!(right >= 9, "{right}/10 re-photographed test digits classified right");
+}

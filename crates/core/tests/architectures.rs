@@ -1,0 +1,78 @@
+//! Shapes of every architecture, and a short training run that must lower the loss.
+
+use blindspot_core::data::slice;
+use blindspot_core::model::{Arch, Autoencoder, Classifier, ConvNet, Mlp};
+use blindspot_core::zoo::{self, ZOO};
+use blindspot_core::{eval, train};
+use burn::prelude::*;
+use std::path::PathBuf;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[test]
+fn every_zoo_architecture_maps_784_pixels_to_10_logits() {
+    let device = Device::flex();
+    let x = Tensor::<2>::zeros([3, 784], &device);
+    for spec in ZOO {
+        let model = spec.arch.build(&device);
+        assert_eq!(model.forward(x.clone()).dims(), [3, 10], "{}", spec.name);
+    }
+}
+
+#[test]
+fn hidden_layers_have_their_widths() {
+    let device = Device::flex();
+    let x = Tensor::<2>::ones([2, 784], &device);
+    let mlp = Mlp::new(&[784, 123, 456, 10], &device);
+    assert_eq!(mlp.hidden(x.clone(), 0).dims(), [2, 123]);
+    assert_eq!(mlp.hidden(x.clone(), 1).dims(), [2, 456]);
+    let conv = ConvNet::new(&device);
+    assert_eq!(conv.features(x.clone()).dims(), [2, 512]);
+    assert_eq!(conv.dense(x.clone()).dims(), [2, 128]);
+    assert_eq!(Autoencoder::new(400, &device).forward(x).dims(), [2, 784]);
+}
+
+#[test]
+fn weights_round_trip_through_safetensors_in_pytorch_layout() {
+    let device = Device::flex();
+    let model = Arch::Mlp(&[100]).build(&device);
+    let bytes = model.to_safetensors().unwrap();
+    let shapes = blindspot_core::card::tensor_shapes(&bytes).unwrap();
+    assert_eq!(
+        shapes,
+        vec![
+            ("layers.0.bias".to_string(), vec![100]),
+            ("layers.0.weight".to_string(), vec![100, 784]), // [out, in], as torch.nn.Linear
+            ("layers.1.bias".to_string(), vec![10]),
+            ("layers.1.weight".to_string(), vec![10, 100]),
+        ]
+    );
+    let back = Classifier::from_safetensors(Arch::Mlp(&[100]), bytes.clone(), &device).unwrap();
+    let x = Tensor::<2>::ones([1, 784], &device).mul_scalar(0.5);
+    let (a, b) = (model.forward(x.clone()).into_data(), back.forward(x).into_data());
+    a.assert_approx_eq::<f32>(&b, burn::tensor::Tolerance::default());
+    // The same bytes do not fit another architecture.
+    assert!(Classifier::from_safetensors(Arch::Mlp(&[200]), bytes.clone(), &device).is_err());
+    assert!(Classifier::from_safetensors(Arch::ConvNet, bytes, &device).is_err());
+    assert!(Classifier::from_safetensors(Arch::Mlp(&[100]), b"not safetensors".to_vec(), &device).is_err());
+}
+
+#[test]
+fn a_short_training_run_lowers_the_loss() {
+    let digits = slice::load(&repo().join("www/digits")).unwrap().range(0, 500);
+    let device = Device::flex();
+    let mut spec = *zoo::spec("fc100-100-10").unwrap();
+    spec.recipe.epochs = 3;
+    let before = eval::error_rate(&spec.arch.build(&device), &digits, &device);
+    let ad = Device::flex().autodiff();
+    ad.seed(1);
+    let mut losses = Vec::new();
+    let model = train::train_on(&spec, &digits, &ad, &mut |p| losses.push(p.loss));
+    let after = eval::error_rate(&model, &digits, &device);
+    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
+    let n = losses.len();
+    assert!(mean(&losses[n - 10..]) < 0.5 * mean(&losses[..10]), "loss {losses:?}");
+    assert!(after < 0.5 * before && after < 0.4, "error {before} → {after}");
+}
