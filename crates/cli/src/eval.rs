@@ -26,8 +26,15 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
             })
         );
     } else {
-        println!("{name}: train error {:.2}% on {} images ({}), test error {:.2}% on {} images ({:.1} s)",
-            100.0 * train_error, train.len(), card.train_split, 100.0 * test_error, mnist.test.len(), seconds);
+        println!(
+            "{name}: train error {:.2}% on {} images ({}), test error {:.2}% on {} images ({:.1} s)",
+            100.0 * train_error,
+            train.len(),
+            card.train_split,
+            100.0 * test_error,
+            mnist.test.len(),
+            seconds
+        );
     }
     Ok(())
 }

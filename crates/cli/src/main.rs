@@ -6,13 +6,18 @@ mod fetch;
 mod predict;
 mod slice;
 mod train;
+mod zoo;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "blindspot", version, about = "Adversarial examples on MNIST, after Szegedy et al. (2014)")]
+#[command(
+    name = "blindspot",
+    version,
+    about = "Adversarial examples on MNIST, after Szegedy et al. (2014)"
+)]
 struct Cli {
     /// Directory with the four MNIST IDX files (raw or .gz) [default: $BLINDSPOT_DATA or data/mnist]
     #[arg(long, global = true)]
@@ -40,6 +45,8 @@ enum Command {
     Eval { model: String },
     /// Classify a picture of a digit (PNG), preprocessed as MNIST was
     Predict { model: String, image: PathBuf },
+    /// Table of the committed models, from their cards
+    Zoo,
     /// Write the committed test slice (the first N test digits) as gzip IDX files
     Slice {
         #[arg(long, default_value_t = 1000)]
@@ -57,7 +64,9 @@ pub struct Dirs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let dirs = Dirs {
-        data: cli.data.unwrap_or_else(blindspot_core::data::mnist::default_dir),
+        data: cli
+            .data
+            .unwrap_or_else(blindspot_core::data::mnist::default_dir),
         models: cli.models.unwrap_or_else(blindspot_core::card::default_dir),
     };
     let result = match cli.command {
@@ -65,6 +74,7 @@ fn main() -> ExitCode {
         Command::Train { model } => train::run(&dirs, &model, cli.json),
         Command::Eval { model } => eval::run(&dirs, &model, cli.json),
         Command::Predict { model, image } => predict::run(&dirs, &model, &image, cli.json),
+        Command::Zoo => zoo::run(&dirs, cli.json),
         Command::Slice { count, out } => slice::run(&dirs, count, &out),
     };
     match result {

@@ -11,7 +11,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Instant;
 
 pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
-    let specs: Vec<&ModelSpec> = if name == "all" { zoo::ZOO.iter().collect() } else { vec![zoo::spec(name)?] };
+    let specs: Vec<&ModelSpec> = if name == "all" {
+        zoo::ZOO.iter().collect()
+    } else {
+        vec![zoo::spec(name)?]
+    };
     let mnist = Mnist::load(&dirs.data)?;
     let test_slice = slice::load(&slice::default_dir())?;
     std::fs::create_dir_all(&dirs.models).map_err(|e| Error::io(&dirs.models, e))?;
@@ -25,7 +29,8 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
                 card.name,
                 100.0 * card.train_error,
                 100.0 * card.test_error,
-                spec.paper.map_or("-".into(), |p| format!("{:.2}%", 100.0 * p.test_error)),
+                spec.paper
+                    .map_or("-".into(), |p| format!("{:.2}%", 100.0 * p.test_error)),
                 card.params,
                 card.bytes,
                 card.train_seconds
@@ -35,11 +40,23 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn train_one(dirs: &Dirs, spec: &ModelSpec, mnist: &Mnist, test_slice: &blindspot_core::data::Digits, quiet: bool) -> Result<ModelCard> {
-    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
+fn train_one(
+    dirs: &Dirs,
+    spec: &ModelSpec,
+    mnist: &Mnist,
+    test_slice: &blindspot_core::data::Digits,
+    quiet: bool,
+) -> Result<ModelCard> {
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
     bar.set_style(
-        ProgressStyle::with_template("{prefix:>16} {bar:30} {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]")
-            .expect("valid template"),
+        ProgressStyle::with_template(
+            "{prefix:>16} {bar:30} {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
+        )
+        .expect("valid template"),
     );
     bar.set_prefix(spec.name);
     let started = Instant::now();
@@ -47,7 +64,13 @@ fn train_one(dirs: &Dirs, spec: &ModelSpec, mnist: &Mnist, test_slice: &blindspo
         bar.set_length(p.steps as u64);
         bar.set_position(p.step as u64);
         if p.step % 20 == 0 {
-            bar.set_message(format!("{} epoch {}/{} loss {:.4}", p.phase, p.epoch + 1, p.epochs, p.loss));
+            bar.set_message(format!(
+                "{} epoch {}/{} loss {:.4}",
+                p.phase,
+                p.epoch + 1,
+                p.epochs,
+                p.loss
+            ));
         }
     });
     let train_seconds = started.elapsed().as_secs_f64();

@@ -11,7 +11,11 @@ fn repo() -> PathBuf {
 }
 
 fn blindspot(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_blindspot")).current_dir(repo()).args(args).output().expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_blindspot"))
+        .current_dir(repo())
+        .args(args)
+        .output()
+        .expect("runs")
 }
 
 fn stderr(o: &Output) -> String {
@@ -31,7 +35,10 @@ fn eval_prints_the_test_error_as_json() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["test_images"], 10_000);
     assert_eq!(v["train_images"], 60_000);
-    let (measured, card) = (v["test_error"].as_f64().unwrap(), v["card_test_error"].as_f64().unwrap());
+    let (measured, card) = (
+        v["test_error"].as_f64().unwrap(),
+        v["card_test_error"].as_f64().unwrap(),
+    );
     assert!((measured - card).abs() < 2e-4, "{measured} vs card {card}");
 }
 
@@ -48,7 +55,10 @@ fn unknown_model_is_a_clear_error() {
     let out = blindspot(&["eval", "resnet50"]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("unknown model 'resnet50'") && err.contains("fc100-100-10"), "{err}");
+    assert!(
+        err.contains("unknown model 'resnet50'") && err.contains("fc100-100-10"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"));
 }
 
@@ -73,7 +83,13 @@ fn corrupt_idx_is_a_clear_error() {
 
 #[test]
 fn missing_model_file_is_a_clear_error() {
-    let out = blindspot(&["predict", "convnet", "www/digits/none.png", "--models", "/nonexistent"]);
+    let out = blindspot(&[
+        "predict",
+        "convnet",
+        "www/digits/none.png",
+        "--models",
+        "/nonexistent",
+    ]);
     assert!(!out.status.success());
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
@@ -134,5 +150,8 @@ fn predict_reads_a_photo_like_png_the_way_the_app_will() {
         assert!((total - 1.0).abs() < 1e-4);
         right += (v["label"] == label as u64) as usize;
     }
-    assert!(right >= 9, "{right}/10 re-photographed test digits classified right");
+    assert!(
+        right >= 9,
+        "{right}/10 re-photographed test digits classified right"
+    );
 }

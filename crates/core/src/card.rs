@@ -26,6 +26,8 @@ pub struct ModelCard {
     pub weight_decay: String,
     pub optimizer: String,
     pub epochs: usize,
+    /// Epochs of denoising-autoencoder pre-training (Adam, lr 1e-3, 25% masking noise, squared
+    /// error) before the classifier's epochs; 0 for all but ae400-10.
     pub pretrain_epochs: usize,
     pub batch_size: usize,
     pub seed: u64,
@@ -52,7 +54,11 @@ pub struct PaperCard {
 
 impl From<PaperFigures> for PaperCard {
     fn from(p: PaperFigures) -> Self {
-        PaperCard { train_error: p.train_error, test_error: p.test_error, min_distortion: p.min_distortion }
+        PaperCard {
+            train_error: p.train_error,
+            test_error: p.test_error,
+            min_distortion: p.min_distortion,
+        }
     }
 }
 
@@ -66,13 +72,23 @@ pub struct Measured {
 
 /// The models directory: `$BLINDSPOT_MODELS` or `models`.
 pub fn default_dir() -> PathBuf {
-    std::env::var_os("BLINDSPOT_MODELS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("models"))
+    std::env::var_os("BLINDSPOT_MODELS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("models"))
 }
 
 impl ModelCard {
-    pub fn describe(spec: &ModelSpec, model: &Classifier, weights: &[u8], m: &Measured) -> Result<Self> {
+    pub fn describe(
+        spec: &ModelSpec,
+        model: &Classifier,
+        weights: &[u8],
+        m: &Measured,
+    ) -> Result<Self> {
         let tensors = tensor_shapes(weights)?;
-        let weight_names: Vec<&(String, Vec<usize>)> = tensors.iter().filter(|(n, _)| n.ends_with("weight")).collect();
+        let weight_names: Vec<&(String, Vec<usize>)> = tensors
+            .iter()
+            .filter(|(n, _)| n.ends_with("weight"))
+            .collect();
         let layers = weight_names
             .iter()
             .enumerate()
@@ -94,7 +110,11 @@ impl ModelCard {
             layers,
             weight_decay: "loss = mean cross-entropy + Σ_k (λ_k/2)·Σ w² over layer k's weights (gradient λ_k·w; biases not decayed)".into(),
             optimizer: format!(
-                "Adam(β1=0.9, β2=0.999, ε=1e-5), lr {} cosine-decayed to {} over all steps",
+                "{}, lr {} cosine-decayed to {} over all steps",
+                match r.optimizer {
+                    crate::zoo::Optimizer::Adam => "Adam(β1=0.9, β2=0.999, ε=1e-5)",
+                    crate::zoo::Optimizer::Momentum => "SGD with momentum 0.9 (no dampening)",
+                },
                 r.lr,
                 r.lr / 20.0
             ),
@@ -138,13 +158,18 @@ pub fn tensor_shapes(bytes: &[u8]) -> Result<Vec<(String, Vec<usize>)>> {
     let header = bytes
         .get(8..8 + header_len)
         .ok_or_else(|| Error::Weights("truncated safetensors header".into()))?;
-    let map: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(header).map_err(|e| Error::Weights(format!("bad safetensors header: {e}")))?;
+    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(header)
+        .map_err(|e| Error::Weights(format!("bad safetensors header: {e}")))?;
     let mut tensors: Vec<(String, Vec<usize>)> = map
         .iter()
         .filter(|(k, _)| *k != "__metadata__")
         .map(|(k, v)| {
-            let shape = v["shape"].as_array().map(|a| a.iter().filter_map(|d| d.as_u64()).map(|d| d as usize).collect());
+            let shape = v["shape"].as_array().map(|a| {
+                a.iter()
+                    .filter_map(|d| d.as_u64())
+                    .map(|d| d as usize)
+                    .collect()
+            });
             (k.clone(), shape.unwrap_or_default())
         })
         .collect();
@@ -153,13 +178,24 @@ pub fn tensor_shapes(bytes: &[u8]) -> Result<Vec<(String, Vec<usize>)>> {
 }
 
 /// Loads `dir/<name>.safetensors`, checks it against the card's sha256, and decodes it.
-pub fn load_model(dir: &Path, spec: &ModelSpec, device: &Device) -> Result<(Classifier, ModelCard)> {
+pub fn load_model(
+    dir: &Path,
+    spec: &ModelSpec,
+    device: &Device,
+) -> Result<(Classifier, ModelCard)> {
     let card = ModelCard::load(dir, spec.name)?;
     let path = dir.join(format!("{}.safetensors", spec.name));
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
     let sha = hex_sha256(&bytes);
     if sha != card.sha256 {
-        return Err(Error::Checksum { path: path.display().to_string(), expected: card.sha256, actual: sha });
+        return Err(Error::Checksum {
+            path: path.display().to_string(),
+            expected: card.sha256,
+            actual: sha,
+        });
     }
-    Ok((Classifier::from_safetensors(spec.arch, bytes, device)?, card))
+    Ok((
+        Classifier::from_safetensors(spec.arch, bytes, device)?,
+        card,
+    ))
 }

@@ -4,11 +4,18 @@ use std::fmt;
 #[derive(Debug)]
 pub enum Error {
     /// A file could not be read or written.
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     /// An IDX file is malformed (bad magic, wrong size, truncated).
     Idx(String),
     /// A data file's checksum does not match the canonical one.
-    Checksum { path: String, expected: String, actual: String },
+    Checksum {
+        path: String,
+        expected: String,
+        actual: String,
+    },
     /// No model of that name exists in the zoo.
     UnknownModel(String),
     /// Weights could not be decoded into the model's architecture.
@@ -26,13 +33,24 @@ impl fmt::Display for Error {
         match self {
             Error::Io { path, source } => write!(f, "{path}: {source}"),
             Error::Idx(msg) => write!(f, "invalid IDX data: {msg}"),
-            Error::Checksum { path, expected, actual } => {
-                write!(f, "{path}: sha256 {actual} does not match the canonical {expected}")
+            Error::Checksum {
+                path,
+                expected,
+                actual,
+            } => {
+                write!(
+                    f,
+                    "{path}: sha256 {actual} does not match the canonical {expected}"
+                )
             }
             Error::UnknownModel(name) => write!(
                 f,
                 "unknown model '{name}'; known models: {}",
-                crate::zoo::ZOO.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
+                crate::zoo::ZOO
+                    .iter()
+                    .map(|m| m.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Error::Weights(msg) => write!(f, "cannot load weights: {msg}"),
             Error::Image(msg) => write!(f, "cannot use this image: {msg}"),
@@ -45,6 +63,9 @@ impl std::error::Error for Error {}
 
 impl Error {
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
-        Error::Io { path: path.as_ref().display().to_string(), source }
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
     }
 }

@@ -26,7 +26,10 @@ impl Gray {
     pub fn from_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<Self> {
         check_size(width, height)?;
         if rgba.len() != width * height * 4 {
-            return Err(Error::Image(format!("{} bytes is not {width}×{height} RGBA", rgba.len())));
+            return Err(Error::Image(format!(
+                "{} bytes is not {width}×{height} RGBA",
+                rgba.len()
+            )));
         }
         let luma = rgba
             .chunks_exact(4)
@@ -36,7 +39,11 @@ impl Gray {
                 y * a + (1.0 - a)
             })
             .collect();
-        Ok(Gray { width, height, luma })
+        Ok(Gray {
+            width,
+            height,
+            luma,
+        })
     }
 
     /// Ink in [0, 1] (1 = darkest stroke): inverted when the background is light (paper),
@@ -45,7 +52,11 @@ impl Gray {
     pub fn ink(&self) -> Vec<f32> {
         let background = border_median(self);
         let light = background > 0.5;
-        let ink: Vec<f32> = self.luma.iter().map(|&v| if light { 1.0 - v } else { v }).collect();
+        let ink: Vec<f32> = self
+            .luma
+            .iter()
+            .map(|&v| if light { 1.0 - v } else { v })
+            .collect();
         let floor = if light { 1.0 - background } else { background };
         let peak = ink.iter().copied().fold(0.0f32, f32::max);
         let span = (peak - floor).max(1e-6);
@@ -74,7 +85,9 @@ fn check_size(width: usize, height: usize) -> Result<()> {
 /// Median luminance of the outermost rows and columns: the paper or canvas colour.
 fn border_median(g: &Gray) -> f32 {
     let (w, h) = (g.width, g.height);
-    let mut border: Vec<f32> = (0..w).flat_map(|x| [g.luma[x], g.luma[(h - 1) * w + x]]).collect();
+    let mut border: Vec<f32> = (0..w)
+        .flat_map(|x| [g.luma[x], g.luma[(h - 1) * w + x]])
+        .collect();
     border.extend((0..h).flat_map(|y| [g.luma[y * w], g.luma[y * w + w - 1]]));
     border.sort_by(f32::total_cmp);
     border[border.len() / 2]
@@ -90,8 +103,12 @@ pub fn to_mnist(g: &Gray) -> Result<Vec<f32>> {
 pub fn center_ink(ink: &[f32], width: usize, height: usize) -> Result<Vec<f32>> {
     check_size(width, height)?;
     let inked = |x: usize, y: usize| ink[y * width + x] > 0.0;
-    let rows: Vec<usize> = (0..height).filter(|&y| (0..width).any(|x| inked(x, y))).collect();
-    let cols: Vec<usize> = (0..width).filter(|&x| (0..height).any(|y| inked(x, y))).collect();
+    let rows: Vec<usize> = (0..height)
+        .filter(|&y| (0..width).any(|x| inked(x, y)))
+        .collect();
+    let cols: Vec<usize> = (0..width)
+        .filter(|&x| (0..height).any(|y| inked(x, y)))
+        .collect();
     let (Some(&top), Some(&bottom), Some(&left), Some(&right)) =
         (rows.first(), rows.last(), cols.first(), cols.last())
     else {
@@ -99,8 +116,13 @@ pub fn center_ink(ink: &[f32], width: usize, height: usize) -> Result<Vec<f32>> 
     };
     let (cw, ch) = (right - left + 1, bottom - top + 1);
     let scale = BOX as f32 / cw.max(ch) as f32;
-    let (ow, oh) = (((cw as f32 * scale).round() as usize).max(1), ((ch as f32 * scale).round() as usize).max(1));
-    let crop: Vec<f32> = (top..=bottom).flat_map(|y| (left..=right).map(move |x| ink[y * width + x])).collect();
+    let (ow, oh) = (
+        ((cw as f32 * scale).round() as usize).max(1),
+        ((ch as f32 * scale).round() as usize).max(1),
+    );
+    let crop: Vec<f32> = (top..=bottom)
+        .flat_map(|y| (left..=right).map(move |x| ink[y * width + x]))
+        .collect();
     let small = area_resize(&crop, cw, ch, ow, oh);
 
     // Centre of mass of the scaled digit, then the integer shift that puts it at (14, 14).
@@ -173,7 +195,11 @@ mod tests {
             luma[(oy + i * 2) * w + ox + 59 - i / 2] = 0.0; // diagonal
             luma[(oy + i * 2) * w + ox + 58 - i / 2] = 0.1;
         }
-        Gray { width: w, height: h, luma }
+        Gray {
+            width: w,
+            height: h,
+            luma,
+        }
     }
 
     #[test]
@@ -186,23 +212,37 @@ mod tests {
     #[test]
     fn digit_fits_20x20_and_mass_is_centred() {
         let d = to_mnist(&page_with_digit(200, 200, 10, 20)).unwrap();
-        let inked: Vec<(usize, usize)> =
-            (0..784).filter(|&i| d[i] > 0.0).map(|i| (i % 28, i / 28)).collect();
+        let inked: Vec<(usize, usize)> = (0..784)
+            .filter(|&i| d[i] > 0.0)
+            .map(|i| (i % 28, i / 28))
+            .collect();
         let (xs, ys): (Vec<_>, Vec<_>) = inked.iter().copied().unzip();
         let span = |v: &[usize]| v.iter().max().unwrap() - v.iter().min().unwrap() + 1;
         assert_eq!(span(&ys), 20, "the longer side is scaled to 20");
         assert!(span(&xs) <= 20);
         let m: f32 = d.iter().sum();
-        let cx: f32 = (0..784).map(|i| d[i] * ((i % 28) as f32 + 0.5)).sum::<f32>() / m;
-        let cy: f32 = (0..784).map(|i| d[i] * ((i / 28) as f32 + 0.5)).sum::<f32>() / m;
-        assert!((cx - 14.0).abs() <= 0.5 && (cy - 14.0).abs() <= 0.5, "{cx} {cy}");
+        let cx: f32 = (0..784)
+            .map(|i| d[i] * ((i % 28) as f32 + 0.5))
+            .sum::<f32>()
+            / m;
+        let cy: f32 = (0..784)
+            .map(|i| d[i] * ((i / 28) as f32 + 0.5))
+            .sum::<f32>()
+            / m;
+        assert!(
+            (cx - 14.0).abs() <= 0.5 && (cy - 14.0).abs() <= 0.5,
+            "{cx} {cy}"
+        );
         assert_eq!(d.iter().copied().fold(0.0, f32::max), 1.0);
     }
 
     #[test]
     fn dark_background_is_not_inverted_and_light_is() {
         let light = page_with_digit(100, 150, 5, 5);
-        let dark = Gray { luma: light.luma.iter().map(|v| 1.0 - v).collect(), ..light.clone() };
+        let dark = Gray {
+            luma: light.luma.iter().map(|v| 1.0 - v).collect(),
+            ..light.clone()
+        };
         assert_eq!(to_mnist(&light).unwrap(), to_mnist(&dark).unwrap());
     }
 
@@ -215,16 +255,27 @@ mod tests {
                 *v = 0.9 + 0.1 * ((i * 7919 % 13) as f32 / 13.0); // grey, speckled paper
             }
         }
-        assert_eq!(to_mnist(&g).unwrap().iter().filter(|&&v| v > 0.0).count(),
-                   clean.iter().filter(|&&v| v > 0.0).count());
+        assert_eq!(
+            to_mnist(&g).unwrap().iter().filter(|&&v| v > 0.0).count(),
+            clean.iter().filter(|&&v| v > 0.0).count()
+        );
     }
 
     #[test]
     fn bad_pictures_are_errors_not_panics() {
-        let blank = Gray { width: 50, height: 50, luma: vec![1.0; 2500] };
+        let blank = Gray {
+            width: 50,
+            height: 50,
+            luma: vec![1.0; 2500],
+        };
         assert!(to_mnist(&blank).unwrap_err().to_string().contains("blank"));
         assert!(Gray::from_rgba(0, 10, &[]).is_err());
-        assert!(Gray::from_rgba(5000, 5000, &[]).unwrap_err().to_string().contains("megapixel"));
+        assert!(
+            Gray::from_rgba(5000, 5000, &[])
+                .unwrap_err()
+                .to_string()
+                .contains("megapixel")
+        );
         assert!(Gray::from_rgba(2, 2, &[0; 15]).is_err());
     }
 

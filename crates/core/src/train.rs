@@ -1,7 +1,7 @@
 //! Training: seeded Adam on mini-batches, one loop for every architecture.
 
 use crate::data::{Digits, Mnist};
-use crate::model::{Arch, Autoencoder, Classifier, Mlp};
+use crate::model::{Arch, Autoencoder, Classifier, ConvNet, Mlp};
 use crate::rng::Rng;
 use crate::zoo::{ModelSpec, Optimizer, Recipe};
 use burn::module::Module;
@@ -29,14 +29,17 @@ fn learning_rate(lr: f64, step: usize, steps: usize) -> f64 {
     lr * (0.05 + 0.95 * 0.5 * (1.0 + (std::f64::consts::PI * t).cos()))
 }
 
-/// Runs `recipe.epochs` (or `epochs`) of Adam over `data`, minimising `loss(model, x, y)`.
-/// Batches are drawn from a permutation seeded by `recipe.seed` and the epoch.
+/// A named stretch of training: "pretrain" or "train", and its number of epochs.
+#[derive(Clone, Copy)]
+struct Phase(&'static str, usize);
+
+/// Runs the phase's epochs of the recipe's optimizer over `data`, minimising
+/// `loss(model, x, y)`. Batches come from a permutation seeded by `recipe.seed` and the epoch.
 fn fit<M: Module>(
     mut model: M,
     data: &Digits,
     recipe: &Recipe,
-    epochs: usize,
-    phase: &'static str,
+    Phase(phase, epochs): Phase,
     device: &Device,
     loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
     progress: &mut dyn FnMut(Progress),
@@ -44,7 +47,9 @@ fn fit<M: Module>(
     let mut optim = match recipe.optimizer {
         Optimizer::Adam => AdamConfig::new().init(),
         Optimizer::Momentum => SgdConfig::new()
-            .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+            .with_momentum(Some(
+                MomentumConfig::new().with_momentum(0.9).with_dampening(0.0),
+            ))
             .init(),
     };
     let per_epoch = data.len().div_ceil(recipe.batch);
@@ -61,17 +66,24 @@ fn fit<M: Module>(
             let grads = GradientsParams::from_grads(l.backward(), &model);
             model = optim.step(learning_rate(recipe.lr, step, steps), model, grads);
             step += 1;
-            progress(Progress { phase, epoch, epochs, step, steps, loss: value });
+            progress(Progress {
+                phase,
+                epoch,
+                epochs,
+                step,
+                steps,
+                loss: value,
+            });
         }
     }
     model
 }
 
-fn classifier_loss(lambdas: &'static [f32]) -> impl Fn(&Mlp, Tensor<2>, Tensor<1, Int>) -> Tensor<1> {
-    move |m: &Mlp, x, y| {
-        let ce = CrossEntropyLossConfig::new().init(&x.device()).forward(m.forward(x), y);
-        ce + m.weight_penalty(lambdas)
-    }
+/// Mean cross-entropy of `logits` `[n, 10]` against labels `[n]`.
+fn cross_entropy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
+    CrossEntropyLossConfig::new()
+        .init(&logits.device())
+        .forward(logits, labels)
 }
 
 /// Fraction of pixels zeroed by the denoising autoencoder's masking noise.
@@ -91,14 +103,27 @@ pub fn pretrain_autoencoder(
     let mask_rng = std::cell::RefCell::new(Rng::new(recipe.seed ^ 0xAE));
     let loss = |m: &Autoencoder, x: Tensor<2>, _y| {
         let [n, p] = x.dims();
-        let mask: Vec<f32> =
-            (0..n * p).map(|_| (mask_rng.borrow_mut().uniform() >= MASKING_NOISE) as u8 as f32).collect();
+        let mask: Vec<f32> = (0..n * p)
+            .map(|_| (mask_rng.borrow_mut().uniform() >= MASKING_NOISE) as u8 as f32)
+            .collect();
         let mask = Tensor::<2>::from_data(TensorData::new(mask, [n, p]), &x.device());
         let reconstruction = m.forward(x.clone() * mask); // [n, 784]
         (reconstruction - x).powf_scalar(2.0).sum_dim(1).mean()
     };
-    let adam = Recipe { optimizer: Optimizer::Adam, lr: 1e-3, ..*recipe };
-    fit(ae, data, &adam, recipe.pretrain_epochs, "pretrain", device, loss, progress)
+    let adam = Recipe {
+        optimizer: Optimizer::Adam,
+        lr: 1e-3,
+        ..*recipe
+    };
+    fit(
+        ae,
+        data,
+        &adam,
+        Phase("pretrain", recipe.pretrain_epochs),
+        device,
+        loss,
+        progress,
+    )
 }
 
 /// Trains the model `spec` describes on its split of `mnist`, on the CPU (Flex), and returns
@@ -111,30 +136,38 @@ pub fn train(spec: &ModelSpec, mnist: &Mnist, progress: &mut dyn FnMut(Progress)
 }
 
 /// [`train`] on given data and device (tests use a small slice).
-pub fn train_on(spec: &ModelSpec, data: &Digits, device: &Device, progress: &mut dyn FnMut(Progress)) -> Classifier {
+pub fn train_on(
+    spec: &ModelSpec,
+    data: &Digits,
+    device: &Device,
+    progress: &mut dyn FnMut(Progress),
+) -> Classifier {
     let recipe = &spec.recipe;
+    let lambdas = spec.lambdas;
+    let phase = Phase("train", recipe.epochs);
     match spec.arch {
         Arch::Mlp(hidden) => {
-            let mut mlp = Mlp::new(&widths(hidden), device);
+            let mut mlp = Mlp::new(&Arch::mlp_widths(hidden), device);
             if recipe.pretrain_epochs > 0 {
                 let ae = pretrain_autoencoder(hidden[0], data, recipe, device, progress);
                 mlp.layers[0] = ae.encoder;
             }
-            let mlp = fit(mlp, data, recipe, recipe.epochs, "train", device, classifier_loss(spec.lambdas), progress);
-            Classifier::Mlp(mlp.valid())
+            let loss = |m: &Mlp, x, y| cross_entropy(m.forward(x), y) + m.weight_penalty(lambdas);
+            Classifier::Mlp(fit(mlp, data, recipe, phase, device, loss, progress).valid())
         }
         Arch::ConvNet => {
-            let lambda = spec.lambdas[0];
-            let loss = move |m: &crate::model::ConvNet, x: Tensor<2>, y| {
-                let ce = CrossEntropyLossConfig::new().init(&x.device()).forward(m.forward(x), y);
-                ce + m.weight_penalty(lambda)
-            };
-            let net = crate::model::ConvNet::new(device);
-            Classifier::Conv(fit(net, data, recipe, recipe.epochs, "train", device, loss, progress).valid())
+            let loss =
+                |m: &ConvNet, x, y| cross_entropy(m.forward(x), y) + m.weight_penalty(lambdas[0]);
+            let net = fit(
+                ConvNet::new(device),
+                data,
+                recipe,
+                phase,
+                device,
+                loss,
+                progress,
+            );
+            Classifier::Conv(Box::new(net.valid()))
         }
     }
-}
-
-fn widths(hidden: &[usize]) -> Vec<usize> {
-    std::iter::once(crate::PIXELS).chain(hidden.iter().copied()).chain([crate::CLASSES]).collect()
 }

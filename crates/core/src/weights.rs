@@ -10,13 +10,18 @@ use burn::store::{BurnToPyTorchAdapter, ModuleSnapshot, PyTorchToBurnAdapter, Sa
 
 pub fn to_safetensors<M: Module + ModuleSnapshot>(module: &M) -> Result<Vec<u8>> {
     let mut store = SafetensorsStore::from_bytes(None).with_to_adapter(BurnToPyTorchAdapter);
-    module.save_into(&mut store).map_err(|e| Error::Weights(e.to_string()))?;
+    module
+        .save_into(&mut store)
+        .map_err(|e| Error::Weights(e.to_string()))?;
     store.get_bytes().map_err(|e| Error::Weights(e.to_string()))
 }
 
 pub fn load_safetensors<M: Module + ModuleSnapshot>(mut module: M, bytes: Vec<u8>) -> Result<M> {
-    let mut store = SafetensorsStore::from_bytes(Some(bytes)).with_from_adapter(PyTorchToBurnAdapter);
-    let result = module.load_from(&mut store).map_err(|e| Error::Weights(e.to_string()))?;
+    let mut store =
+        SafetensorsStore::from_bytes(Some(bytes)).with_from_adapter(PyTorchToBurnAdapter);
+    let result = module
+        .load_from(&mut store)
+        .map_err(|e| Error::Weights(e.to_string()))?;
     if !result.is_success() || !result.unused.is_empty() || !result.missing.is_empty() {
         return Err(Error::Weights(format!("{result}")));
     }

@@ -49,19 +49,35 @@ pub enum Optimizer {
 }
 
 const fn recipe(epochs: usize, lr: f64, seed: u64) -> Recipe {
-    Recipe { optimizer: Optimizer::Adam, epochs, batch: 100, lr, seed, pretrain_epochs: 0 }
+    Recipe {
+        optimizer: Optimizer::Adam,
+        epochs,
+        batch: 100,
+        lr,
+        seed,
+        pretrain_epochs: 0,
+    }
 }
 
 const fn paper(train_error: f64, test_error: f64, min_distortion: f64) -> Option<PaperFigures> {
-    Some(PaperFigures { train_error: Some(train_error), test_error, min_distortion })
+    Some(PaperFigures {
+        train_error: Some(train_error),
+        test_error,
+        min_distortion,
+    })
 }
 
 const SIGMOID_LAMBDAS: &[f32] = &[1e-5, 1e-5, 1e-6];
 
-/// The sigmoid MLPs' recipe: SGD with momentum generalised better than Adam here
-/// (fc100-100-10: 1.78% test error against 1.89–1.97% with Adam at several settings).
-const fn sigmoid_recipe(epochs: usize, seed: u64) -> Recipe {
-    Recipe { optimizer: Optimizer::Momentum, batch: 32, ..recipe(epochs, 0.1, seed) }
+/// The sigmoid MLPs' recipe: SGD with momentum 0.9, batch 32. It generalised better than Adam
+/// on fc100-100-10 (1.78% test error against 1.89–1.97% with Adam at three settings); the
+/// learning rate is per model (0.1 or 0.3), and fc123-456-10-p1 kept Adam (README lists the runs).
+const fn sigmoid_recipe(epochs: usize, lr: f64, seed: u64) -> Recipe {
+    Recipe {
+        optimizer: Optimizer::Momentum,
+        batch: 32,
+        ..recipe(epochs, lr, seed)
+    }
 }
 
 pub const ZOO: &[ModelSpec] = &[
@@ -97,7 +113,7 @@ pub const ZOO: &[ModelSpec] = &[
         arch: Arch::Mlp(&[100, 100]),
         lambdas: SIGMOID_LAMBDAS,
         split: Split::Full,
-        recipe: sigmoid_recipe(30, 4),
+        recipe: sigmoid_recipe(30, 0.1, 4),
         paper: paper(0.0, 0.0164, 0.058),
         target_test_error: 0.019,
     },
@@ -106,7 +122,7 @@ pub const ZOO: &[ModelSpec] = &[
         arch: Arch::Mlp(&[200, 200]),
         lambdas: SIGMOID_LAMBDAS,
         split: Split::Full,
-        recipe: sigmoid_recipe(30, 5),
+        recipe: sigmoid_recipe(30, 0.3, 5),
         paper: paper(0.0, 0.0154, 0.065),
         target_test_error: 0.018,
     },
@@ -115,7 +131,10 @@ pub const ZOO: &[ModelSpec] = &[
         arch: Arch::Mlp(&[400]),
         lambdas: &[1e-6, 1e-6],
         split: Split::Full,
-        recipe: Recipe { pretrain_epochs: 5, ..sigmoid_recipe(30, 6) },
+        recipe: Recipe {
+            pretrain_epochs: 5,
+            ..sigmoid_recipe(30, 0.3, 6)
+        },
         paper: paper(0.0057, 0.019, 0.086),
         target_test_error: 0.022,
     },
@@ -124,8 +143,12 @@ pub const ZOO: &[ModelSpec] = &[
         arch: Arch::Mlp(&[100, 100]),
         lambdas: SIGMOID_LAMBDAS,
         split: Split::P1,
-        recipe: sigmoid_recipe(45, 7),
-        paper: Some(PaperFigures { train_error: Some(0.0), test_error: 0.02, min_distortion: 0.062 }),
+        recipe: sigmoid_recipe(45, 0.3, 7),
+        paper: Some(PaperFigures {
+            train_error: Some(0.0),
+            test_error: 0.02,
+            min_distortion: 0.062,
+        }),
         target_test_error: 0.024,
     },
     ModelSpec {
@@ -133,8 +156,15 @@ pub const ZOO: &[ModelSpec] = &[
         arch: Arch::Mlp(&[123, 456]),
         lambdas: SIGMOID_LAMBDAS,
         split: Split::P1,
-        recipe: sigmoid_recipe(45, 8),
-        paper: Some(PaperFigures { train_error: Some(0.0), test_error: 0.021, min_distortion: 0.059 }),
+        recipe: Recipe {
+            batch: 50,
+            ..recipe(60, 2e-3, 8)
+        },
+        paper: Some(PaperFigures {
+            train_error: Some(0.0),
+            test_error: 0.021,
+            min_distortion: 0.059,
+        }),
         target_test_error: 0.024,
     },
     ModelSpec {
@@ -142,8 +172,12 @@ pub const ZOO: &[ModelSpec] = &[
         arch: Arch::Mlp(&[100, 100]),
         lambdas: SIGMOID_LAMBDAS,
         split: Split::P2,
-        recipe: sigmoid_recipe(45, 9),
-        paper: Some(PaperFigures { train_error: Some(0.0), test_error: 0.021, min_distortion: 0.058 }),
+        recipe: sigmoid_recipe(45, 0.3, 9),
+        paper: Some(PaperFigures {
+            train_error: Some(0.0),
+            test_error: 0.021,
+            min_distortion: 0.058,
+        }),
         target_test_error: 0.024,
     },
     ModelSpec {
@@ -159,7 +193,9 @@ pub const ZOO: &[ModelSpec] = &[
 
 /// The spec of the model called `name`.
 pub fn spec(name: &str) -> Result<&'static ModelSpec> {
-    ZOO.iter().find(|m| m.name == name).ok_or_else(|| Error::UnknownModel(name.to_string()))
+    ZOO.iter()
+        .find(|m| m.name == name)
+        .ok_or_else(|| Error::UnknownModel(name.to_string()))
 }
 
 #[cfg(test)]
@@ -169,10 +205,19 @@ mod tests {
     #[test]
     fn every_spec_has_one_lambda_per_layer_and_a_unique_name() {
         for m in ZOO {
-            let expected = if m.arch == Arch::ConvNet { 1 } else { m.arch.weight_layers() };
+            let expected = if m.arch == Arch::ConvNet {
+                1
+            } else {
+                m.arch.weight_layers()
+            };
             assert_eq!(m.lambdas.len(), expected, "{}", m.name);
             assert_eq!(ZOO.iter().filter(|o| o.name == m.name).count(), 1);
         }
-        assert!(spec("nope").unwrap_err().to_string().contains("fc100-100-10"));
+        assert!(
+            spec("nope")
+                .unwrap_err()
+                .to_string()
+                .contains("fc100-100-10")
+        );
     }
 }

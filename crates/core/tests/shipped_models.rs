@@ -22,7 +22,8 @@ fn every_zoo_model_is_committed_and_agrees_with_its_card() {
     assert_eq!(digits.len(), 1000);
     let device = Device::flex();
     for spec in ZOO {
-        let (model, card) = load_model(&models, spec, &device).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+        let (model, card) =
+            load_model(&models, spec, &device).unwrap_or_else(|e| panic!("{}: {e}", spec.name));
         let error = eval::error_rate(&model, &digits, &device);
         // One digit of slack out of 1,000 for float differences between machines.
         assert!(
@@ -31,14 +32,34 @@ fn every_zoo_model_is_committed_and_agrees_with_its_card() {
             spec.name,
             card.slice_error
         );
-        let allowed = KNOWN_MISSES.iter().find(|(n, _)| *n == spec.name).map_or(spec.target_test_error, |m| m.1);
-        assert!(card.test_error <= allowed, "{}: test error {} over {allowed}", spec.name, card.test_error);
+        let allowed = KNOWN_MISSES
+            .iter()
+            .find(|(n, _)| *n == spec.name)
+            .map_or(spec.target_test_error, |m| m.1);
+        assert!(
+            card.test_error <= allowed,
+            "{}: test error {} over {allowed}",
+            spec.name,
+            card.test_error
+        );
         assert_eq!(card.params, model.num_params(), "{}", spec.name);
         let bytes = std::fs::read(models.join(format!("{}.safetensors", spec.name))).unwrap();
         assert_eq!(card.bytes, bytes.len());
-        let weights: Vec<_> = tensor_shapes(&bytes).unwrap().into_iter().filter(|(n, _)| n.ends_with("weight")).collect();
-        let on_card: Vec<_> = card.layers.iter().map(|l| (l.tensor.clone(), l.shape.clone())).collect();
-        assert_eq!(weights, on_card, "{}: the card's layers are the file's", spec.name);
+        let weights: Vec<_> = tensor_shapes(&bytes)
+            .unwrap()
+            .into_iter()
+            .filter(|(n, _)| n.ends_with("weight"))
+            .collect();
+        let on_card: Vec<_> = card
+            .layers
+            .iter()
+            .map(|l| (l.tensor.clone(), l.shape.clone()))
+            .collect();
+        assert_eq!(
+            weights, on_card,
+            "{}: the card's layers are the file's",
+            spec.name
+        );
     }
 }
 
@@ -52,8 +73,13 @@ fn a_tampered_weight_file_is_refused() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0x40;
     std::fs::write(dir.join(format!("{}.safetensors", spec.name)), bytes).unwrap();
-    ModelCard::load(&src, spec.name).unwrap().save(&dir).unwrap();
-    let err = load_model(&dir, spec, &Device::flex()).unwrap_err().to_string();
+    ModelCard::load(&src, spec.name)
+        .unwrap()
+        .save(&dir)
+        .unwrap();
+    let err = load_model(&dir, spec, &Device::flex())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("sha256"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

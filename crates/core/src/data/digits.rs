@@ -39,7 +39,10 @@ impl Digits {
 
     /// Image `i` as 784 floats in [0, 1].
     pub fn pixels(&self, i: usize) -> Vec<f32> {
-        self.images[i * PIXELS..(i + 1) * PIXELS].iter().map(|&p| p as f32 / 255.0).collect()
+        self.images[i * PIXELS..(i + 1) * PIXELS]
+            .iter()
+            .map(|&p| p as f32 / 255.0)
+            .collect()
     }
 
     /// The digits at `indices`, in that order.
@@ -48,7 +51,10 @@ impl Digits {
         for &i in indices {
             images.extend_from_slice(&self.images[i * PIXELS..(i + 1) * PIXELS]);
         }
-        Digits { images, labels: indices.iter().map(|&i| self.labels[i]).collect() }
+        Digits {
+            images,
+            labels: indices.iter().map(|&i| self.labels[i]).collect(),
+        }
     }
 
     /// The digits `start..end`.
@@ -63,7 +69,11 @@ impl Digits {
     pub fn batch(&self, indices: &[usize], device: &Device) -> Tensor<2> {
         let mut x = Vec::with_capacity(indices.len() * PIXELS);
         for &i in indices {
-            x.extend(self.images[i * PIXELS..(i + 1) * PIXELS].iter().map(|&p| p as f32 / 255.0));
+            x.extend(
+                self.images[i * PIXELS..(i + 1) * PIXELS]
+                    .iter()
+                    .map(|&p| p as f32 / 255.0),
+            );
         }
         Tensor::from_data(TensorData::new(x, [indices.len(), PIXELS]), device)
     }
@@ -83,7 +93,10 @@ impl Digits {
             enc.finish().expect("writing to memory")
         };
         (
-            gz(idx::encode_u8(&[self.len(), crate::SIDE, crate::SIDE], &self.images)),
+            gz(idx::encode_u8(
+                &[self.len(), crate::SIDE, crate::SIDE],
+                &self.images,
+            )),
             gz(idx::encode_u8(&[self.len()], &self.labels)),
         )
     }

@@ -20,13 +20,21 @@ pub fn maybe_gunzip(bytes: Vec<u8>) -> Result<Vec<u8>> {
 /// Rejects any other element type, a bad magic number, and a payload of the wrong length.
 pub fn parse_u8(bytes: &[u8]) -> Result<(Vec<usize>, &[u8])> {
     if bytes.len() < 4 {
-        return Err(Error::Idx(format!("{} bytes is too short for a header", bytes.len())));
+        return Err(Error::Idx(format!(
+            "{} bytes is too short for a header",
+            bytes.len()
+        )));
     }
     if bytes[0] != 0 || bytes[1] != 0 {
-        return Err(Error::Idx("magic number does not start with two zero bytes".into()));
+        return Err(Error::Idx(
+            "magic number does not start with two zero bytes".into(),
+        ));
     }
     if bytes[2] != 0x08 {
-        return Err(Error::Idx(format!("element type 0x{:02x} is not unsigned byte (0x08)", bytes[2])));
+        return Err(Error::Idx(format!(
+            "element type 0x{:02x} is not unsigned byte (0x08)",
+            bytes[2]
+        )));
     }
     let rank = bytes[3] as usize;
     if rank == 0 || rank > 4 {
@@ -55,7 +63,9 @@ pub fn parse_u8(bytes: &[u8]) -> Result<(Vec<usize>, &[u8])> {
 pub fn parse_images(bytes: &[u8]) -> Result<Vec<u8>> {
     let (dims, data) = parse_u8(bytes)?;
     if dims.len() != 3 || dims[1] != crate::SIDE || dims[2] != crate::SIDE {
-        return Err(Error::Idx(format!("expected N×28×28 images, found dimensions {dims:?}")));
+        return Err(Error::Idx(format!(
+            "expected N×28×28 images, found dimensions {dims:?}"
+        )));
     }
     Ok(data.to_vec())
 }
@@ -64,7 +74,9 @@ pub fn parse_images(bytes: &[u8]) -> Result<Vec<u8>> {
 pub fn parse_labels(bytes: &[u8]) -> Result<Vec<u8>> {
     let (dims, data) = parse_u8(bytes)?;
     if dims.len() != 1 {
-        return Err(Error::Idx(format!("expected a rank-1 label file, found dimensions {dims:?}")));
+        return Err(Error::Idx(format!(
+            "expected a rank-1 label file, found dimensions {dims:?}"
+        )));
     }
     if let Some(bad) = data.iter().find(|&&l| l as usize >= crate::CLASSES) {
         return Err(Error::Idx(format!("label {bad} is not a digit")));
@@ -93,7 +105,10 @@ mod tests {
     #[test]
     fn round_trips_images_and_labels() {
         assert_eq!(parse_images(&images(3)).unwrap().len(), 3 * 784);
-        assert_eq!(parse_labels(&encode_u8(&[4], &[0, 9, 3, 1])).unwrap(), vec![0, 9, 3, 1]);
+        assert_eq!(
+            parse_labels(&encode_u8(&[4], &[0, 9, 3, 1])).unwrap(),
+            vec![0, 9, 3, 1]
+        );
     }
 
     #[test]
@@ -110,16 +125,31 @@ mod tests {
     fn rejects_corrupt_files() {
         let good = images(2);
         let truncated = &good[..good.len() - 1];
-        assert!(parse_images(truncated).unwrap_err().to_string().contains("need 1568 bytes"));
+        assert!(
+            parse_images(truncated)
+                .unwrap_err()
+                .to_string()
+                .contains("need 1568 bytes")
+        );
         let mut bad_magic = good.clone();
         bad_magic[0] = 1;
         assert!(parse_images(&bad_magic).is_err());
         let mut bad_type = good.clone();
         bad_type[2] = 0x0d;
-        assert!(parse_images(&bad_type).unwrap_err().to_string().contains("element type"));
+        assert!(
+            parse_images(&bad_type)
+                .unwrap_err()
+                .to_string()
+                .contains("element type")
+        );
         assert!(parse_images(&[0, 0]).is_err());
         assert!(parse_images(&encode_u8(&[2, 27, 28], &[0; 2 * 27 * 28])).is_err());
-        assert!(parse_labels(&encode_u8(&[2], &[3, 10])).unwrap_err().to_string().contains("not a digit"));
+        assert!(
+            parse_labels(&encode_u8(&[2], &[3, 10]))
+                .unwrap_err()
+                .to_string()
+                .contains("not a digit")
+        );
         assert!(maybe_gunzip(vec![0x1f, 0x8b, 8, 0, 1, 2]).is_err());
     }
 }

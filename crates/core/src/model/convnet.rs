@@ -51,7 +51,7 @@ impl ConvNet {
         self.fc2.forward(self.dense(x))
     }
 
-    /// λ (one value for all four weight tensors) · Σ w².
+    /// (λ/2) · Σ w² over all four weight tensors (one λ for all).
     pub fn weight_penalty(&self, lambda: f32) -> Tensor<1> {
         let conv = |c: &Conv2d| {
             let w = c.weight.val();

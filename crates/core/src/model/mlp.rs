@@ -13,7 +13,10 @@ pub struct Mlp {
 impl Mlp {
     /// `sizes` lists the widths from input to output, e.g. `[784, 100, 100, 10]`.
     pub fn new(sizes: &[usize], device: &Device) -> Self {
-        let layers = sizes.windows(2).map(|w| LinearConfig::new(w[0], w[1]).init(device)).collect();
+        let layers = sizes
+            .windows(2)
+            .map(|w| LinearConfig::new(w[0], w[1]).init(device))
+            .collect();
         Mlp { layers }
     }
 
@@ -28,13 +31,19 @@ impl Mlp {
 
     /// The activations after hidden layer `k` (0-based), `[n, sizes[k+1]]`.
     pub fn hidden(&self, x: Tensor<2>, k: usize) -> Tensor<2> {
-        self.layers[..=k].iter().fold(x, |h, layer| sigmoid(layer.forward(h)))
+        self.layers[..=k]
+            .iter()
+            .fold(x, |h, layer| sigmoid(layer.forward(h)))
     }
 
-    /// Σ_k λ_k ‖W_k‖² with one λ per layer.
+    /// Σ_k (λ_k/2) ‖W_k‖² with one λ per layer.
     pub fn weight_penalty(&self, lambdas: &[f32]) -> Tensor<1> {
         assert_eq!(lambdas.len(), self.layers.len(), "one λ per layer");
-        let mut terms = self.layers.iter().zip(lambdas).map(|(l, &lam)| super::l2(l.weight.val(), lam));
+        let mut terms = self
+            .layers
+            .iter()
+            .zip(lambdas)
+            .map(|(l, &lam)| super::l2(l.weight.val(), lam));
         let first = terms.next().expect("at least one layer");
         terms.fold(first, |acc, t| acc + t)
     }
