@@ -2,6 +2,7 @@
 //! image preprocessing. Used by the CLI, the web app and the tests; it compiles natively and
 //! for `wasm32-unknown-unknown` (no web-sys, no clap here).
 
+pub mod attack;
 pub mod card;
 pub mod data;
 pub mod error;

@@ -1,0 +1,377 @@
+//! The paper's attack: minimise c·‖r‖² + CE(x + r, target) over x + r ∈ [0, 1]^784 with
+//! box-constrained (projected) L-BFGS, and search over c for the smallest perturbation that
+//! still reaches the target. With c on the distortion term, the *largest* successful c gives
+//! the smallest r.
+//!
+//! The c search per problem: start at `c_start`; while every solve succeeds, multiply c by
+//! `c_factor`; while every solve fails, divide it; once one success and one failure bracket
+//! it, bisect geometrically `bisections` times. Every solve restarts from x. The smallest
+//! successful r over all solves is kept. All problems of a batch (images × targets) advance
+//! together: one tensor evaluation per L-BFGS step for the whole batch, each problem with its
+//! own c, its own line search and its own convergence.
+
+use super::objective::{Evaluation, evaluate};
+use super::{Distortion, Goal, Outcome};
+use crate::model::Classifier;
+use crate::{CLASSES, PIXELS};
+use burn::prelude::Device;
+use std::collections::VecDeque;
+
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct LbfgsConfig {
+    /// L-BFGS memory (pairs of s, y kept).
+    pub memory: usize,
+    /// L-BFGS iterations per solve.
+    pub max_iterations: usize,
+    /// A solve stops when the projected gradient's largest entry is below this.
+    pub tolerance: f32,
+    pub c_start: f32,
+    pub c_factor: f32,
+    /// Most multiplications (or divisions) of c while looking for a bracket.
+    pub bracket_steps: usize,
+    pub bisections: usize,
+}
+
+impl Default for LbfgsConfig {
+    fn default() -> Self {
+        LbfgsConfig {
+            memory: 10,
+            max_iterations: 60,
+            tolerance: 1e-4,
+            c_start: 1.0,
+            c_factor: 10.0,
+            bracket_steps: 5,
+            bisections: 5,
+        }
+    }
+}
+
+/// Reported after every L-BFGS iteration; return `false` from the callback to stop early
+/// (the best result found so far is returned).
+#[derive(Clone, Copy, Debug)]
+pub struct LbfgsProgress {
+    /// Solve round (one value of c per problem) and iteration within it.
+    pub round: usize,
+    pub iteration: usize,
+    /// For the first problem still searching: its c and objective value.
+    pub c: f32,
+    pub loss: f32,
+    /// Problems finished / all problems.
+    pub finished: usize,
+    pub problems: usize,
+}
+
+/// One (image, target) pair and its search over c.
+struct Problem {
+    image: usize,
+    target: u8,
+    c: f32,
+    success_c: Option<f32>,
+    fail_c: Option<f32>,
+    steps: usize,
+    best: Option<(Vec<f32>, Distortion, f32, u8)>,
+    evaluations: usize,
+    done: bool,
+}
+
+impl Problem {
+    /// Records a solve at the current c and picks the next c (or finishes).
+    fn record(&mut self, z: Vec<f32>, label: u8, original: &[f32], config: &LbfgsConfig) {
+        let success = label == self.target;
+        if success {
+            let d = Distortion::between(original, &z);
+            if self.best.as_ref().is_none_or(|b| d.rms < b.1.rms) {
+                self.best = Some((z, d, self.c, label));
+            }
+            self.success_c = Some(self.success_c.map_or(self.c, |s| s.max(self.c)));
+        } else {
+            self.fail_c = Some(self.fail_c.map_or(self.c, |f| f.min(self.c)));
+        }
+        self.steps += 1;
+        match (self.success_c, self.fail_c) {
+            (Some(s), Some(f)) => {
+                self.c = (s * f).sqrt();
+                // Bisection steps are counted from the first bracket.
+                self.done = self.steps >= config.bracket_steps + config.bisections || f / s < 1.01;
+            }
+            (Some(_), None) => {
+                self.c *= config.c_factor;
+                self.done = self.steps > config.bracket_steps;
+            }
+            (None, _) => {
+                self.c /= config.c_factor;
+                self.done = self.steps > config.bracket_steps;
+            }
+        }
+    }
+}
+
+/// Attacks every image (rows of `images`, true labels `labels`). Untargeted: every other
+/// label is tried and the nearest success kept.
+pub async fn lbfgs(
+    model: &Classifier,
+    device: &Device,
+    images: &[f32],
+    labels: &[u8],
+    goal: Goal,
+    config: &LbfgsConfig,
+    progress: &mut dyn FnMut(&LbfgsProgress) -> bool,
+) -> Vec<Outcome> {
+    let mut problems: Vec<Problem> = Vec::new();
+    for (image, &label) in labels.iter().enumerate() {
+        let targets: Vec<u8> = match goal {
+            Goal::Target(t) => vec![t],
+            Goal::Untargeted => (0..CLASSES as u8).filter(|&t| t != label).collect(),
+        };
+        for target in targets {
+            problems.push(Problem {
+                image,
+                target,
+                c: config.c_start,
+                success_c: None,
+                fail_c: None,
+                steps: 0,
+                best: None,
+                evaluations: 0,
+                done: false,
+            });
+        }
+    }
+    let row = |i: usize| &images[i * PIXELS..(i + 1) * PIXELS];
+    let mut round = 0;
+    let mut stopped = false;
+    while !stopped && problems.iter().any(|p| !p.done) {
+        let active: Vec<usize> = (0..problems.len()).filter(|&p| !problems[p].done).collect();
+        let x0: Vec<f32> = active
+            .iter()
+            .flat_map(|&p| row(problems[p].image).to_vec())
+            .collect();
+        let targets: Vec<u8> = active.iter().map(|&p| problems[p].target).collect();
+        let cs: Vec<f32> = active.iter().map(|&p| problems[p].c).collect();
+        let finished = problems.len() - active.len();
+        let mut report = |iteration: usize, loss: f32| {
+            progress(&LbfgsProgress {
+                round,
+                iteration,
+                c: cs[0],
+                loss,
+                finished,
+                problems: problems.len(),
+            })
+        };
+        let solved = minimise(model, device, &x0, &targets, &cs, config, &mut report).await;
+        stopped = solved.stopped;
+        for (k, &p) in active.iter().enumerate() {
+            let z = solved.z[k * PIXELS..(k + 1) * PIXELS].to_vec();
+            problems[p].evaluations += solved.evaluations[k];
+            let image = problems[p].image;
+            problems[p].record(z, solved.label[k], row(image), config);
+        }
+        round += 1;
+    }
+    labels
+        .iter()
+        .enumerate()
+        .map(|(image, &label)| {
+            let mine: Vec<&Problem> = problems.iter().filter(|p| p.image == image).collect();
+            let evaluations = mine.iter().map(|p| p.evaluations).sum();
+            let best = mine
+                .iter()
+                .filter_map(|p| p.best.as_ref().map(|b| (p.target, b)))
+                .min_by(|a, b| a.1.1.rms.total_cmp(&b.1.1.rms));
+            match best {
+                Some((target, (z, distortion, c, reached))) => Outcome {
+                    adversarial: z.clone(),
+                    label: *reached,
+                    target,
+                    success: true,
+                    distortion: *distortion,
+                    c: *c,
+                    iterations: evaluations,
+                },
+                None => Outcome {
+                    adversarial: row(image).to_vec(),
+                    label,
+                    target: mine[0].target,
+                    success: false,
+                    distortion: Distortion::default(),
+                    c: 0.0,
+                    iterations: evaluations,
+                },
+            }
+        })
+        .collect()
+}
+
+struct Solved {
+    z: Vec<f32>,
+    label: Vec<u8>,
+    evaluations: Vec<usize>,
+    stopped: bool,
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Coordinates held at a bound: at 0 with the gradient pushing down, or at 1 pushing up.
+fn pinned(z: f32, g: f32) -> bool {
+    (z <= 0.0 && g > 0.0) || (z >= 1.0 && g < 0.0)
+}
+
+/// The L-BFGS direction for the free coordinates (two-loop recursion), steepest descent when
+/// the memory is empty or its direction does not descend.
+fn direction(z: &[f32], g: &[f32], history: &mut VecDeque<(Vec<f32>, Vec<f32>, f32)>) -> Vec<f32> {
+    let free = |j: usize| !pinned(z[j], g[j]);
+    let mut q: Vec<f32> = (0..PIXELS)
+        .map(|j| if free(j) { g[j] } else { 0.0 })
+        .collect();
+    let mut alphas = Vec::with_capacity(history.len());
+    for (s, y, rho) in history.iter().rev() {
+        let a = rho * dot(s, &q);
+        q.iter_mut().zip(y).for_each(|(qj, yj)| *qj -= a * yj);
+        alphas.push(a);
+    }
+    if let Some((s, y, _)) = history.back() {
+        let gamma = dot(s, y) / dot(y, y).max(1e-20);
+        q.iter_mut().for_each(|qj| *qj *= gamma);
+    }
+    for ((s, y, rho), a) in history.iter().zip(alphas.iter().rev()) {
+        let b = rho * dot(y, &q);
+        q.iter_mut().zip(s).for_each(|(qj, sj)| *qj += sj * (a - b));
+    }
+    let d: Vec<f32> = (0..PIXELS)
+        .map(|j| if free(j) { -q[j] } else { 0.0 })
+        .collect();
+    if dot(&d, g) < 0.0 {
+        return d;
+    }
+    history.clear();
+    (0..PIXELS)
+        .map(|j| if free(j) { -g[j] } else { 0.0 })
+        .collect()
+}
+
+/// Projected L-BFGS on all problems at once, from z = x0, for each problem's c.
+async fn minimise(
+    model: &Classifier,
+    device: &Device,
+    x0: &[f32],
+    targets: &[u8],
+    cs: &[f32],
+    config: &LbfgsConfig,
+    report: &mut dyn FnMut(usize, f32) -> bool,
+) -> Solved {
+    let n = targets.len();
+    let slice = |v: &[f32], k: usize| v[k * PIXELS..(k + 1) * PIXELS].to_vec();
+    let mut z = x0.to_vec();
+    let first = evaluate(model, device, &z, x0, targets, cs).await;
+    let mut f = first.value;
+    let mut g = first.grad;
+    let mut label = first.label;
+    let mut evaluations = vec![1; n];
+    let mut history: Vec<VecDeque<(Vec<f32>, Vec<f32>, f32)>> = vec![VecDeque::new(); n];
+    let mut done = vec![false; n];
+    let mut stopped = false;
+    for iteration in 0..config.max_iterations {
+        let active: Vec<usize> = (0..n).filter(|&k| !done[k]).collect();
+        if active.is_empty() {
+            break;
+        }
+        let dirs: Vec<Vec<f32>> = active
+            .iter()
+            .map(|&k| direction(&slice(&z, k), &slice(&g, k), &mut history[k]))
+            .collect();
+        let mut step: Vec<f32> = active
+            .iter()
+            .zip(&dirs)
+            .map(|(&k, d)| {
+                let largest = d.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+                if history[k].is_empty() {
+                    (0.1 / largest.max(1e-12)).min(1.0)
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        // Backtracking (Armijo) line search on the projected path, batched over problems.
+        let mut pending: Vec<usize> = (0..active.len()).collect();
+        for _ in 0..12 {
+            if pending.is_empty() {
+                break;
+            }
+            let mut trial = Vec::with_capacity(pending.len() * PIXELS);
+            for &a in &pending {
+                let zk = &z[active[a] * PIXELS..(active[a] + 1) * PIXELS];
+                trial.extend(
+                    zk.iter()
+                        .zip(&dirs[a])
+                        .map(|(zj, dj)| (zj + step[a] * dj).clamp(0.0, 1.0)),
+                );
+            }
+            let ks: Vec<usize> = pending.iter().map(|&a| active[a]).collect();
+            let e: Evaluation = evaluate(
+                model,
+                device,
+                &trial,
+                &ks.iter().flat_map(|&k| slice(x0, k)).collect::<Vec<_>>(),
+                &ks.iter().map(|&k| targets[k]).collect::<Vec<_>>(),
+                &ks.iter().map(|&k| cs[k]).collect::<Vec<_>>(),
+            )
+            .await;
+            let mut still = Vec::new();
+            for (i, &a) in pending.iter().enumerate() {
+                let k = active[a];
+                evaluations[k] += 1;
+                let zt = &trial[i * PIXELS..(i + 1) * PIXELS];
+                let zk = &z[k * PIXELS..(k + 1) * PIXELS];
+                let moved: Vec<f32> = zt.iter().zip(zk).map(|(a, b)| a - b).collect();
+                let decrease = dot(&moved, &g[k * PIXELS..(k + 1) * PIXELS]);
+                if e.value[i] <= f[k] + 1e-4 * decrease {
+                    let gt = &e.grad[i * PIXELS..(i + 1) * PIXELS];
+                    let y: Vec<f32> = gt
+                        .iter()
+                        .zip(&g[k * PIXELS..(k + 1) * PIXELS])
+                        .map(|(a, b)| a - b)
+                        .collect();
+                    let sy = dot(&moved, &y);
+                    if sy > 1e-10 {
+                        history[k].push_back((moved, y, 1.0 / sy));
+                        if history[k].len() > config.memory {
+                            history[k].pop_front();
+                        }
+                    }
+                    let converged = f[k] - e.value[i] <= 1e-7 * f[k].abs().max(1.0);
+                    f[k] = e.value[i];
+                    label[k] = e.label[i];
+                    z[k * PIXELS..(k + 1) * PIXELS].copy_from_slice(zt);
+                    g[k * PIXELS..(k + 1) * PIXELS].copy_from_slice(gt);
+                    let pg = (0..PIXELS)
+                        .map(|j| {
+                            let (zj, gj) = (z[k * PIXELS + j], g[k * PIXELS + j]);
+                            ((zj - gj).clamp(0.0, 1.0) - zj).abs()
+                        })
+                        .fold(0.0f32, f32::max);
+                    done[k] = converged || pg < config.tolerance;
+                } else {
+                    step[a] *= 0.5;
+                    still.push(a);
+                }
+            }
+            pending = still;
+        }
+        for &a in &pending {
+            done[active[a]] = true; // no decrease along the direction: a (local) minimum
+        }
+        if !report(iteration, f[active[0]]) {
+            stopped = true;
+            break;
+        }
+    }
+    Solved {
+        z,
+        label,
+        evaluations,
+        stopped,
+    }
+}

@@ -1,0 +1,77 @@
+//! Adversarial attacks on a [`Classifier`](crate::model::Classifier): the paper's
+//! box-constrained L-BFGS and, for comparison, FGSM and iterative FGSM (PGD).
+//!
+//! Every attack works on a batch: images are rows of a flat `n × 784` slice in [0, 1], each
+//! with its own target, and one tensor program evaluates them all at once. The functions are
+//! `async` because a WebGPU device can only be read asynchronously; on the CPU they complete
+//! at once (natively, [`block_on`] drives them).
+
+pub mod fgsm;
+pub mod lbfgs;
+pub mod objective;
+
+pub use fgsm::{FgsmConfig, fgsm, pgd};
+pub use lbfgs::{LbfgsConfig, lbfgs};
+
+use crate::PIXELS;
+
+/// What an attack aims for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// Make the model output this label.
+    Target(u8),
+    /// Make the model output anything but the image's true label.
+    Untargeted,
+}
+
+/// One image's outcome.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The adversarial image, 784 values in [0, 1] (the original when nothing was found).
+    pub adversarial: Vec<f32>,
+    /// What the model says on it.
+    pub label: u8,
+    /// The label aimed for (for untargeted attacks: the one reached, or the nearest tried).
+    pub target: u8,
+    pub success: bool,
+    pub distortion: Distortion,
+    /// L-BFGS: the weight c of ‖r‖² at the kept solution (0 for FGSM/PGD).
+    pub c: f32,
+    /// Gradient evaluations spent on this image.
+    pub iterations: usize,
+}
+
+/// Size of a perturbation r = x' − x.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Distortion {
+    /// The paper's measure: sqrt(Σ r² / 784), the per-pixel RMS.
+    pub rms: f32,
+    pub l2: f32,
+    pub linf: f32,
+    /// Pixels changed by more than 1/255.
+    pub changed: usize,
+}
+
+impl Distortion {
+    pub fn between(original: &[f32], adversarial: &[f32]) -> Self {
+        let r = original.iter().zip(adversarial).map(|(a, b)| b - a);
+        let (mut sq, mut linf, mut changed) = (0.0f32, 0.0f32, 0);
+        for d in r {
+            sq += d * d;
+            linf = linf.max(d.abs());
+            changed += (d.abs() > 1.0 / 255.0) as usize;
+        }
+        Distortion {
+            rms: (sq / PIXELS as f32).sqrt(),
+            l2: sq.sqrt(),
+            linf,
+            changed,
+        }
+    }
+}
+
+/// Runs an attack's future to completion on this thread (CPU devices, native code).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    pollster::block_on(future)
+}

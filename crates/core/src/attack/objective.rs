@@ -1,0 +1,56 @@
+//! The one tensor program every attack evaluates: for a batch of points x_i,
+//! f_i = c_i·‖x_i − x0_i‖² + CE(model(x_i), t_i), its gradient in x_i, and the predicted label.
+
+use crate::model::Classifier;
+use crate::{CLASSES, PIXELS};
+use burn::prelude::*;
+use burn::tensor::activation::log_softmax;
+
+/// Per-image results of one evaluation, read back from the device in one transfer.
+pub struct Evaluation {
+    pub value: Vec<f32>,
+    pub cross_entropy: Vec<f32>,
+    pub label: Vec<u8>,
+    /// `n × 784`, row-major.
+    pub grad: Vec<f32>,
+}
+
+/// Evaluates the objective at `x` (`n × 784`) for originals `x0`, targets and weights `c`.
+/// `device` must have autodiff enabled; the model must live on it.
+pub async fn evaluate(
+    model: &Classifier,
+    device: &Device,
+    x: &[f32],
+    x0: &[f32],
+    targets: &[u8],
+    c: &[f32],
+) -> Evaluation {
+    let n = targets.len();
+    let x = Tensor::<2>::from_data(TensorData::new(x.to_vec(), [n, PIXELS]), device).require_grad();
+    let x0 = Tensor::<2>::from_data(TensorData::new(x0.to_vec(), [n, PIXELS]), device);
+    let c = Tensor::<2>::from_data(TensorData::new(c.to_vec(), [n, 1]), device);
+    let t: Vec<i64> = targets.iter().map(|&t| t as i64).collect();
+    let onehot = Tensor::<1, Int>::from_data(TensorData::new(t, [n]), device)
+        .one_hot::<2>(CLASSES)
+        .float();
+
+    let logits = model.forward(x.clone()); // [n, 10]
+    let ce = -(log_softmax(logits.clone(), 1) * onehot).sum_dim(1); // [n, 1]
+    let distance = (x.clone() - x0).powf_scalar(2.0).sum_dim(1); // [n, 1]
+    let value = ce.clone() + c * distance; // [n, 1]
+    let grads = value.clone().sum().backward();
+    let grad = x.grad(&grads).expect("the input requires grad").detach(); // [n, 784]
+    let label = logits.detach().argmax(1).float(); // [n, 1]
+
+    // One readback: [value | ce | label | grad] per row.
+    let packed = Tensor::cat(vec![value.detach(), ce.detach(), label, grad], 1); // [n, 787]
+    let data = packed.into_data_async().await.expect("device readback");
+    let flat: Vec<f32> = data.iter::<f32>().collect();
+    let row = PIXELS + 3;
+    Evaluation {
+        value: flat.chunks(row).map(|r| r[0]).collect(),
+        cross_entropy: flat.chunks(row).map(|r| r[1]).collect(),
+        label: flat.chunks(row).map(|r| r[2] as u8).collect(),
+        grad: flat.chunks(row).flat_map(|r| r[3..].to_vec()).collect(),
+    }
+}

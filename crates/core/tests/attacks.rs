@@ -1,0 +1,205 @@
+//! The attacks on real shipped models and real test digits.
+
+use blindspot_core::attack::{FgsmConfig, Goal, LbfgsConfig, Outcome, block_on, fgsm, lbfgs, pgd};
+use blindspot_core::card::load_model;
+use blindspot_core::data::{Digits, slice};
+use blindspot_core::model::Classifier;
+use blindspot_core::{PIXELS, zoo};
+use burn::prelude::Device;
+use std::path::PathBuf;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn setup(name: &str, n: usize) -> (Classifier, Device, Digits, Vec<f32>) {
+    let device = Device::flex().autodiff();
+    let (model, _) = load_model(&repo().join("models"), zoo::spec(name).unwrap(), &device).unwrap();
+    let digits = slice::load(&repo().join("www/digits")).unwrap().range(0, n);
+    let pixels: Vec<f32> = (0..n).flat_map(|i| digits.pixels(i)).collect();
+    (model, device, digits, pixels)
+}
+
+fn in_box(o: &Outcome) -> bool {
+    o.adversarial.len() == PIXELS && o.adversarial.iter().all(|v| (0.0..=1.0).contains(v))
+}
+
+#[test]
+fn lbfgs_reaches_chosen_targets_with_small_distortion_inside_the_box() {
+    let (model, device, digits, pixels) = setup("fc100-100-10", 4);
+    for i in 0..4 {
+        let target = (digits.labels[i] + 3) % 10;
+        let x = &pixels[i * PIXELS..(i + 1) * PIXELS];
+        let config = LbfgsConfig::default();
+        let run = || {
+            block_on(lbfgs(
+                &model,
+                &device,
+                x,
+                &digits.labels[i..=i],
+                Goal::Target(target),
+                &config,
+                &mut |_| true,
+            ))
+        };
+        let o = &run()[0];
+        assert!(o.success && o.label == target, "digit {i}: {o:?}");
+        assert!(in_box(o));
+        assert!(
+            o.distortion.rms > 0.0 && o.distortion.rms < 0.1,
+            "digit {i}: rms {}",
+            o.distortion.rms
+        );
+        assert_eq!(run()[0].adversarial, o.adversarial, "deterministic");
+    }
+}
+
+#[test]
+fn batched_lbfgs_matches_one_image_at_a_time() {
+    let (model, device, digits, pixels) = setup("fc100-100-10", 3);
+    let config = LbfgsConfig {
+        bisections: 3,
+        ..LbfgsConfig::default()
+    };
+    let goal = Goal::Target(2);
+    let together = block_on(lbfgs(
+        &model,
+        &device,
+        &pixels,
+        &digits.labels,
+        goal,
+        &config,
+        &mut |_| true,
+    ));
+    for i in 0..3 {
+        let x = &pixels[i * PIXELS..(i + 1) * PIXELS];
+        let alone = block_on(lbfgs(
+            &model,
+            &device,
+            x,
+            &digits.labels[i..=i],
+            goal,
+            &config,
+            &mut |_| true,
+        ));
+        assert_eq!(alone[0].success, together[i].success);
+        assert!(
+            (alone[0].distortion.rms - together[i].distortion.rms).abs() < 1e-4,
+            "{i}"
+        );
+    }
+}
+
+#[test]
+fn untargeted_lbfgs_finds_the_nearest_other_class() {
+    let (model, device, digits, pixels) = setup("fc100-100-10", 1);
+    let config = LbfgsConfig {
+        bisections: 3,
+        ..LbfgsConfig::default()
+    };
+    let nearest = &block_on(lbfgs(
+        &model,
+        &device,
+        &pixels,
+        &digits.labels,
+        Goal::Untargeted,
+        &config,
+        &mut |_| true,
+    ))[0];
+    assert!(nearest.success && nearest.label != digits.labels[0] && in_box(nearest));
+    for t in (0..10).filter(|&t| t != digits.labels[0]) {
+        let o = &block_on(lbfgs(
+            &model,
+            &device,
+            &pixels,
+            &digits.labels,
+            Goal::Target(t),
+            &config,
+            &mut |_| true,
+        ))[0];
+        assert!(
+            !o.success || nearest.distortion.rms <= o.distortion.rms + 1e-4,
+            "target {t}: {} < {}",
+            o.distortion.rms,
+            nearest.distortion.rms
+        );
+    }
+}
+
+#[test]
+fn stop_returns_the_best_so_far() {
+    let (model, device, digits, pixels) = setup("fc100-100-10", 1);
+    let mut calls = 0;
+    let o = block_on(lbfgs(
+        &model,
+        &device,
+        &pixels,
+        &digits.labels,
+        Goal::Target(5),
+        &LbfgsConfig::default(),
+        &mut |_| {
+            calls += 1;
+            calls < 3
+        },
+    ));
+    assert_eq!(calls, 3, "no more work after Stop");
+    assert!(in_box(&o[0]));
+}
+
+#[test]
+fn fgsm_at_0_25_fools_softmax_regression_almost_always() {
+    // Goodfellow et al.: ε = 0.25 gives 99.9% error on a shallow softmax MNIST model.
+    let (model, device, digits, pixels) = setup("fc10-1e-4", 200);
+    let out = block_on(fgsm(
+        &model,
+        &device,
+        &pixels,
+        &digits.labels,
+        Goal::Untargeted,
+        0.25,
+    ));
+    let fooled = out.iter().filter(|o| o.success).count();
+    assert!(fooled >= 190, "{fooled}/200");
+    assert!(
+        out.iter()
+            .all(|o| in_box(o) && o.distortion.linf <= 0.25 + 1e-6)
+    );
+}
+
+#[test]
+fn pgd_reaches_targets_on_the_convnet_within_its_budget() {
+    let (model, device, digits, pixels) = setup("convnet", 20);
+    let config = FgsmConfig {
+        epsilon: 0.3,
+        steps: 40,
+        random_start: Some(7),
+    };
+    let out = block_on(pgd(
+        &model,
+        &device,
+        &pixels,
+        &digits.labels,
+        Goal::Target(8),
+        config,
+    ));
+    let reached = out.iter().filter(|o| o.success && o.label == 8).count();
+    assert!(reached >= 18, "{reached}/20");
+    assert!(
+        out.iter()
+            .all(|o| in_box(o) && o.distortion.linf <= 0.3 + 1e-6)
+    );
+    let again = block_on(pgd(
+        &model,
+        &device,
+        &pixels,
+        &digits.labels,
+        Goal::Target(8),
+        config,
+    ));
+    assert!(
+        out.iter()
+            .zip(&again)
+            .all(|(a, b)| a.adversarial == b.adversarial),
+        "seeded: deterministic"
+    );
+}
