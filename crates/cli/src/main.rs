@@ -1,6 +1,7 @@
 //! `blindspot`: the command line of the Blindspot lab. Every subcommand prints a clear message
 //! and exits non-zero on failure; none panics on bad input.
 
+mod attack;
 mod eval;
 mod fetch;
 mod predict;
@@ -45,6 +46,8 @@ enum Command {
     Eval { model: String },
     /// Classify a picture of a digit (PNG), preprocessed as MNIST was
     Predict { model: String, image: PathBuf },
+    /// Adversarial examples for test digits (box-constrained L-BFGS, FGSM or PGD)
+    Attack(attack::AttackArgs),
     /// Table of the committed models, from their cards
     Zoo,
     /// Write the committed test slice (the first N test digits) as gzip IDX files
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Command::Train { model } => train::run(&dirs, &model, cli.json),
         Command::Eval { model } => eval::run(&dirs, &model, cli.json),
         Command::Predict { model, image } => predict::run(&dirs, &model, &image, cli.json),
+        Command::Attack(args) => attack::run(&dirs, &args, cli.json),
         Command::Zoo => zoo::run(&dirs, cli.json),
         Command::Slice { count, out } => slice::run(&dirs, count, &out),
     };

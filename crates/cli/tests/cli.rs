@@ -155,3 +155,65 @@ fn predict_reads_a_photo_like_png_the_way_the_app_will() {
         "{right}/10 re-photographed test digits classified right"
     );
 }
+
+#[test]
+fn attack_prints_one_object_per_image_with_the_documented_keys() {
+    let out = blindspot(&[
+        "attack",
+        "fc100-100-10",
+        "--indices",
+        "0..2,17",
+        "--target",
+        "3",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v.iter()
+            .map(|r| r["index"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        vec![0, 1, 17]
+    );
+    for r in &v {
+        for key in [
+            "index",
+            "label",
+            "target",
+            "success",
+            "rms",
+            "l2",
+            "linf",
+            "c",
+            "iterations",
+            "ms",
+        ] {
+            assert!(r.get(key).is_some(), "missing {key} in {r}");
+        }
+        assert_eq!(r["target"], 3);
+        assert_eq!(r["success"], true);
+        let (rms, l2) = (r["rms"].as_f64().unwrap(), r["l2"].as_f64().unwrap());
+        assert!(
+            rms > 0.0 && rms < 0.1 && (l2 - 28.0 * rms).abs() < 1e-3,
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn attack_rejects_bad_arguments_clearly() {
+    for args in [
+        &["attack", "fc100-100-10", "--indices", "10000"][..],
+        &["attack", "fc100-100-10", "--indices", "a..b"],
+        &["attack", "fc100-100-10", "--target", "11"],
+        &["attack", "fc100-100-10", "--method", "deepfool"],
+    ] {
+        let out = blindspot(args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr(&out).starts_with("error:") && !stderr(&out).contains("panicked"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

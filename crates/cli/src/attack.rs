@@ -1,0 +1,160 @@
+//! `attack`: adversarial examples for test-set digits, one JSON object per image.
+
+use crate::Dirs;
+use blindspot_core::attack::{FgsmConfig, Goal, LbfgsConfig, block_on, lbfgs, pgd};
+use blindspot_core::card::load_model;
+use blindspot_core::data::Mnist;
+use blindspot_core::rng::Rng;
+use blindspot_core::{Error, Result, zoo};
+use burn::prelude::Device;
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct AttackArgs {
+    pub model: String,
+    /// Test-set indices: `0,5,17`, a range `0..100`, or both (`0..10,42`)
+    #[arg(long, default_value = "0")]
+    pub indices: String,
+    /// A label 0–9, `random` (a seeded random wrong label per image) or `untargeted`
+    #[arg(long, default_value = "random")]
+    pub target: String,
+    /// lbfgs (the paper's), fgsm or pgd
+    #[arg(long, default_value = "lbfgs")]
+    pub method: String,
+    /// L∞ radius for fgsm/pgd
+    #[arg(long, default_value_t = 0.1)]
+    pub epsilon: f32,
+    /// Iterations for pgd
+    #[arg(long, default_value_t = 40)]
+    pub steps: usize,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Images attacked together as one tensor program (`ms` is then the batch's time / size)
+    #[arg(long, default_value_t = 1)]
+    pub batch: usize,
+}
+
+pub fn parse_indices(spec: &str, limit: usize) -> Result<Vec<usize>> {
+    let bad = |s: &str| Error::Other(format!("'{s}' is not an index or a range like 0..100"));
+    let mut out = Vec::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if let Some((a, b)) = part.split_once("..") {
+            let (a, b): (usize, usize) = (
+                a.parse().map_err(|_| bad(part))?,
+                b.parse().map_err(|_| bad(part))?,
+            );
+            out.extend(a..b);
+        } else {
+            out.push(part.parse().map_err(|_| bad(part))?);
+        }
+    }
+    match out.iter().find(|&&i| i >= limit) {
+        Some(i) => Err(Error::Other(format!(
+            "index {i} is outside the test set (0..{limit})"
+        ))),
+        None if out.is_empty() => Err(Error::Other("no indices given".into())),
+        None => Ok(out),
+    }
+}
+
+fn goal_for(target: &str, label: u8, index: usize, seed: u64) -> Result<Goal> {
+    Ok(match target {
+        "untargeted" => Goal::Untargeted,
+        "random" => Goal::Target(
+            ((label as usize + 1 + Rng::new(seed ^ (index as u64 + 1)).below(9)) % 10) as u8,
+        ),
+        t => match t.parse::<u8>() {
+            Ok(l) if l < 10 => Goal::Target(l),
+            _ => {
+                return Err(Error::Other(format!(
+                    "target '{t}' is not 0–9, random or untargeted"
+                )));
+            }
+        },
+    })
+}
+
+pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
+    let spec = zoo::spec(&args.model)?;
+    if !["lbfgs", "fgsm", "pgd"].contains(&args.method.as_str()) {
+        return Err(Error::Other(format!(
+            "method '{}' is not lbfgs, fgsm or pgd",
+            args.method
+        )));
+    }
+    let mnist = Mnist::load(&dirs.data)?;
+    let indices = parse_indices(&args.indices, mnist.test.len())?;
+    let device = Device::flex().autodiff();
+    let (model, _) = load_model(&dirs.models, spec, &device)?;
+    let mut results = Vec::new();
+    // Images with the same goal share a batch.
+    for chunk in indices.chunks(args.batch.max(1)) {
+        let goals: Vec<Goal> = chunk
+            .iter()
+            .map(|&i| goal_for(&args.target, mnist.test.labels[i], i, args.seed))
+            .collect::<Result<_>>()?;
+        let mut groups: Vec<(Goal, Vec<usize>)> = Vec::new();
+        for (&i, &g) in chunk.iter().zip(&goals) {
+            match groups.iter_mut().find(|(goal, _)| *goal == g) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((g, vec![i])),
+            }
+        }
+        for (goal, members) in groups {
+            let digits = mnist.test.select(&members);
+            let pixels: Vec<f32> = (0..members.len()).flat_map(|k| digits.pixels(k)).collect();
+            let started = Instant::now();
+            let outcomes = match args.method.as_str() {
+                "lbfgs" => block_on(lbfgs(
+                    &model,
+                    &device,
+                    &pixels,
+                    &digits.labels,
+                    goal,
+                    &LbfgsConfig::default(),
+                    &mut |_| true,
+                )),
+                method => {
+                    let steps = if method == "fgsm" { 1 } else { args.steps };
+                    let random_start = (method == "pgd").then_some(args.seed);
+                    let config = FgsmConfig {
+                        epsilon: args.epsilon,
+                        steps,
+                        random_start,
+                    };
+                    block_on(pgd(&model, &device, &pixels, &digits.labels, goal, config))
+                }
+            };
+            let ms = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
+            for ((&index, &label), o) in members.iter().zip(&digits.labels).zip(outcomes) {
+                results.push(serde_json::json!({
+                    "index": index, "label": label, "target": o.target, "success": o.success,
+                    "predicted": o.label, "rms": o.distortion.rms, "l2": o.distortion.l2,
+                    "linf": o.distortion.linf, "changed": o.distortion.changed, "c": o.c,
+                    "iterations": o.iterations, "ms": ms,
+                }));
+            }
+        }
+    }
+    results.sort_by_key(|r| indices.iter().position(|&i| r["index"] == i));
+    if json {
+        println!("{}", serde_json::to_string_pretty(&results).expect("json"));
+    } else {
+        for r in &results {
+            println!(
+                "#{} {} → {}: {} rms {:.4} ({:.0} ms)",
+                r["index"],
+                r["label"],
+                r["target"],
+                if r["success"] == true {
+                    "reached"
+                } else {
+                    "not reached"
+                },
+                r["rms"].as_f64().unwrap_or(0.0),
+                r["ms"].as_f64().unwrap_or(0.0)
+            );
+        }
+    }
+    Ok(())
+}
