@@ -1,13 +1,22 @@
-//! Blindspot in the browser. This first page proves the shared core runs client-side: it
-//! fetches the zoo's cards, verifies and loads a model's weights, and classifies gallery
-//! digits with Burn on the CPU (Flex). The interactive lab (drawing, attacks) builds on it.
+//! Blindspot in the browser: draw, upload or pick a digit, watch a zoo model classify it, and
+//! find its adversarial twin. Everything runs client-side with the shared core.
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod fetch;
+#[cfg(target_arch = "wasm32")]
+mod lab;
+#[cfg(target_arch = "wasm32")]
+mod pixels;
+#[cfg(target_arch = "wasm32")]
+mod state;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    wasm_bindgen_futures::spawn_local(web::start());
+    yew::Renderer::<app::App>::new().render();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

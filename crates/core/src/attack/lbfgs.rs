@@ -210,6 +210,9 @@ struct Solved {
     stopped: bool,
 }
 
+/// L-BFGS memory of one problem: (s, y, 1 / s·y) pairs, oldest first.
+type Memory = VecDeque<(Vec<f32>, Vec<f32>, f32)>;
+
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
@@ -221,7 +224,7 @@ fn pinned(z: f32, g: f32) -> bool {
 
 /// The L-BFGS direction for the free coordinates (two-loop recursion), steepest descent when
 /// the memory is empty or its direction does not descend.
-fn direction(z: &[f32], g: &[f32], history: &mut VecDeque<(Vec<f32>, Vec<f32>, f32)>) -> Vec<f32> {
+fn direction(z: &[f32], g: &[f32], history: &mut Memory) -> Vec<f32> {
     let free = |j: usize| !pinned(z[j], g[j]);
     let mut q: Vec<f32> = (0..PIXELS)
         .map(|j| if free(j) { g[j] } else { 0.0 })
@@ -270,7 +273,7 @@ async fn minimise(
     let mut g = first.grad;
     let mut label = first.label;
     let mut evaluations = vec![1; n];
-    let mut history: Vec<VecDeque<(Vec<f32>, Vec<f32>, f32)>> = vec![VecDeque::new(); n];
+    let mut history: Vec<Memory> = vec![Memory::new(); n];
     let mut done = vec![false; n];
     let mut stopped = false;
     for iteration in 0..config.max_iterations {

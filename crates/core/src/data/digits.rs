@@ -3,7 +3,7 @@
 use crate::{PIXELS, Result, data::idx};
 use burn::prelude::*;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Digits {
     /// `len × 784` bytes, row-major, 0 = background, 255 = ink.
     pub images: Vec<u8>,

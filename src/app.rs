@@ -1,0 +1,216 @@
+//! The page: input on the left (draw, upload, gallery), what the model says, and the attack.
+
+use crate::components::{
+    AttackPanel, DigitCanvas, DrawCanvas, Gallery, Probabilities, ResultView, Upload,
+};
+use crate::lab::{Lab, Method, gallery_digits};
+use crate::pixels::digit_rgba;
+use crate::state::{Action, AttackView, State};
+use blindspot_core::attack::Goal;
+use blindspot_core::data::Digits;
+use blindspot_core::rng::Rng;
+use blindspot_core::zoo::ZOO;
+use std::rc::Rc;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// Lets the browser render (and take input) before a long synchronous computation.
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A callback that turns its value into an action.
+fn send<T: 'static>(dispatch: &UseReducerDispatcher<State>, action: impl Fn(T) -> Action + 'static) -> Callback<T> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |v| dispatch.dispatch(action(v)))
+}
+
+fn argmax(p: &[f32]) -> u8 {
+    (0..p.len())
+        .max_by(|&a, &b| p[a].total_cmp(&p[b]))
+        .unwrap_or(0) as u8
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let lab = use_memo((), |_| Lab::new());
+    let state = use_reducer(State::default);
+    let digits = use_state(|| None::<Rc<Digits>>);
+
+    {
+        let (digits, state) = (digits.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match gallery_digits().await {
+                    Ok(d) => digits.set(Some(Rc::new(d))),
+                    Err(e) => {
+                        state.dispatch(Action::Error(Some(format!("cannot load the gallery: {e}"))))
+                    }
+                }
+            });
+        });
+    }
+    // Classify whenever the input or the model changes.
+    {
+        let (lab, dispatch) = (lab.clone(), state.dispatcher());
+        use_effect_with(
+            (state.model.clone(), state.input.clone()),
+            move |(model, input)| {
+                if let Some(input) = input.clone() {
+                    let model = model.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match lab.model(&model).await {
+                            Ok(m) => dispatch
+                                .dispatch(Action::Probabilities(lab.probabilities(&m, &input))),
+                            Err(e) => dispatch.dispatch(Action::Error(Some(e))),
+                        }
+                    });
+                }
+            },
+        );
+    }
+
+    let on_input = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |x: Option<Vec<f32>>| {
+            dispatch.dispatch(x.map_or(Action::Clear, Action::Input))
+        })
+    };
+    let on_upload = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |r: Result<Vec<f32>, String>| match r {
+            Ok(x) => dispatch.dispatch(Action::Input(x)),
+            Err(e) => dispatch.dispatch(Action::Error(Some(e))),
+        })
+    };
+    let on_pick = {
+        let (dispatch, digits) = (state.dispatcher(), digits.clone());
+        Callback::from(move |i: usize| {
+            if let Some(d) = digits.as_ref() {
+                dispatch.dispatch(Action::Input(d.pixels(i)));
+            }
+        })
+    };
+    let on_model = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |e: Event| {
+            dispatch.dispatch(Action::Model(
+                e.target_unchecked_into::<HtmlSelectElement>().value(),
+            ))
+        })
+    };
+    let on_run = {
+        let (lab, state) = (lab.clone(), state.clone());
+        Callback::from(move |_| {
+            let (Some(input), Some(probs)) = (state.input.clone(), state.probabilities.clone())
+            else {
+                return;
+            };
+            let (lab, dispatch) = (lab.clone(), state.dispatcher());
+            let (model, target, method_name, epsilon) = (
+                state.model.clone(),
+                state.target,
+                state.method.clone(),
+                state.epsilon,
+            );
+            let label = argmax(&probs);
+            let method = match method_name.as_str() {
+                "fgsm" => Method::Fgsm { epsilon },
+                "pgd" => Method::Pgd { epsilon, steps: 40 },
+                _ => Method::Lbfgs,
+            };
+            let goal = target.map_or(Goal::Untargeted, Goal::Target);
+            dispatch.dispatch(Action::Busy(Some(format!(
+                "running {method_name} on {model}…"
+            ))));
+            wasm_bindgen_futures::spawn_local(async move {
+                next_frame().await;
+                let m = match lab.model(&model).await {
+                    Ok(m) => m,
+                    Err(e) => return dispatch.dispatch(Action::Error(Some(e))),
+                };
+                let started = js_sys::Date::now();
+                let o = lab.attack(&m, &input, label, goal, method).await;
+                let milliseconds = js_sys::Date::now() - started;
+                let probabilities = lab.probabilities(&m, &o.adversarial);
+                dispatch.dispatch(Action::Result(AttackView {
+                    label: argmax(&probabilities),
+                    probabilities,
+                    adversarial: o.adversarial,
+                    target: o.target,
+                    success: o.success,
+                    distortion: o.distortion,
+                    milliseconds,
+                    noise: None,
+                }));
+            });
+        })
+    };
+    let on_noise = {
+        let (lab, state) = (lab.clone(), state.clone());
+        Callback::from(move |_| {
+            let (Some(input), Some(result)) = (state.input.clone(), state.result.clone()) else {
+                return;
+            };
+            let (lab, dispatch, model) = (lab.clone(), state.dispatcher(), state.model.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let Ok(m) = lab.model(&model).await else {
+                    return;
+                };
+                let mut rng = Rng::new(js_sys::Date::now() as u64);
+                let sigma = result.distortion.rms;
+                let noisy: Vec<f32> = input
+                    .iter()
+                    .map(|v| (v + sigma * rng.gaussian() as f32).clamp(0.0, 1.0))
+                    .collect();
+                let p = lab.probabilities(&m, &noisy);
+                let label = argmax(&p);
+                dispatch.dispatch(Action::Noise(noisy, label, p[label as usize]));
+            });
+        })
+    };
+    let dispatch = state.dispatcher();
+    let prediction = state.probabilities.as_ref().map(|p| argmax(p));
+    html! {
+        <main>
+            <header>
+                <span class="badge">{"Backend: "}<b data-testid="backend">{"CPU"}</b>{" (Burn Flex, WebAssembly)"}</span>
+                <label>{"Model "}
+                    <select data-testid="model-select" onchange={on_model}>
+                        { for ZOO.iter().map(|s| html! { <option value={s.name} selected={s.name == state.model}>{s.name}</option> }) }
+                    </select>
+                </label>
+            </header>
+            if let Some(e) = &state.error {
+                <p data-testid="error" class="error" role="alert">{e.clone()}
+                    <button onclick={send(&dispatch, |_: MouseEvent| Action::Error(None))}>{"×"}</button></p>
+            }
+            <section class="input">
+                <DrawCanvas {on_input} />
+                <div>
+                    <p>{"What the model sees (28×28):"}</p>
+                    <DigitCanvas rgba={digit_rgba(state.input.as_deref().unwrap_or(&[0.0; 784]))} class="big" testid="model-input" />
+                    <p data-testid="prediction" data-label={prediction.map(|l| l.to_string())}>
+                        { prediction.map_or("Draw, upload or pick a digit.".to_string(), |l| format!("{} says: {l}", state.model)) }
+                    </p>
+                    <Probabilities probabilities={state.probabilities.clone()} />
+                </div>
+            </section>
+            <Upload on_image={on_upload} />
+            <Gallery digits={(*digits).clone()} {on_pick} />
+            <AttackPanel method={state.method.clone()} target={state.target} epsilon={state.epsilon}
+                busy={state.busy.clone().map(AttrValue::from)} can_run={state.probabilities.is_some()}
+                on_method={send(&dispatch, Action::Method)} on_target={send(&dispatch, Action::Target)}
+                on_epsilon={send(&dispatch, Action::Epsilon)} {on_run} />
+            if let (Some(input), Some(result)) = (state.input.clone(), state.result.clone()) {
+                <ResultView original={input} original_label={prediction} {result} gain={state.gain}
+                    on_gain={send(&dispatch, Action::Gain)} {on_noise} />
+            }
+        </main>
+    }
+}

@@ -1,0 +1,68 @@
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub method: AttrValue,
+    pub target: Option<u8>,
+    pub epsilon: f32,
+    pub busy: Option<AttrValue>,
+    pub can_run: bool,
+    pub on_method: Callback<String>,
+    pub on_target: Callback<Option<u8>>,
+    pub on_epsilon: Callback<f32>,
+    pub on_run: Callback<()>,
+}
+
+/// Method, target and budget of the attack, with Run.
+#[function_component]
+pub fn AttackPanel(props: &Props) -> Html {
+    let on_method = props
+        .on_method
+        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    let on_target = props.on_target.reform(|e: Event| {
+        e.target_unchecked_into::<HtmlSelectElement>()
+            .value()
+            .parse::<u8>()
+            .ok()
+    });
+    let on_epsilon = {
+        let cb = props.on_epsilon.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(v) = e
+                .target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .parse::<f32>()
+            {
+                cb.emit(v.clamp(0.0, 1.0));
+            }
+        })
+    };
+    let run = props.on_run.reform(|_| ());
+    let target_value = props
+        .target
+        .map_or("untargeted".to_string(), |t| t.to_string());
+    html! {
+        <div class="attack">
+            <label>{"Method "}
+                <select data-testid="attack-method" onchange={on_method}>
+                    <option value="lbfgs" selected={props.method == "lbfgs"}>{"Box-constrained L-BFGS (paper)"}</option>
+                    <option value="fgsm" selected={props.method == "fgsm"}>{"FGSM"}</option>
+                    <option value="pgd" selected={props.method == "pgd"}>{"Iterative FGSM (PGD)"}</option>
+                </select>
+            </label>
+            <label>{"Target "}
+                <select data-testid="attack-target" onchange={on_target}>
+                    <option value="untargeted" selected={target_value == "untargeted"}>{"untargeted (nearest class)"}</option>
+                    { for (0..10).map(|d| html! { <option value={d.to_string()} selected={target_value == d.to_string()}>{d}</option> }) }
+                </select>
+            </label>
+            if props.method != "lbfgs" {
+                <label>{"ε "}<input type="number" data-testid="attack-epsilon" min="0" max="1" step="0.01" value={props.epsilon.to_string()} onchange={on_epsilon} /></label>
+            }
+            <button data-testid="attack-run" onclick={run} disabled={!props.can_run || props.busy.is_some()}>{"Find adversarial example"}</button>
+            <button data-testid="attack-stop" disabled={props.busy.is_none()} title="Attacks run on the page's thread for now: Stop takes effect between runs">{"Stop"}</button>
+            if let Some(b) = &props.busy { <span class="busy">{b.clone()}</span> }
+        </div>
+    }
+}

@@ -1,0 +1,28 @@
+use crate::pixels::paint_rgba;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+/// A 28×28 image on a canvas, scaled up by CSS with crisp pixels.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// 784 × 4 RGBA bytes.
+    pub rgba: Vec<u8>,
+    #[prop_or_default]
+    pub class: Classes,
+    #[prop_or_default]
+    pub testid: Option<AttrValue>,
+}
+
+#[function_component]
+pub fn DigitCanvas(props: &Props) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.rgba.clone(), move |rgba| {
+            if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                paint_rgba(&canvas, 28, 28, rgba);
+            }
+        });
+    }
+    html! { <canvas ref={node} class={classes!("digit", props.class.clone())} data-testid={props.testid.clone()} width="28" height="28" /> }
+}

@@ -1,0 +1,152 @@
+use crate::pixels::{context, read_rgba};
+use blindspot_core::preprocess::{Gray, to_mnist};
+use web_sys::{HtmlCanvasElement, PointerEvent};
+use yew::prelude::*;
+
+/// Side of the drawing canvas in canvas pixels, and the pen's width: a 20 px-wide MNIST digit
+/// drawn across most of the canvas has strokes about 2 px wide, as MNIST's have.
+const SIDE: u32 = 280;
+const PEN: f64 = 18.0;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The 28×28 input after every stroke segment; `None` once the canvas is cleared.
+    pub on_input: Callback<Option<Vec<f32>>>,
+}
+
+type Stroke = Vec<(f64, f64)>;
+
+fn redraw(canvas: &HtmlCanvasElement, strokes: &[Stroke]) {
+    let ctx = context(canvas);
+    ctx.set_fill_style_str("black");
+    ctx.fill_rect(0.0, 0.0, SIDE as f64, SIDE as f64);
+    ctx.set_stroke_style_str("white");
+    ctx.set_line_width(PEN);
+    ctx.set_line_cap("round");
+    ctx.set_line_join("round");
+    for stroke in strokes {
+        ctx.begin_path();
+        for (i, &(x, y)) in stroke.iter().enumerate() {
+            if i == 0 {
+                ctx.move_to(x, y)
+            } else {
+                ctx.line_to(x, y)
+            }
+        }
+        if stroke.len() == 1 {
+            ctx.line_to(stroke[0].0 + 0.1, stroke[0].1);
+        }
+        ctx.stroke();
+    }
+}
+
+fn emit(canvas: &HtmlCanvasElement, strokes: &[Stroke], on_input: &Callback<Option<Vec<f32>>>) {
+    if strokes.is_empty() {
+        on_input.emit(None);
+        return;
+    }
+    let input = read_rgba(canvas)
+        .and_then(|(w, h, rgba)| Gray::from_rgba(w, h, &rgba).ok())
+        .and_then(|g| to_mnist(&g).ok());
+    if input.is_some() {
+        on_input.emit(input);
+    }
+}
+
+/// A canvas to draw a digit on with mouse, touch or pen, with Clear and Undo.
+#[function_component]
+pub fn DrawCanvas(props: &Props) -> Html {
+    let node = use_node_ref();
+    let strokes = use_mut_ref(Vec::<Stroke>::new);
+    let drawing = use_mut_ref(|| false);
+    {
+        let node = node.clone();
+        use_effect_with((), move |_| {
+            if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                redraw(&canvas, &[]);
+            }
+        });
+    }
+    let point = |e: &PointerEvent, canvas: &HtmlCanvasElement| {
+        let rect = canvas.get_bounding_client_rect();
+        let scale = SIDE as f64 / rect.width().max(1.0);
+        (
+            (e.client_x() as f64 - rect.left()) * scale,
+            (e.client_y() as f64 - rect.top()) * scale,
+        )
+    };
+    let down = {
+        let (node, strokes, drawing, on_input) = (
+            node.clone(),
+            strokes.clone(),
+            drawing.clone(),
+            props.on_input.clone(),
+        );
+        Callback::from(move |e: PointerEvent| {
+            let Some(canvas) = node.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            e.prevent_default();
+            let _ = canvas.set_pointer_capture(e.pointer_id());
+            *drawing.borrow_mut() = true;
+            strokes.borrow_mut().push(vec![point(&e, &canvas)]);
+            redraw(&canvas, &strokes.borrow());
+            emit(&canvas, &strokes.borrow(), &on_input);
+        })
+    };
+    let moved = {
+        let (node, strokes, drawing, on_input) = (
+            node.clone(),
+            strokes.clone(),
+            drawing.clone(),
+            props.on_input.clone(),
+        );
+        Callback::from(move |e: PointerEvent| {
+            if !*drawing.borrow() {
+                return;
+            }
+            let Some(canvas) = node.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            if let Some(last) = strokes.borrow_mut().last_mut() {
+                last.push(point(&e, &canvas));
+            }
+            redraw(&canvas, &strokes.borrow());
+            emit(&canvas, &strokes.borrow(), &on_input);
+        })
+    };
+    let up = {
+        let drawing = drawing.clone();
+        Callback::from(move |_: PointerEvent| *drawing.borrow_mut() = false)
+    };
+    let clear = {
+        let (node, strokes, on_input) = (node.clone(), strokes.clone(), props.on_input.clone());
+        Callback::from(move |_| {
+            strokes.borrow_mut().clear();
+            if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                redraw(&canvas, &[]);
+            }
+            on_input.emit(None);
+        })
+    };
+    let undo = {
+        let (node, strokes, on_input) = (node.clone(), strokes.clone(), props.on_input.clone());
+        Callback::from(move |_| {
+            strokes.borrow_mut().pop();
+            if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
+                redraw(&canvas, &strokes.borrow());
+                emit(&canvas, &strokes.borrow(), &on_input);
+            }
+        })
+    };
+    html! {
+        <div class="draw">
+            <canvas ref={node} data-testid="draw-canvas" width={SIDE.to_string()} height={SIDE.to_string()}
+                onpointerdown={down} onpointermove={moved} onpointerup={up.clone()} onpointercancel={up} />
+            <div class="row">
+                <button data-testid="clear" onclick={clear}>{"Clear"}</button>
+                <button data-testid="undo" onclick={undo}>{"Undo"}</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,93 @@
+use super::{DigitCanvas, Probabilities};
+use crate::pixels::{digit_rgba, paint_rgba, perturbation_rgba, png_url};
+use crate::state::AttackView;
+use web_sys::{HtmlCanvasElement, HtmlInputElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub original: Vec<f32>,
+    pub original_label: Option<u8>,
+    pub result: AttackView,
+    pub gain: f32,
+    pub on_gain: Callback<f32>,
+    pub on_noise: Callback<()>,
+}
+
+/// Downloads `rgba` (28×28) as a PNG named `name`.
+fn download(rgba: Vec<u8>, name: &'static str) -> Callback<MouseEvent> {
+    Callback::from(move |_| {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Some(canvas) = doc
+            .create_element("canvas")
+            .ok()
+            .and_then(|c| wasm_bindgen::JsCast::dyn_into::<HtmlCanvasElement>(c).ok())
+        else {
+            return;
+        };
+        paint_rgba(&canvas, 28, 28, &rgba);
+        if let Ok(a) = doc.create_element("a") {
+            let _ = a.set_attribute("href", &png_url(&canvas));
+            let _ = a.set_attribute("download", name);
+            if let Ok(a) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a) {
+                a.click();
+            }
+        }
+    })
+}
+
+/// Original | adversarial | amplified perturbation, with the distortion the paper measures.
+#[function_component]
+pub fn ResultView(props: &Props) -> Html {
+    let r = &props.result;
+    let noise_rgba = perturbation_rgba(&props.original, &r.adversarial, props.gain);
+    let on_gain = props.on_gain.reform(|e: InputEvent| {
+        e.target_unchecked_into::<HtmlInputElement>()
+            .value()
+            .parse::<f32>()
+            .unwrap_or(10.0)
+            .clamp(1.0, 50.0)
+    });
+    let confidence = r
+        .probabilities
+        .get(r.label as usize)
+        .copied()
+        .unwrap_or(0.0);
+    let d = r.distortion;
+    html! {
+        <div class="result">
+            <div class="triptych">
+                <figure><DigitCanvas rgba={digit_rgba(&props.original)} class="big" />
+                    <figcaption>{"original: "}{props.original_label.map_or("?".into(), |l| l.to_string())}</figcaption></figure>
+                <figure><DigitCanvas rgba={digit_rgba(&r.adversarial)} class="big" testid="adv-image" />
+                    <figcaption data-testid="adv-prediction" data-label={r.label.to_string()}>
+                        {format!("adversarial: {} ({:.1}%)", r.label, 100.0 * confidence)}</figcaption></figure>
+                <figure><DigitCanvas rgba={noise_rgba.clone()} class="big" testid="noise-image" />
+                    <figcaption>{format!("perturbation × {:.0}", props.gain)}
+                        <span class="legend"><span class="neg">{"− ink"}</span><span class="zero">{"0"}</span><span class="pos">{"+ ink"}</span></span>
+                    </figcaption></figure>
+            </div>
+            <label>{"Gain "}<input type="range" data-testid="noise-gain" min="1" max="50" step="1" value={props.gain.to_string()} oninput={on_gain} /></label>
+            <p class="stats">
+                if r.success { {format!("Target {} reached. ", r.target)} } else { {"No adversarial example found within the budget. "} }
+                {"Distortion (RMS, the paper's measure) "}<b data-testid="distortion" data-value={format!("{:.6}", d.rms)}>{format!("{:.4}", d.rms)}</b>
+                {format!(", ‖r‖₂ {:.3}, ‖r‖∞ {:.3}, {} pixels changed, {:.0} ms.", d.l2, d.linf, d.changed, r.milliseconds)}
+            </p>
+            <Probabilities probabilities={Some(r.probabilities.clone())} prefix="adv-prob-" />
+            <div class="row">
+                <button data-testid="gaussian" onclick={props.on_noise.reform(|_| ())}>{"Add Gaussian noise of the same RMS"}</button>
+                <button data-testid="download-adv" onclick={download(digit_rgba(&r.adversarial), "adversarial.png")}>{"Download adversarial PNG"}</button>
+                <button data-testid="download-noise" onclick={download(noise_rgba, "perturbation.png")}>{"Download amplified noise PNG"}</button>
+            </div>
+            if let Some((noisy, label, conf)) = &r.noise {
+                <div class="noise-twin">
+                    <DigitCanvas rgba={digit_rgba(noisy)} class="big" />
+                    <span data-testid="gaussian-prediction" data-label={label.to_string()}>
+                        {format!("Gaussian noise, same RMS: the model says {label} ({:.1}%)", 100.0 * conf)}</span>
+                </div>
+            }
+        </div>
+    }
+}

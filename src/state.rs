@@ -1,0 +1,112 @@
+//! The page's state and every change to it (`use_reducer`).
+
+use blindspot_core::attack::Distortion;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// A finished attack, ready to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttackView {
+    pub adversarial: Vec<f32>,
+    pub label: u8,
+    pub probabilities: Vec<f32>,
+    pub target: u8,
+    pub success: bool,
+    pub distortion: Distortion,
+    pub milliseconds: f64,
+    /// The same-RMS Gaussian noise twin and what the model says of it, once asked for.
+    pub noise: Option<(Vec<f32>, u8, f32)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub model: String,
+    /// The 28×28 the model sees.
+    pub input: Option<Vec<f32>>,
+    pub probabilities: Option<Vec<f32>>,
+    pub method: String,
+    /// `None`: untargeted.
+    pub target: Option<u8>,
+    pub epsilon: f32,
+    pub gain: f32,
+    pub result: Option<AttackView>,
+    pub busy: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            model: "convnet".into(),
+            input: None,
+            probabilities: None,
+            method: "lbfgs".into(),
+            target: None,
+            epsilon: 0.1,
+            gain: 10.0,
+            result: None,
+            busy: None,
+            error: None,
+        }
+    }
+}
+
+pub enum Action {
+    Model(String),
+    Input(Vec<f32>),
+    /// Input cleared (the canvas was cleared).
+    Clear,
+    Probabilities(Vec<f32>),
+    Method(String),
+    Target(Option<u8>),
+    Epsilon(f32),
+    Gain(f32),
+    Busy(Option<String>),
+    Result(AttackView),
+    Noise(Vec<f32>, u8, f32),
+    Error(Option<String>),
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Model(m) => {
+                s.model = m;
+                s.result = None;
+            }
+            Action::Input(x) => {
+                s.input = Some(x);
+                s.result = None;
+                s.error = None;
+            }
+            Action::Clear => {
+                s.input = None;
+                s.probabilities = None;
+                s.result = None;
+            }
+            Action::Probabilities(p) => s.probabilities = Some(p),
+            Action::Method(m) => s.method = m,
+            Action::Target(t) => s.target = t,
+            Action::Epsilon(e) => s.epsilon = e,
+            Action::Gain(g) => s.gain = g,
+            Action::Busy(b) => s.busy = b,
+            Action::Result(r) => {
+                s.result = Some(r);
+                s.busy = None;
+            }
+            Action::Noise(x, label, confidence) => {
+                if let Some(r) = s.result.as_mut() {
+                    r.noise = Some((x, label, confidence));
+                }
+            }
+            Action::Error(e) => {
+                s.error = e;
+                s.busy = None;
+            }
+        }
+        Rc::new(s)
+    }
+}

@@ -1,0 +1,89 @@
+// End-to-end: the built app (pkg/) in a real Chromium. Run: node --test tests/e2e/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+import { openApp } from './browser.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let server, app;
+
+before(async () => {
+  server = await serve(root + 'pkg');
+  app = await openApp(server.url);
+});
+after(async () => {
+  await app?.browser.close();
+  server?.close();
+});
+
+const label = async (id) => app.page.getByTestId(id).getAttribute('data-label');
+async function waitLabel(id, expected, timeout = 60_000) {
+  await app.page.waitForFunction(([id, v]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.label === v, [id, String(expected)], { timeout });
+}
+async function selectModel(name) {
+  await app.page.getByTestId('model-select').selectOption(name);
+}
+
+test('the page names its backend and offers every zoo model', async () => {
+  assert.equal(await app.page.getByTestId('backend').textContent(), 'CPU');
+  const options = await app.page.getByTestId('model-select').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(options.includes('convnet') && options.includes('fc100-100-10') && options.length === 10, options.join());
+});
+
+test('a digit drawn with mouse strokes is read by the convnet', async () => {
+  await selectModel('convnet');
+  const { page } = app;
+  await page.getByTestId('clear').click();
+  const box = await page.getByTestId('draw-canvas').boundingBox();
+  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
+  // A "7": the top bar, then the stem down to the left.
+  await page.mouse.move(...at(0.3, 0.25));
+  await page.mouse.down();
+  for (const [fx, fy] of [[0.45, 0.25], [0.6, 0.25], [0.7, 0.25], [0.62, 0.45], [0.55, 0.6], [0.48, 0.78]]) {
+    await page.mouse.move(...at(fx, fy), { steps: 4 });
+  }
+  await page.mouse.up();
+  await waitLabel('prediction', 7);
+  const probs = await Promise.all([...Array(10).keys()].map((d) => page.getByTestId(`prob-${d}`).getAttribute('data-value')));
+  const total = probs.map(Number).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(total - 1) < 1e-3, `probabilities sum to ${total}`);
+});
+
+test('an uploaded photo of a digit is preprocessed and read', async () => {
+  await selectModel('convnet');
+  await app.page.getByTestId('clear').click();
+  await app.page.waitForFunction(() => !document.querySelector('[data-testid="prediction"]').dataset.label);
+  await app.page.getByTestId('upload').setInputFiles(root + 'tests/fixtures/seven-photo.png');
+  await waitLabel('prediction', 7);
+});
+
+test('a corrupt upload shows an error and the app keeps working', async () => {
+  await app.page.getByTestId('upload').setInputFiles(root + 'tests/fixtures/corrupt.png');
+  await app.page.getByTestId('error').waitFor({ timeout: 30_000 });
+  assert.match(await app.page.getByTestId('error').textContent(), /corrupt|not an image/);
+  await app.page.getByTestId('gallery').locator('button.pick[data-index="1"]').click(); // test digit #1 is a 2
+  await waitLabel('prediction', 2);
+});
+
+test('L-BFGS reaches a chosen target with RMS distortion under 0.1', async () => {
+  const { page } = app;
+  await selectModel('fc100-100-10');
+  await page.getByTestId('gallery').locator('button.pick[data-index="0"]').click(); // a 7
+  await waitLabel('prediction', 7);
+  await page.getByTestId('attack-method').selectOption('lbfgs');
+  await page.getByTestId('attack-target').selectOption('3');
+  await page.getByTestId('attack-run').click();
+  await waitLabel('adv-prediction', 3, 120_000);
+  const rms = Number(await page.getByTestId('distortion').getAttribute('data-value'));
+  assert.ok(rms > 0 && rms < 0.1, `rms ${rms}`);
+  // Gaussian noise of the same RMS leaves the digit a 7.
+  await page.getByTestId('gaussian').click();
+  await waitLabel('gaussian-prediction', 7);
+  if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT, fullPage: true });
+});
+
+test('no request leaves 127.0.0.1 and the page threw nothing', async () => {
+  assert.deepEqual(app.foreign, []);
+  assert.deepEqual(app.errors, []);
+});

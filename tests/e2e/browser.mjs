@@ -1,0 +1,23 @@
+// Debian's Chromium driven by playwright-core, with WebGPU enabled and no network but loopback.
+import { chromium } from 'playwright-core';
+
+export async function openApp(url) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage();
+  const foreign = [];
+  await page.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname;
+    if (host === '127.0.0.1') return route.continue();
+    foreign.push(route.request().url());
+    return route.abort();
+  });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.getByTestId('gallery').locator('button.pick').first().waitFor({ timeout: 60_000 });
+  return { browser, page, foreign, errors };
+}
