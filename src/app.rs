@@ -25,7 +25,10 @@ async fn next_frame() {
 }
 
 /// A callback that turns its value into an action.
-fn send<T: 'static>(dispatch: &UseReducerDispatcher<State>, action: impl Fn(T) -> Action + 'static) -> Callback<T> {
+fn send<T: 'static>(
+    dispatch: &UseReducerDispatcher<State>,
+    action: impl Fn(T) -> Action + 'static,
+) -> Callback<T> {
     let dispatch = dispatch.clone();
     Callback::from(move |v| dispatch.dispatch(action(v)))
 }
