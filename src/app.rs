@@ -6,13 +6,17 @@ use crate::components::{
 use crate::lab::{Lab, Method, gallery_digits};
 use crate::pixels::digit_rgba;
 use crate::state::{Action, AttackView, State};
-use blindspot_core::attack::Goal;
+use blindspot_core::attack::{Control, Goal, LbfgsProgress};
 use blindspot_core::data::Digits;
 use blindspot_core::rng::Rng;
 use blindspot_core::zoo::ZOO;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+/// Longest stretch of computation between two yields to the browser, so that drawing, clicks
+/// and Stop are handled within about this long plus one frame.
+const SLICE_MS: f64 = 30.0;
 
 /// Lets the browser render (and take input) before a long synchronous computation.
 async fn next_frame() {
@@ -33,6 +37,13 @@ fn send<T: 'static>(
     Callback::from(move |v| dispatch.dispatch(action(v)))
 }
 
+/// Milliseconds from the page's clock (sub-millisecond where the browser allows).
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
 fn argmax(p: &[f32]) -> u8 {
     (0..p.len())
         .max_by(|&a, &b| p[a].total_cmp(&p[b]))
@@ -44,6 +55,7 @@ pub fn App() -> Html {
     let lab = use_memo((), |_| Lab::new());
     let state = use_reducer(State::default);
     let digits = use_state(|| None::<Rc<Digits>>);
+    let stop = use_mut_ref(|| false);
 
     {
         let (digits, state) = (digits.clone(), state.dispatcher());
@@ -68,8 +80,11 @@ pub fn App() -> Html {
                     let model = model.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         match lab.model(&model).await {
-                            Ok(m) => dispatch
-                                .dispatch(Action::Probabilities(lab.probabilities(&m, &input))),
+                            Ok(m) => {
+                                let started = now();
+                                let p = lab.probabilities(&m, &input);
+                                dispatch.dispatch(Action::Probabilities(p, now() - started));
+                            }
                             Err(e) => dispatch.dispatch(Action::Error(Some(e))),
                         }
                     });
@@ -108,7 +123,7 @@ pub fn App() -> Html {
         })
     };
     let on_run = {
-        let (lab, state) = (lab.clone(), state.clone());
+        let (lab, state, stop) = (lab.clone(), state.clone(), stop.clone());
         Callback::from(move |_| {
             let (Some(input), Some(probs)) = (state.input.clone(), state.probabilities.clone())
             else {
@@ -131,15 +146,42 @@ pub fn App() -> Html {
             dispatch.dispatch(Action::Busy(Some(format!(
                 "running {method_name} on {model}…"
             ))));
+            *stop.borrow_mut() = false;
+            let stop = stop.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 next_frame().await;
                 let m = match lab.model(&model).await {
                     Ok(m) => m,
                     Err(e) => return dispatch.dispatch(Action::Error(Some(e))),
                 };
-                let started = js_sys::Date::now();
-                let o = lab.attack(&m, &input, label, goal, method).await;
-                let milliseconds = js_sys::Date::now() - started;
+                let started = now();
+                // Every SLICE_MS of work: show where the search is, yield a frame, check Stop.
+                let mut last_yield = now();
+                let progress_dispatch = dispatch.clone();
+                let mut progress = move |p: &LbfgsProgress| -> Control {
+                    let stopped = *stop.borrow();
+                    if stopped || now() - last_yield < SLICE_MS {
+                        return Box::pin(std::future::ready(!stopped));
+                    }
+                    let text = format!(
+                        "L-BFGS: round {} (c = {:.3}), iteration {}, loss {:.4}",
+                        p.round + 1,
+                        p.c,
+                        p.iteration + 1,
+                        p.loss
+                    );
+                    progress_dispatch.dispatch(Action::Busy(Some(text)));
+                    let stop = stop.clone();
+                    last_yield = now();
+                    Box::pin(async move {
+                        next_frame().await;
+                        !*stop.borrow()
+                    })
+                };
+                let o = lab
+                    .attack(&m, &input, label, goal, method, &mut progress)
+                    .await;
+                let milliseconds = now() - started;
                 let probabilities = lab.probabilities(&m, &o.adversarial);
                 dispatch.dispatch(Action::Result(AttackView {
                     label: argmax(&probabilities),
@@ -177,6 +219,10 @@ pub fn App() -> Html {
             });
         })
     };
+    let on_stop = {
+        let stop = stop.clone();
+        Callback::from(move |_| *stop.borrow_mut() = true)
+    };
     let dispatch = state.dispatcher();
     let prediction = state.probabilities.as_ref().map(|p| argmax(p));
     html! {
@@ -198,7 +244,8 @@ pub fn App() -> Html {
                 <div>
                     <p>{"What the model sees (28×28):"}</p>
                     <DigitCanvas rgba={digit_rgba(state.input.as_deref().unwrap_or(&[0.0; 784]))} class="big" testid="model-input" />
-                    <p data-testid="prediction" data-label={prediction.map(|l| l.to_string())}>
+                    <p data-testid="prediction" data-label={prediction.map(|l| l.to_string())}
+                        data-ms={state.inference_ms.map(|ms| format!("{ms:.3}"))}>
                         { prediction.map_or("Draw, upload or pick a digit.".to_string(), |l| format!("{} says: {l}", state.model)) }
                     </p>
                     <Probabilities probabilities={state.probabilities.clone()} />
@@ -209,7 +256,7 @@ pub fn App() -> Html {
             <AttackPanel method={state.method.clone()} target={state.target} epsilon={state.epsilon}
                 busy={state.busy.clone().map(AttrValue::from)} can_run={state.probabilities.is_some()}
                 on_method={send(&dispatch, Action::Method)} on_target={send(&dispatch, Action::Target)}
-                on_epsilon={send(&dispatch, Action::Epsilon)} {on_run} />
+                on_epsilon={send(&dispatch, Action::Epsilon)} {on_run} {on_stop} />
             if let (Some(input), Some(result)) = (state.input.clone(), state.result.clone()) {
                 <ResultView original={input} original_label={prediction} {result} gain={state.gain}
                     on_gain={send(&dispatch, Action::Gain)} {on_noise} />

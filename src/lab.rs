@@ -1,7 +1,9 @@
 //! The compute side of the page: verified, cached models on Burn's CPU device, inference
 //! and attacks. The UI talks to it through plain values.
 
-use blindspot_core::attack::{self, FgsmConfig, Goal, LbfgsConfig, Outcome};
+use blindspot_core::attack::{
+    self, Control, FgsmConfig, Goal, LbfgsConfig, LbfgsProgress, Outcome,
+};
 use blindspot_core::card::ModelCard;
 use blindspot_core::data::{Digits, mnist::hex_sha256, slice};
 use blindspot_core::model::Classifier;
@@ -61,6 +63,8 @@ impl Lab {
         eval::probabilities(model, pixels, &self.device)
     }
 
+    /// Attacks one image. L-BFGS reports to `progress` after every iteration, which may await
+    /// (to let the page run) and answers whether to go on.
     pub async fn attack(
         &self,
         model: &Classifier,
@@ -68,6 +72,7 @@ impl Lab {
         label: u8,
         goal: Goal,
         method: Method,
+        progress: &mut dyn FnMut(&LbfgsProgress) -> Control,
     ) -> Outcome {
         let labels = [label];
         let outcomes = match method {
@@ -80,7 +85,7 @@ impl Lab {
                     &labels,
                     goal,
                     &config,
-                    &mut |_| true,
+                    progress,
                 )
                 .await
             }

@@ -24,6 +24,8 @@ pub struct State {
     /// The 28×28 the model sees.
     pub input: Option<Vec<f32>>,
     pub probabilities: Option<Vec<f32>>,
+    /// Time the last classification took.
+    pub inference_ms: Option<f64>,
     pub method: String,
     /// `None`: untargeted.
     pub target: Option<u8>,
@@ -40,6 +42,7 @@ impl Default for State {
             model: "convnet".into(),
             input: None,
             probabilities: None,
+            inference_ms: None,
             method: "lbfgs".into(),
             target: None,
             epsilon: 0.1,
@@ -56,7 +59,8 @@ pub enum Action {
     Input(Vec<f32>),
     /// Input cleared (the canvas was cleared).
     Clear,
-    Probabilities(Vec<f32>),
+    /// Probabilities and the milliseconds the model took.
+    Probabilities(Vec<f32>, f64),
     Method(String),
     Target(Option<u8>),
     Epsilon(f32),
@@ -87,7 +91,10 @@ impl Reducible for State {
                 s.probabilities = None;
                 s.result = None;
             }
-            Action::Probabilities(p) => s.probabilities = Some(p),
+            Action::Probabilities(p, ms) => {
+                s.probabilities = Some(p);
+                s.inference_ms = Some(ms);
+            }
             Action::Method(m) => s.method = m,
             Action::Target(t) => s.target = t,
             Action::Epsilon(e) => s.epsilon = e,

@@ -12,6 +12,7 @@ pub struct Props {
     pub on_target: Callback<Option<u8>>,
     pub on_epsilon: Callback<f32>,
     pub on_run: Callback<()>,
+    pub on_stop: Callback<()>,
 }
 
 /// Method, target and budget of the attack, with Run.
@@ -61,7 +62,7 @@ pub fn AttackPanel(props: &Props) -> Html {
                 <label>{"ε "}<input type="number" data-testid="attack-epsilon" min="0" max="1" step="0.01" value={props.epsilon.to_string()} onchange={on_epsilon} /></label>
             }
             <button data-testid="attack-run" onclick={run} disabled={!props.can_run || props.busy.is_some()}>{"Find adversarial example"}</button>
-            <button data-testid="attack-stop" disabled={props.busy.is_none()} title="Attacks run on the page's thread for now: Stop takes effect between runs">{"Stop"}</button>
+            <button data-testid="attack-stop" disabled={props.busy.is_none()} onclick={props.on_stop.reform(|_| ())}>{"Stop"}</button>
             if let Some(b) = &props.busy { <span class="busy">{b.clone()}</span> }
         </div>
     }

@@ -62,7 +62,7 @@ pub fn ResultView(props: &Props) -> Html {
                 <figure><DigitCanvas rgba={digit_rgba(&props.original)} class="big" />
                     <figcaption>{"original: "}{props.original_label.map_or("?".into(), |l| l.to_string())}</figcaption></figure>
                 <figure><DigitCanvas rgba={digit_rgba(&r.adversarial)} class="big" testid="adv-image" />
-                    <figcaption data-testid="adv-prediction" data-label={r.label.to_string()}>
+                    <figcaption data-testid="adv-prediction" data-label={r.label.to_string()} data-ms={format!("{:.1}", r.milliseconds)}>
                         {format!("adversarial: {} ({:.1}%)", r.label, 100.0 * confidence)}</figcaption></figure>
                 <figure><DigitCanvas rgba={noise_rgba.clone()} class="big" testid="noise-image" />
                     <figcaption>{format!("perturbation × {:.0}", props.gain)}

@@ -87,3 +87,27 @@ test('no request leaves 127.0.0.1 and the page threw nothing', async () => {
   assert.deepEqual(app.foreign, []);
   assert.deepEqual(app.errors, []);
 });
+
+test('during a long L-BFGS run the page shows progress, answers clicks, and Stop ends it', async () => {
+  const { page } = app;
+  await selectModel('convnet');
+  await page.getByTestId('gallery').locator('button.pick[data-index="0"]').click();
+  await waitLabel('prediction', 7);
+  await page.getByTestId('attack-target').selectOption('untargeted');
+  await page.getByTestId('attack-run').click();
+  await page.waitForFunction(() => document.querySelector('.busy')?.textContent.startsWith('L-BFGS'), null, { timeout: 30_000 });
+  // A click elsewhere is handled while the attack runs.
+  const first = page.getByTestId('gallery').locator('button.pick').first();
+  const before = await first.getAttribute('data-index');
+  let t = Date.now();
+  await page.getByTestId('gallery').getByText('More').click();
+  await page.waitForFunction((b) => document.querySelector('[data-testid="gallery"] button.pick').dataset.index !== b, before);
+  const clickMs = Date.now() - t;
+  t = Date.now();
+  await page.getByTestId('attack-stop').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="attack-run"]').disabled);
+  const stopMs = Date.now() - t;
+  console.log(`# while attacking: click handled in ${clickMs} ms, Stop in ${stopMs} ms`);
+  assert.ok(clickMs < 400 && stopMs < 400, `click ${clickMs} ms, stop ${stopMs} ms`);
+  await page.getByTestId('adv-prediction').waitFor(); // the best result so far is shown
+});

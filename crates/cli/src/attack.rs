@@ -1,7 +1,7 @@
 //! `attack`: adversarial examples for test-set digits, one JSON object per image.
 
 use crate::Dirs;
-use blindspot_core::attack::{FgsmConfig, Goal, LbfgsConfig, block_on, lbfgs, pgd};
+use blindspot_core::attack::{FgsmConfig, Goal, LbfgsConfig, block_on, keep_going, lbfgs, pgd};
 use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;
 use blindspot_core::rng::Rng;
@@ -112,7 +112,7 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
                     &digits.labels,
                     goal,
                     &LbfgsConfig::default(),
-                    &mut |_| true,
+                    &mut keep_going,
                 )),
                 method => {
                     let steps = if method == "fgsm" { 1 } else { args.steps };

@@ -1,6 +1,8 @@
 //! The attacks on real shipped models and real test digits.
 
-use blindspot_core::attack::{FgsmConfig, Goal, LbfgsConfig, Outcome, block_on, fgsm, lbfgs, pgd};
+use blindspot_core::attack::{
+    FgsmConfig, Goal, LbfgsConfig, Outcome, block_on, fgsm, keep_going, lbfgs, pgd,
+};
 use blindspot_core::card::load_model;
 use blindspot_core::data::{Digits, slice};
 use blindspot_core::model::Classifier;
@@ -39,7 +41,7 @@ fn lbfgs_reaches_chosen_targets_with_small_distortion_inside_the_box() {
                 &digits.labels[i..=i],
                 Goal::Target(target),
                 &config,
-                &mut |_| true,
+                &mut keep_going,
             ))
         };
         let o = &run()[0];
@@ -69,7 +71,7 @@ fn batched_lbfgs_matches_one_image_at_a_time() {
         &digits.labels,
         goal,
         &config,
-        &mut |_| true,
+        &mut keep_going,
     ));
     for i in 0..3 {
         let x = &pixels[i * PIXELS..(i + 1) * PIXELS];
@@ -80,7 +82,7 @@ fn batched_lbfgs_matches_one_image_at_a_time() {
             &digits.labels[i..=i],
             goal,
             &config,
-            &mut |_| true,
+            &mut keep_going,
         ));
         assert_eq!(alone[0].success, together[i].success);
         assert!(
@@ -104,7 +106,7 @@ fn untargeted_lbfgs_finds_the_nearest_other_class() {
         &digits.labels,
         Goal::Untargeted,
         &config,
-        &mut |_| true,
+        &mut keep_going,
     ))[0];
     assert!(nearest.success && nearest.label != digits.labels[0] && in_box(nearest));
     for t in (0..10).filter(|&t| t != digits.labels[0]) {
@@ -115,7 +117,7 @@ fn untargeted_lbfgs_finds_the_nearest_other_class() {
             &digits.labels,
             Goal::Target(t),
             &config,
-            &mut |_| true,
+            &mut keep_going,
         ))[0];
         assert!(
             !o.success || nearest.distortion.rms <= o.distortion.rms + 1e-4,
@@ -139,7 +141,8 @@ fn stop_returns_the_best_so_far() {
         &LbfgsConfig::default(),
         &mut |_| {
             calls += 1;
-            calls < 3
+            let go = calls < 3;
+            Box::pin(async move { go })
         },
     ));
     assert_eq!(calls, 3, "no more work after Stop");

@@ -11,7 +11,7 @@
 //! own c, its own line search and its own convergence.
 
 use super::objective::{Evaluation, evaluate};
-use super::{Distortion, Goal, Outcome};
+use super::{Control, Distortion, Goal, Outcome};
 use crate::model::Classifier;
 use crate::{CLASSES, PIXELS};
 use burn::prelude::Device;
@@ -46,7 +46,7 @@ impl Default for LbfgsConfig {
     }
 }
 
-/// Reported after every L-BFGS iteration; return `false` from the callback to stop early
+/// Reported after every evaluation of an L-BFGS iteration; answer `false` to stop early
 /// (the best result found so far is returned).
 #[derive(Clone, Copy, Debug)]
 pub struct LbfgsProgress {
@@ -115,7 +115,7 @@ pub async fn lbfgs(
     labels: &[u8],
     goal: Goal,
     config: &LbfgsConfig,
-    progress: &mut dyn FnMut(&LbfgsProgress) -> bool,
+    progress: &mut dyn FnMut(&LbfgsProgress) -> Control,
 ) -> Vec<Outcome> {
     let mut problems: Vec<Problem> = Vec::new();
     for (image, &label) in labels.iter().enumerate() {
@@ -263,7 +263,7 @@ async fn minimise(
     targets: &[u8],
     cs: &[f32],
     config: &LbfgsConfig,
-    report: &mut dyn FnMut(usize, f32) -> bool,
+    report: &mut dyn FnMut(usize, f32) -> Control,
 ) -> Solved {
     let n = targets.len();
     let slice = |v: &[f32], k: usize| v[k * PIXELS..(k + 1) * PIXELS].to_vec();
@@ -362,13 +362,18 @@ async fn minimise(
                 }
             }
             pending = still;
+            // Reported after every evaluation, not only every iteration, so that a caller
+            // that yields to a browser there does so at least once per batched evaluation.
+            if !report(iteration, f[active[0]]).await {
+                stopped = true;
+                break;
+            }
+        }
+        if stopped {
+            break;
         }
         for &a in &pending {
             done[active[a]] = true; // no decrease along the direction: a (local) minimum
-        }
-        if !report(iteration, f[active[0]]) {
-            stopped = true;
-            break;
         }
     }
     Solved {

@@ -11,9 +11,20 @@ pub mod lbfgs;
 pub mod objective;
 
 pub use fgsm::{FgsmConfig, fgsm, pgd};
-pub use lbfgs::{LbfgsConfig, lbfgs};
+pub use lbfgs::{LbfgsConfig, LbfgsProgress, lbfgs};
 
 use crate::PIXELS;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A progress callback's answer: `true` to go on, `false` to stop. It is a future so that a
+/// browser page can await a frame there, keeping the page responsive between iterations.
+pub type Control = Pin<Box<dyn Future<Output = bool>>>;
+
+/// A callback that never stops the attack and never waits.
+pub fn keep_going<T>(_: &T) -> Control {
+    Box::pin(std::future::ready(true))
+}
 
 /// What an attack aims for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

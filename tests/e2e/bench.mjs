@@ -1,0 +1,41 @@
+// Timings of the built app (pkg/) in headless Chromium, through the UI a student uses:
+// time to interactive, inference per digit, L-BFGS to a target per digit, for two models.
+// Run: node tests/e2e/bench.mjs [digits per model, default 10]   (prints JSON)
+import { serve } from './server.mjs';
+import { openApp } from './browser.mjs';
+
+const n = Number(process.argv[2] ?? 10);
+const root = new URL('../../', import.meta.url).pathname;
+const server = await serve(root + 'pkg');
+const started = Date.now();
+const app = await openApp(server.url);
+const { page } = app;
+const interactive = await page.evaluate(() => performance.now());
+const out = { backend: await page.getByTestId('backend').textContent(), time_to_interactive_ms: interactive, wall_to_gallery_ms: Date.now() - started, models: {} };
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const waitLabel = (id, v, timeout = 300_000) =>
+  page.waitForFunction(([id, v]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.label === v, [id, String(v)], { timeout });
+
+for (const model of ['fc100-100-10', 'convnet']) {
+  await page.getByTestId('model-select').selectOption(model);
+  const inference = [], lbfgs = [], rms = [];
+  for (let i = 0; i < n; i++) {
+    const pick = page.getByTestId('gallery').locator(`button.pick[data-index="${i}"]`);
+    const label = Number((await pick.getAttribute('title')).match(/label (\d)/)[1]);
+    await pick.click();
+    await waitLabel('prediction', label); // the first test digits are all read right by both models
+    inference.push(Number(await page.getByTestId('prediction').getAttribute('data-ms')));
+    const target = (label + 1 + (i % 9)) % 10;
+    await page.getByTestId('attack-method').selectOption('lbfgs');
+    await page.getByTestId('attack-target').selectOption(String(target));
+    await page.getByTestId('attack-run').click();
+    await waitLabel('adv-prediction', target);
+    lbfgs.push(Number(await page.getByTestId('adv-prediction').getAttribute('data-ms')));
+    rms.push(Number(await page.getByTestId('distortion').getAttribute('data-value')));
+  }
+  out.models[model] = { digits: n, inference_ms_median: median(inference), lbfgs_ms_median: median(lbfgs), lbfgs_ms_max: Math.max(...lbfgs), rms_mean: rms.reduce((a, b) => a + b, 0) / n };
+}
+console.log(JSON.stringify(out, null, 2));
+await app.browser.close();
+server.close();
