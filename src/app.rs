@@ -3,7 +3,7 @@
 use crate::components::{
     AttackPanel, DigitCanvas, DrawCanvas, Gallery, Probabilities, ResultView, Upload,
 };
-use crate::lab::{Lab, Method, gallery_digits};
+use crate::lab::{Backend, Lab, Method, gallery_digits};
 use crate::pixels::digit_rgba;
 use crate::state::{Action, AttackView, State};
 use blindspot_core::attack::{Control, Goal, LbfgsProgress};
@@ -70,19 +70,28 @@ pub fn App() -> Html {
             });
         });
     }
-    // Classify whenever the input or the model changes.
+    {
+        let (lab, dispatch) = (lab.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let devices = lab.start().await;
+                dispatch.dispatch(Action::Devices(devices));
+            });
+        });
+    }
+    // Classify whenever the input, the model or the backend changes.
     {
         let (lab, dispatch) = (lab.clone(), state.dispatcher());
         use_effect_with(
-            (state.model.clone(), state.input.clone()),
-            move |(model, input)| {
+            (state.model.clone(), state.input.clone(), state.backend),
+            move |(model, input, _)| {
                 if let Some(input) = input.clone() {
                     let model = model.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         match lab.model(&model).await {
                             Ok(m) => {
                                 let started = now();
-                                let p = lab.probabilities(&m, &input);
+                                let p = lab.probabilities(&m, &input).await;
                                 dispatch.dispatch(Action::Probabilities(p, now() - started));
                             }
                             Err(e) => dispatch.dispatch(Action::Error(Some(e))),
@@ -182,7 +191,7 @@ pub fn App() -> Html {
                     .attack(&m, &input, label, goal, method, &mut progress)
                     .await;
                 let milliseconds = now() - started;
-                let probabilities = lab.probabilities(&m, &o.adversarial);
+                let probabilities = lab.probabilities(&m, &o.adversarial).await;
                 dispatch.dispatch(Action::Result(AttackView {
                     label: argmax(&probabilities),
                     probabilities,
@@ -213,22 +222,60 @@ pub fn App() -> Html {
                     .iter()
                     .map(|v| (v + sigma * rng.gaussian() as f32).clamp(0.0, 1.0))
                     .collect();
-                let p = lab.probabilities(&m, &noisy);
+                let p = lab.probabilities(&m, &noisy).await;
                 let label = argmax(&p);
                 dispatch.dispatch(Action::Noise(noisy, label, p[label as usize]));
             });
+        })
+    };
+    let on_backend = {
+        let (lab, dispatch) = (lab.clone(), state.dispatcher());
+        Callback::from(move |e: Event| {
+            let wanted = match e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .as_str()
+            {
+                "webgpu" => Backend::WebGpu,
+                _ => Backend::Cpu,
+            };
+            dispatch.dispatch(Action::Backend(lab.set_backend(wanted)));
         })
     };
     let on_stop = {
         let stop = stop.clone();
         Callback::from(move |_| *stop.borrow_mut() = true)
     };
+    let gpu_available = state.devices.as_ref().is_some_and(|d| d.adapter.is_ok());
+    let adapter = match &state.devices {
+        None => "looking for WebGPU…".to_string(),
+        Some(d) => match &d.adapter {
+            Ok(name) => format!("WebGPU adapter: {name}"),
+            Err(why) => format!("no WebGPU ({why})"),
+        },
+    };
+    let devices_title = state.devices.as_ref().map(|d| {
+        format!(
+            "start-up probe: CPU {:.1} ms, WebGPU {}; the faster is chosen",
+            d.cpu_ms,
+            d.gpu_ms.map_or("–".into(), |g| format!("{g:.1} ms"))
+        )
+    });
     let dispatch = state.dispatcher();
     let prediction = state.probabilities.as_ref().map(|p| argmax(p));
     html! {
         <main>
             <header>
-                <span class="badge">{"Backend: "}<b data-testid="backend">{"CPU"}</b>{" (Burn Flex, WebAssembly)"}</span>
+                <span class="badge" title={devices_title.clone()}>{"Backend: "}<b data-testid="backend">{state.backend.label()}</b>
+                    {format!(" — {adapter}")}</span>
+                <label>{"Switch "}
+                    <select data-testid="backend-select" onchange={on_backend}>
+                        <option value="cpu" selected={state.backend == Backend::Cpu}>{"CPU (Burn Flex, WebAssembly)"}</option>
+                        if gpu_available {
+                            <option value="webgpu" selected={state.backend == Backend::WebGpu}>{"WebGPU"}</option>
+                        }
+                    </select>
+                </label>
                 <label>{"Model "}
                     <select data-testid="model-select" onchange={on_model}>
                         { for ZOO.iter().map(|s| html! { <option value={s.name} selected={s.name == state.model}>{s.name}</option> }) }

@@ -1,5 +1,6 @@
-//! The compute side of the page: verified, cached models on Burn's CPU device, inference
-//! and attacks. The UI talks to it through plain values.
+//! The compute side of the page: the devices (WebGPU where the browser has it, Burn's Flex CPU
+//! backend always), verified and cached models, inference and attacks. The UI talks to it
+//! through plain values.
 
 use blindspot_core::attack::{
     self, Control, FgsmConfig, Goal, LbfgsConfig, LbfgsProgress, Outcome,
@@ -8,8 +9,8 @@ use blindspot_core::card::ModelCard;
 use blindspot_core::data::{Digits, mnist::hex_sha256, slice};
 use blindspot_core::model::Classifier;
 use blindspot_core::{eval, zoo};
-use burn::prelude::Device;
-use std::cell::RefCell;
+use burn::prelude::*;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -21,22 +22,140 @@ pub enum Method {
     Pgd { epsilon: f32, steps: usize },
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Backend {
+    Cpu,
+    WebGpu,
+}
+
+impl Backend {
+    pub fn label(self) -> &'static str {
+        match self {
+            Backend::Cpu => "CPU",
+            Backend::WebGpu => "WebGPU",
+        }
+    }
+}
+
+/// What the page learns about the devices at start-up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Devices {
+    pub chosen: Backend,
+    /// The WebGPU adapter's name and type, or why there is none.
+    pub adapter: Result<String, String>,
+    /// Milliseconds of the start-up probe on each backend (see [`Lab::probe`]).
+    pub cpu_ms: f64,
+    pub gpu_ms: Option<f64>,
+}
+
 pub struct Lab {
-    device: Device,
-    models: RefCell<HashMap<String, Rc<Classifier>>>,
+    cpu: Device,
+    gpu: RefCell<Option<Device>>,
+    backend: Cell<Backend>,
+    models: RefCell<HashMap<(Backend, String), Rc<Classifier>>>,
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 impl Lab {
     pub fn new() -> Self {
         Lab {
-            device: Device::flex().autodiff(),
+            cpu: Device::flex().autodiff(),
+            gpu: RefCell::new(None),
+            backend: Cell::new(Backend::Cpu),
             models: RefCell::new(HashMap::new()),
         }
     }
 
-    /// The model `name`, fetched from `models/` and checked against its card's sha256 once.
+    /// Switches backend (WebGPU only once it initialised). Models reload lazily on the new one.
+    pub fn set_backend(&self, backend: Backend) -> Backend {
+        if backend == Backend::Cpu || self.gpu.borrow().is_some() {
+            self.backend.set(backend);
+        }
+        self.backend.get()
+    }
+
+    fn device(&self) -> Device {
+        match self.backend.get() {
+            Backend::WebGpu => self
+                .gpu
+                .borrow()
+                .clone()
+                .unwrap_or_else(|| self.cpu.clone()),
+            Backend::Cpu => self.cpu.clone(),
+        }
+    }
+
+    /// Tries WebGPU, times the same small gradient job on both backends, and picks the faster
+    /// (a software adapter such as SwiftShader loses to the CPU).
+    pub async fn start(&self) -> Devices {
+        let adapter = self.init_webgpu().await;
+        let cpu_ms = Self::probe(&self.cpu).await;
+        let gpu = self.gpu.borrow().clone();
+        let gpu_ms = match gpu {
+            Some(device) => {
+                Self::probe(&device).await; // the first run compiles the kernels
+                Some(Self::probe(&device).await)
+            }
+            None => None,
+        };
+        let chosen = match gpu_ms {
+            Some(g) if g < cpu_ms => Backend::WebGpu,
+            _ => Backend::Cpu,
+        };
+        self.backend.set(chosen);
+        Devices {
+            chosen,
+            adapter,
+            cpu_ms,
+            gpu_ms,
+        }
+    }
+
+    #[cfg(feature = "webgpu")]
+    async fn init_webgpu(&self) -> Result<String, String> {
+        let (device, setup) = Device::wgpu_options()
+            .init_with_setup_async()
+            .await
+            .map_err(|e| e.to_string())?;
+        let info = setup.adapter.get_info();
+        *self.gpu.borrow_mut() = Some(device.autodiff());
+        Ok(format!(
+            "'{}' ({:?}, {:?})",
+            info.name, info.device_type, setup.backend
+        ))
+    }
+
+    #[cfg(not(feature = "webgpu"))]
+    async fn init_webgpu(&self) -> Result<String, String> {
+        Err("this build has no WebGPU support: build with --features webgpu".into())
+    }
+
+    /// Milliseconds for the shape of an attack step: a [9, 784] × [784, 100] product, a
+    /// sigmoid, its input gradient, read back.
+    async fn probe(device: &Device) -> f64 {
+        let started = now();
+        let x = Tensor::<2>::ones([9, 784], device)
+            .mul_scalar(0.5)
+            .require_grad();
+        let w = Tensor::<2>::ones([784, 100], device).mul_scalar(0.01);
+        let y = burn::tensor::activation::sigmoid(x.clone().matmul(w)).sum();
+        let grads = y.backward();
+        if let Some(g) = x.grad(&grads) {
+            let _ = g.into_data_async().await;
+        }
+        now() - started
+    }
+
+    /// The model `name` on the current backend, fetched from `models/` and checked against its
+    /// card's sha256 once.
     pub async fn model(&self, name: &str) -> Result<Rc<Classifier>, String> {
-        if let Some(m) = self.models.borrow().get(name) {
+        let key = (self.backend.get(), name.to_string());
+        if let Some(m) = self.models.borrow().get(&key) {
             return Ok(m.clone());
         }
         let spec = zoo::spec(name).map_err(|e| e.to_string())?;
@@ -50,21 +169,19 @@ impl Lab {
             ));
         }
         let model = Rc::new(
-            Classifier::from_safetensors(spec.arch, weights, &self.device)
+            Classifier::from_safetensors(spec.arch, weights, &self.device())
                 .map_err(|e| e.to_string())?,
         );
-        self.models
-            .borrow_mut()
-            .insert(name.to_string(), model.clone());
+        self.models.borrow_mut().insert(key, model.clone());
         Ok(model)
     }
 
-    pub fn probabilities(&self, model: &Classifier, pixels: &[f32]) -> Vec<f32> {
-        eval::probabilities(model, pixels, &self.device)
+    pub async fn probabilities(&self, model: &Classifier, pixels: &[f32]) -> Vec<f32> {
+        eval::probabilities(model, pixels, &self.device()).await
     }
 
-    /// Attacks one image. L-BFGS reports to `progress` after every iteration, which may await
-    /// (to let the page run) and answers whether to go on.
+    /// Attacks one image. L-BFGS reports to `progress` after every evaluation, which may
+    /// await (to let the page run) and answers whether to go on.
     pub async fn attack(
         &self,
         model: &Classifier,
@@ -74,23 +191,14 @@ impl Lab {
         method: Method,
         progress: &mut dyn FnMut(&LbfgsProgress) -> Control,
     ) -> Outcome {
-        let labels = [label];
+        let (labels, device) = ([label], self.device());
         let outcomes = match method {
             Method::Lbfgs => {
                 let config = LbfgsConfig::default();
-                attack::lbfgs(
-                    model,
-                    &self.device,
-                    pixels,
-                    &labels,
-                    goal,
-                    &config,
-                    progress,
-                )
-                .await
+                attack::lbfgs(model, &device, pixels, &labels, goal, &config, progress).await
             }
             Method::Fgsm { epsilon } => {
-                attack::fgsm(model, &self.device, pixels, &labels, goal, epsilon).await
+                attack::fgsm(model, &device, pixels, &labels, goal, epsilon).await
             }
             Method::Pgd { epsilon, steps } => {
                 let config = FgsmConfig {
@@ -98,7 +206,7 @@ impl Lab {
                     steps,
                     random_start: Some(0),
                 };
-                attack::pgd(model, &self.device, pixels, &labels, goal, config).await
+                attack::pgd(model, &device, pixels, &labels, goal, config).await
             }
         };
         outcomes

@@ -1,5 +1,6 @@
 //! The page's state and every change to it (`use_reducer`).
 
+use crate::lab::{Backend, Devices};
 use blindspot_core::attack::Distortion;
 use std::rc::Rc;
 use yew::Reducible;
@@ -20,6 +21,8 @@ pub struct AttackView {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
+    pub backend: Backend,
+    pub devices: Option<Devices>,
     pub model: String,
     /// The 28×28 the model sees.
     pub input: Option<Vec<f32>>,
@@ -39,6 +42,8 @@ pub struct State {
 impl Default for State {
     fn default() -> Self {
         State {
+            backend: Backend::Cpu,
+            devices: None,
             model: "convnet".into(),
             input: None,
             probabilities: None,
@@ -55,6 +60,9 @@ impl Default for State {
 }
 
 pub enum Action {
+    /// What start-up found, including the backend it chose.
+    Devices(Devices),
+    Backend(Backend),
     Model(String),
     Input(Vec<f32>),
     /// Input cleared (the canvas was cleared).
@@ -77,6 +85,14 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
+            Action::Devices(d) => {
+                s.backend = d.chosen;
+                s.devices = Some(d);
+            }
+            Action::Backend(b) => {
+                s.backend = b;
+                s.result = None;
+            }
             Action::Model(m) => {
                 s.model = m;
                 s.result = None;

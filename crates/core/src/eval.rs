@@ -34,11 +34,9 @@ pub fn error_rate(model: &Classifier, data: &Digits, device: &Device) -> f64 {
     wrong as f64 / data.len().max(1) as f64
 }
 
-/// Class probabilities for one 784-pixel image.
-pub fn probabilities(model: &Classifier, pixels: &[f32], device: &Device) -> Vec<f32> {
+/// Class probabilities for one 784-pixel image (async: a WebGPU device is read asynchronously).
+pub async fn probabilities(model: &Classifier, pixels: &[f32], device: &Device) -> Vec<f32> {
     let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, crate::PIXELS]), device);
-    softmax(model.forward(x), 1)
-        .into_data()
-        .iter::<f32>()
-        .collect()
+    let probs = softmax(model.forward(x), 1).into_data_async().await;
+    probs.expect("device readback").iter::<f32>().collect()
 }

@@ -29,10 +29,13 @@ pub async fn evaluate(
     let x = Tensor::<2>::from_data(TensorData::new(x.to_vec(), [n, PIXELS]), device).require_grad();
     let x0 = Tensor::<2>::from_data(TensorData::new(x0.to_vec(), [n, PIXELS]), device);
     let c = Tensor::<2>::from_data(TensorData::new(c.to_vec(), [n, 1]), device);
-    let t: Vec<i64> = targets.iter().map(|&t| t as i64).collect();
-    let onehot = Tensor::<1, Int>::from_data(TensorData::new(t, [n]), device)
-        .one_hot::<2>(CLASSES)
-        .float();
+    // Built on the host: `Tensor::one_hot` checks its indices with a blocking read, which
+    // panics on WebGPU in a browser.
+    let onehot: Vec<f32> = targets
+        .iter()
+        .flat_map(|&t| (0..CLASSES).map(move |k| (k == t as usize) as u8 as f32))
+        .collect();
+    let onehot = Tensor::<2>::from_data(TensorData::new(onehot, [n, CLASSES]), device);
 
     let logits = model.forward(x.clone()); // [n, 10]
     let ce = -(log_softmax(logits.clone(), 1) * onehot).sum_dim(1); // [n, 1]
