@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 let server, app;
 
 before(async () => {
-  server = await serve(root + 'pkg');
+  server = await serve(process.env.PKG ?? root + 'pkg');
   app = await openApp(server.url);
 });
 after(async () => {

@@ -6,7 +6,7 @@ import { openApp } from './browser.mjs';
 
 const n = Number(process.argv[2] ?? 10);
 const root = new URL('../../', import.meta.url).pathname;
-const server = await serve(root + 'pkg');
+const server = await serve(process.env.PKG ?? root + 'pkg');
 const started = Date.now();
 const app = await openApp(server.url);
 const { page } = app;
