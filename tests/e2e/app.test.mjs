@@ -1,26 +1,10 @@
 // End-to-end: the built app (pkg/) in a real Chromium. Run: node --test tests/e2e/
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { openApp } from './browser.mjs';
+import { root, useApp, waitLabel as waitFor } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-let server, app;
-
-before(async () => {
-  server = await serve(process.env.PKG ?? root + 'pkg');
-  app = await openApp(server.url);
-});
-after(async () => {
-  await app?.browser.close();
-  server?.close();
-});
-
-const label = async (id) => app.page.getByTestId(id).getAttribute('data-label');
-async function waitLabel(id, expected, timeout = 60_000) {
-  await app.page.waitForFunction(([id, v]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.label === v, [id, String(expected)], { timeout });
-}
+const app = useApp();
+const waitLabel = (id, expected, timeout) => waitFor(app.page, id, expected, timeout);
 async function selectModel(name) {
   await app.page.getByTestId('model-select').selectOption(name);
 }

@@ -1,24 +1,11 @@
 // The WebGPU build only (`trunk build --release --offline --features webgpu`), then
 // `node --test tests/e2e/webgpu.mjs`. Not in the default suite: the default build has no WebGPU.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { openApp } from './browser.mjs';
+import { useApp, waitLabel as waitFor } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-let server, app;
-before(async () => {
-  server = await serve(process.env.PKG ?? root + 'pkg');
-  app = await openApp(server.url);
-});
-after(async () => {
-  await app?.browser.close();
-  server?.close();
-});
-async function waitLabel(id, expected, timeout = 60_000) {
-  await app.page.waitForFunction(([id, v]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.label === v, [id, String(expected)], { timeout });
-}
+const app = useApp();
+const waitLabel = (id, expected, timeout) => waitFor(app.page, id, expected, timeout);
 async function selectModel(name) {
   await app.page.getByTestId('model-select').selectOption(name);
 }

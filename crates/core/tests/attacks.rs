@@ -177,28 +177,24 @@ fn pgd_reaches_targets_on_the_convnet_within_its_budget() {
         steps: 40,
         random_start: Some(7),
     };
-    let out = block_on(pgd(
-        &model,
-        &device,
-        &pixels,
-        &digits.labels,
-        Goal::Target(8),
-        config,
-    ));
+    let run = || {
+        block_on(pgd(
+            &model,
+            &device,
+            &pixels,
+            &digits.labels,
+            Goal::Target(8),
+            config,
+        ))
+    };
+    let out = run();
     let reached = out.iter().filter(|o| o.success && o.label == 8).count();
     assert!(reached >= 18, "{reached}/20");
     assert!(
         out.iter()
             .all(|o| in_box(o) && o.distortion.linf <= 0.3 + 1e-6)
     );
-    let again = block_on(pgd(
-        &model,
-        &device,
-        &pixels,
-        &digits.labels,
-        Goal::Target(8),
-        config,
-    ));
+    let again = run();
     assert!(
         out.iter()
             .zip(&again)
