@@ -3,7 +3,7 @@
 use crate::components::{
     AttackPanel, DigitCanvas, DrawCanvas, Gallery, Probabilities, ResultView, Upload,
 };
-use crate::lab::{Backend, Lab, Method, gallery_digits};
+use crate::lab::{Backend, Lab, Method, gallery_digits, now};
 use crate::pixels::digit_rgba;
 use crate::state::{Action, AttackView, State};
 use blindspot_core::attack::{Control, Goal, LbfgsProgress};
@@ -35,13 +35,6 @@ fn send<T: 'static>(
 ) -> Callback<T> {
     let dispatch = dispatch.clone();
     Callback::from(move |v| dispatch.dispatch(action(v)))
-}
-
-/// Milliseconds from the page's clock (sub-millisecond where the browser allows).
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 fn argmax(p: &[f32]) -> u8 {

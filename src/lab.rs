@@ -55,7 +55,8 @@ pub struct Lab {
     models: RefCell<HashMap<(Backend, String), Rc<Classifier>>>,
 }
 
-fn now() -> f64 {
+/// Milliseconds from the page's clock (sub-millisecond where the browser allows).
+pub fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or_else(js_sys::Date::now, |p| p.now())

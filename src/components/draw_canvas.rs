@@ -53,6 +53,12 @@ fn emit(canvas: &HtmlCanvasElement, strokes: &[Stroke], on_input: &Callback<Opti
     }
 }
 
+/// Repaints the strokes and sends the model's input for them.
+fn refresh(canvas: &HtmlCanvasElement, strokes: &[Stroke], on_input: &Callback<Option<Vec<f32>>>) {
+    redraw(canvas, strokes);
+    emit(canvas, strokes, on_input);
+}
+
 /// A canvas to draw a digit on with mouse, touch or pen, with Clear and Undo.
 #[function_component]
 pub fn DrawCanvas(props: &Props) -> Html {
@@ -90,8 +96,7 @@ pub fn DrawCanvas(props: &Props) -> Html {
             let _ = canvas.set_pointer_capture(e.pointer_id());
             *drawing.borrow_mut() = true;
             strokes.borrow_mut().push(vec![point(&e, &canvas)]);
-            redraw(&canvas, &strokes.borrow());
-            emit(&canvas, &strokes.borrow(), &on_input);
+            refresh(&canvas, &strokes.borrow(), &on_input);
         })
     };
     let moved = {
@@ -111,8 +116,7 @@ pub fn DrawCanvas(props: &Props) -> Html {
             if let Some(last) = strokes.borrow_mut().last_mut() {
                 last.push(point(&e, &canvas));
             }
-            redraw(&canvas, &strokes.borrow());
-            emit(&canvas, &strokes.borrow(), &on_input);
+            refresh(&canvas, &strokes.borrow(), &on_input);
         })
     };
     let up = {
@@ -134,8 +138,7 @@ pub fn DrawCanvas(props: &Props) -> Html {
         Callback::from(move |_| {
             strokes.borrow_mut().pop();
             if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
-                redraw(&canvas, &strokes.borrow());
-                emit(&canvas, &strokes.borrow(), &on_input);
+                refresh(&canvas, &strokes.borrow(), &on_input);
             }
         })
     };
