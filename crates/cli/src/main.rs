@@ -4,6 +4,7 @@
 mod attack;
 mod eval;
 mod fetch;
+mod lipschitz;
 mod predict;
 mod slice;
 mod train;
@@ -48,6 +49,8 @@ enum Command {
     Predict { model: String, image: PathBuf },
     /// Adversarial examples for test digits (box-constrained L-BFGS, FGSM or PGD)
     Attack(attack::AttackArgs),
+    /// Per-layer upper Lipschitz bounds (Section 4.3) and their product
+    Lipschitz { model: String },
     /// Table of the committed models, from their cards
     Zoo,
     /// Write the committed test slice (the first N test digits) as gzip IDX files
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Eval { model } => eval::run(&dirs, &model, cli.json),
         Command::Predict { model, image } => predict::run(&dirs, &model, &image, cli.json),
         Command::Attack(args) => attack::run(&dirs, &args, cli.json),
+        Command::Lipschitz { model } => lipschitz::run(&dirs, &model, cli.json),
         Command::Zoo => zoo::run(&dirs, cli.json),
         Command::Slice { count, out } => slice::run(&dirs, count, &out),
     };

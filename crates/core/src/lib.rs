@@ -10,6 +10,7 @@ pub mod eval;
 pub mod model;
 pub mod preprocess;
 pub mod rng;
+pub mod stability;
 pub mod train;
 pub mod weights;
 pub mod zoo;

@@ -1,0 +1,33 @@
+//! `lipschitz`: per-layer upper Lipschitz bounds of a model (the paper's Table 5 shape).
+
+use crate::Dirs;
+use blindspot_core::card::load_model;
+use blindspot_core::stability::lipschitz_bounds;
+use blindspot_core::{Result, zoo};
+use burn::prelude::Device;
+
+pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
+    let (model, _) = load_model(&dirs.models, zoo::spec(name)?, &Device::flex())?;
+    let bounds = lipschitz_bounds(&model);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&bounds).expect("json"));
+        return Ok(());
+    }
+    println!(
+        "{:<8} {:<11} {:<14} {:>6} {:>10} {:>10}",
+        "layer", "kind", "shape", "stride", "sigma", "bound"
+    );
+    for b in &bounds {
+        let shape: Vec<String> = b.shape.iter().map(usize::to_string).collect();
+        println!(
+            "{:<8} {:<11} {:<14} {:>6} {:>10.4} {:>10.4}",
+            b.layer,
+            b.kind,
+            shape.join("x"),
+            b.stride,
+            b.sigma,
+            b.bound
+        );
+    }
+    Ok(())
+}

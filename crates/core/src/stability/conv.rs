@@ -1,0 +1,75 @@
+//! The operator norm of a multi-channel 2-D convolution by the paper's Fourier formula.
+//!
+//! Treat the layer as a circular cross-correlation on an N×N input, then subsample with stride
+//! s. In a unitary 2-D DFT the output at frequency η (an (N/s)×(N/s) grid) only sees the s²
+//! input frequencies ξ_a = η + a·N/s (a ∈ {0..s−1}²): ŷ(η) = (1/s) Σ_a Ŵ(ξ_a) x̂(ξ_a), with
+//! Ŵ(ξ) the D×C matrix of kernel DFTs. The operator is block-diagonal over η with blocks
+//! B(η) = (1/s)[Ŵ(ξ_0) … Ŵ(ξ_{s²−1})] (D × C·s²), so ‖W‖ = max_η σ_max(B(η)). (The paper
+//! writes the scale as 1/s²; with a unitary DFT it is 1/s, which the dense test pins down.)
+//! A "valid" (unpadded) convolution's outputs are a subset of the circular one's, so the value
+//! is an upper bound for it.
+
+use super::power::matrix_norm;
+use std::f64::consts::TAU;
+
+/// A convolution's kernels, `[out][in][k][k]` row-major as Burn and PyTorch store them.
+pub struct Kernel<'a> {
+    pub weights: &'a [f64],
+    pub outputs: usize,
+    pub inputs: usize,
+    pub size: usize,
+}
+
+/// ‖W‖ of `kernel` applied with `stride` to `grid`×`grid` inputs (`grid` divisible by `stride`).
+pub fn conv_norm(kernel: &Kernel, grid: usize, stride: usize) -> f64 {
+    assert!(
+        grid % stride == 0,
+        "the grid must be divisible by the stride"
+    );
+    let Kernel {
+        weights,
+        outputs: d,
+        inputs: c,
+        size: k,
+    } = *kernel;
+    assert_eq!(weights.len(), d * c * k * k);
+    // Kernel DFTs at every input frequency: spectrum[(f1·grid + f2)][o·c + i] = (re, im).
+    let mut spectrum = vec![vec![(0.0, 0.0); d * c]; grid * grid];
+    for (f, entry) in spectrum.iter_mut().enumerate() {
+        let (f1, f2) = ((f / grid) as f64, (f % grid) as f64);
+        for (oi, value) in entry.iter_mut().enumerate() {
+            let w = &weights[oi * k * k..(oi + 1) * k * k];
+            for (pq, &wpq) in w.iter().enumerate() {
+                let angle = TAU * ((pq / k) as f64 * f1 + (pq % k) as f64 * f2) / grid as f64;
+                value.0 += wpq * angle.cos();
+                value.1 -= wpq * angle.sin();
+            }
+        }
+    }
+    let out_grid = grid / stride;
+    let cols = c * stride * stride;
+    let mut largest: f64 = 0.0;
+    for eta in 0..out_grid * out_grid {
+        let (e1, e2) = (eta / out_grid, eta % out_grid);
+        // B(η) as a real 2D × 2·cols matrix [[Re, −Im], [Im, Re]]: same singular values.
+        let mut real = vec![0.0; 2 * d * 2 * cols];
+        for a in 0..stride * stride {
+            let xi1 = e1 + (a / stride) * out_grid;
+            let xi2 = e2 + (a % stride) * out_grid;
+            let block = &spectrum[xi1 * grid + xi2];
+            for o in 0..d {
+                for i in 0..c {
+                    let (re, im) = block[o * c + i];
+                    let (re, im) = (re / stride as f64, im / stride as f64);
+                    let col = a * c + i;
+                    real[o * 2 * cols + col] = re;
+                    real[o * 2 * cols + cols + col] = -im;
+                    real[(d + o) * 2 * cols + col] = im;
+                    real[(d + o) * 2 * cols + cols + col] = re;
+                }
+            }
+        }
+        largest = largest.max(matrix_norm(&real, 2 * d, 2 * cols));
+    }
+    largest
+}
