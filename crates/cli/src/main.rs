@@ -8,6 +8,7 @@ mod lipschitz;
 mod predict;
 mod slice;
 mod train;
+mod units;
 mod zoo;
 
 use clap::{Parser, Subcommand};
@@ -51,6 +52,8 @@ enum Command {
     Attack(attack::AttackArgs),
     /// Per-layer upper Lipschitz bounds (Section 4.3) and their product
     Lipschitz { model: String },
+    /// Test digits that most excite a unit or a random direction of a layer (PNG grid, Section 3)
+    Units(units::UnitsArgs),
     /// Table of the committed models, from their cards
     Zoo,
     /// Write the committed test slice (the first N test digits) as gzip IDX files
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Predict { model, image } => predict::run(&dirs, &model, &image, cli.json),
         Command::Attack(args) => attack::run(&dirs, &args, cli.json),
         Command::Lipschitz { model } => lipschitz::run(&dirs, &model, cli.json),
+        Command::Units(args) => units::run(&dirs, &args, cli.json),
         Command::Zoo => zoo::run(&dirs, cli.json),
         Command::Slice { count, out } => slice::run(&dirs, count, &out),
     };

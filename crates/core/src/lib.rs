@@ -12,6 +12,7 @@ pub mod preprocess;
 pub mod rng;
 pub mod stability;
 pub mod train;
+pub mod units;
 pub mod weights;
 pub mod zoo;
 

@@ -19,7 +19,8 @@ pub struct ConvNet {
 pub const CONV1: usize = 16;
 pub const CONV2: usize = 32;
 pub const DENSE: usize = 128;
-const FLAT: usize = CONV2 * 4 * 4;
+/// Width of the flattened, pooled convolutional features.
+pub const FLAT: usize = CONV2 * 4 * 4;
 
 impl ConvNet {
     pub fn new(device: &Device) -> Self {

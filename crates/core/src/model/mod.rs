@@ -2,7 +2,7 @@
 
 mod autoencoder;
 mod classifier;
-mod convnet;
+pub mod convnet;
 mod mlp;
 
 pub use autoencoder::Autoencoder;

@@ -1,0 +1,81 @@
+//! Units vs random directions on a shipped model and the committed test slice.
+
+use blindspot_core::attack::block_on;
+use blindspot_core::card::load_model;
+use blindspot_core::data::slice;
+use blindspot_core::units::study::study;
+use blindspot_core::units::{Direction, extremes, features, find_layer, layers};
+use blindspot_core::zoo;
+use burn::prelude::Device;
+use std::path::PathBuf;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[test]
+fn top_k_are_the_largest_projections_and_directions_are_reproducible() {
+    let device = Device::flex();
+    let (model, _) = load_model(
+        &repo().join("models"),
+        zoo::spec("convnet").unwrap(),
+        &device,
+    )
+    .unwrap();
+    let digits = slice::load(&repo().join("www/digits"))
+        .unwrap()
+        .range(0, 300);
+    let names: Vec<String> = layers(&model).into_iter().map(|l| l.name).collect();
+    assert_eq!(names, ["conv", "dense"]);
+    let layer = find_layer(&model, "dense").unwrap();
+    let f = block_on(features(&model, &layer, &digits, &device));
+    assert_eq!((f.len(), f.width), (300, 128));
+
+    let v = Direction::Random(4).vector(128);
+    assert_eq!(v, Direction::Random(4).vector(128));
+    assert_ne!(v, Direction::Random(5).vector(128));
+    assert!((v.iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-5);
+
+    let scores = f.project(&v);
+    let (top, bottom) = extremes(&f, &v, 10);
+    let kth = scores[top[9]];
+    assert!(top.windows(2).all(|w| scores[w[0]] >= scores[w[1]]));
+    assert!(
+        scores
+            .iter()
+            .enumerate()
+            .all(|(i, &s)| top.contains(&i) || s <= kth)
+    );
+    let lowest = scores[bottom[9]];
+    assert!(
+        scores
+            .iter()
+            .enumerate()
+            .all(|(i, &s)| bottom.contains(&i) || s >= lowest)
+    );
+
+    let s = study(&layer, &f, &digits, 10, 20, 1);
+    assert_eq!(s.units.purity.count, 20);
+    assert!(s.units.purity.mean > 0.1 && s.units.purity.mean <= 1.0);
+}
+
+#[test]
+fn a_model_without_hidden_layers_says_so() {
+    let device = Device::flex();
+    let (model, _) = load_model(
+        &repo().join("models"),
+        zoo::spec("fc10-1e-4").unwrap(),
+        &device,
+    )
+    .unwrap();
+    let e = find_layer(&model, "h1").unwrap_err().to_string();
+    assert!(e.contains("no hidden layer"), "{e}");
+    let (model, _) = load_model(
+        &repo().join("models"),
+        zoo::spec("fc100-100-10").unwrap(),
+        &device,
+    )
+    .unwrap();
+    let e = find_layer(&model, "h3").unwrap_err().to_string();
+    assert!(e.contains("h1, h2"), "{e}");
+}
