@@ -1,7 +1,9 @@
 //! `attack`: adversarial examples for test-set digits, one JSON object per image.
 
 use crate::Dirs;
-use blindspot_core::attack::{FgsmConfig, Goal, LbfgsConfig, block_on, keep_going, lbfgs, pgd};
+use blindspot_core::attack::{
+    FgsmConfig, Goal, LbfgsConfig, block_on, keep_going, lbfgs_each, pgd,
+};
 use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;
 use blindspot_core::rng::Rng;
@@ -87,53 +89,62 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
     let device = Device::flex().autodiff();
     let (model, _) = load_model(&dirs.models, spec, &device)?;
     let mut results = Vec::new();
-    // Images with the same goal share a batch.
     for chunk in indices.chunks(args.batch.max(1)) {
+        let digits = mnist.test.select(chunk);
         let goals: Vec<Goal> = chunk
             .iter()
-            .map(|&i| goal_for(&args.target, mnist.test.labels[i], i, args.seed))
+            .zip(&digits.labels)
+            .map(|(&i, &label)| goal_for(&args.target, label, i, args.seed))
             .collect::<Result<_>>()?;
-        let mut groups: Vec<(Goal, Vec<usize>)> = Vec::new();
-        for (&i, &g) in chunk.iter().zip(&goals) {
-            match groups.iter_mut().find(|(goal, _)| *goal == g) {
-                Some((_, members)) => members.push(i),
-                None => groups.push((g, vec![i])),
-            }
-        }
-        for (goal, members) in groups {
-            let digits = mnist.test.select(&members);
-            let pixels: Vec<f32> = (0..members.len()).flat_map(|k| digits.pixels(k)).collect();
-            let started = Instant::now();
-            let outcomes = match args.method.as_str() {
-                "lbfgs" => block_on(lbfgs(
-                    &model,
-                    &device,
-                    &pixels,
-                    &digits.labels,
-                    goal,
-                    &LbfgsConfig::default(),
-                    &mut keep_going,
-                )),
-                method => {
-                    let steps = if method == "fgsm" { 1 } else { args.steps };
-                    let random_start = (method == "pgd").then_some(args.seed);
-                    let config = FgsmConfig {
-                        epsilon: args.epsilon,
-                        steps,
-                        random_start,
-                    };
-                    block_on(pgd(&model, &device, &pixels, &digits.labels, goal, config))
+        let pixels: Vec<f32> = (0..chunk.len()).flat_map(|k| digits.pixels(k)).collect();
+        let started = Instant::now();
+        let outcomes = match args.method.as_str() {
+            "lbfgs" => block_on(lbfgs_each(
+                &model,
+                &device,
+                &pixels,
+                &digits.labels,
+                &goals,
+                &LbfgsConfig::default(),
+                &mut keep_going,
+            )),
+            method => {
+                let steps = if method == "fgsm" { 1 } else { args.steps };
+                let random_start = (method == "pgd").then_some(args.seed);
+                let config = FgsmConfig {
+                    epsilon: args.epsilon,
+                    steps,
+                    random_start,
+                };
+                // FGSM/PGD take one goal per call: group the chunk by goal.
+                let mut outcomes = vec![None; chunk.len()];
+                for goal in goals.iter().copied() {
+                    let members: Vec<usize> =
+                        (0..chunk.len()).filter(|&k| goals[k] == goal).collect();
+                    if outcomes[members[0]].is_some() {
+                        continue;
+                    }
+                    let sub = digits.select(&members);
+                    let px: Vec<f32> = (0..members.len()).flat_map(|k| sub.pixels(k)).collect();
+                    let out = block_on(pgd(&model, &device, &px, &sub.labels, goal, config));
+                    for (k, o) in members.into_iter().zip(out) {
+                        outcomes[k] = Some(o);
+                    }
                 }
-            };
-            let ms = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
-            for ((&index, &label), o) in members.iter().zip(&digits.labels).zip(outcomes) {
-                results.push(serde_json::json!({
-                    "index": index, "label": label, "target": o.target, "success": o.success,
-                    "predicted": o.label, "rms": o.distortion.rms, "l2": o.distortion.l2,
-                    "linf": o.distortion.linf, "changed": o.distortion.changed, "c": o.c,
-                    "iterations": o.iterations, "ms": ms,
-                }));
+                outcomes
+                    .into_iter()
+                    .map(|o| o.expect("every image has a goal"))
+                    .collect()
             }
+        };
+        let ms = started.elapsed().as_secs_f64() * 1000.0 / chunk.len() as f64;
+        for ((&index, &label), o) in chunk.iter().zip(&digits.labels).zip(outcomes) {
+            results.push(serde_json::json!({
+                "index": index, "label": label, "target": o.target, "success": o.success,
+                "predicted": o.label, "rms": o.distortion.rms, "l2": o.distortion.l2,
+                "linf": o.distortion.linf, "changed": o.distortion.changed, "c": o.c,
+                "iterations": o.iterations, "ms": ms,
+            }));
         }
     }
     results.sort_by_key(|r| indices.iter().position(|&i| r["index"] == i));

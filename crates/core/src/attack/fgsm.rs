@@ -1,7 +1,7 @@
 //! FGSM (Goodfellow et al. 2014) and its iterated, projected form (PGD, Madry et al. 2017):
 //! steps along the sign of the gradient, inside an L∞ ball of radius ε and the box [0, 1].
 
-use super::objective::evaluate;
+use super::objective::{Batch, evaluate};
 use super::{Distortion, Goal, Outcome};
 use crate::PIXELS;
 use crate::model::Classifier;
@@ -71,9 +71,9 @@ pub async fn pgd(
             *v = project(x0 + eps * (2.0 * rng.uniform() as f32 - 1.0), x0);
         }
     }
-    let zeros = vec![0.0; n];
+    let zeros = vec![0.0; n]; // c = 0, T = 1: the gradient of the plain cross-entropy
     for _ in 0..config.steps {
-        let e = evaluate(model, device, &x, images, &aim, &zeros).await;
+        let e = evaluate(model, device, Batch::new(&x, images, &aim, &zeros, 1.0)).await;
         for ((v, &x0), &g) in x.iter_mut().zip(images).zip(&e.grad) {
             *v = project(
                 *v + direction * step * g.signum() * (g != 0.0) as u8 as f32,
@@ -81,7 +81,7 @@ pub async fn pgd(
             );
         }
     }
-    let last = evaluate(model, device, &x, images, &aim, &zeros).await;
+    let last = evaluate(model, device, Batch::new(&x, images, &aim, &zeros, 1.0)).await;
     (0..n)
         .map(|i| {
             let (orig, adv) = (

@@ -11,7 +11,7 @@ pub mod lbfgs;
 pub mod objective;
 
 pub use fgsm::{FgsmConfig, fgsm, pgd};
-pub use lbfgs::{LbfgsConfig, LbfgsProgress, lbfgs};
+pub use lbfgs::{LbfgsConfig, LbfgsProgress, lbfgs, lbfgs_each, solve_at};
 
 use crate::PIXELS;
 use std::future::Future;

@@ -1,5 +1,7 @@
 //! The one tensor program every attack evaluates: for a batch of points x_i,
-//! f_i = c_i·‖x_i − x0_i‖² + CE(model(x_i), t_i), its gradient in x_i, and the predicted label.
+//! f_i = c_i·‖x_i − x0_i‖² + CE(model(x_i) / T, t_i), its gradient in x_i, and the predicted
+//! label. T is a softmax temperature: 1 is the paper's loss; T < 1 sharpens the softmax so that
+//! the loss pushes towards the nearest competing class only (see `LbfgsConfig::temperature`).
 
 use crate::model::Classifier;
 use crate::{CLASSES, PIXELS};
@@ -15,16 +17,39 @@ pub struct Evaluation {
     pub grad: Vec<f32>,
 }
 
-/// Evaluates the objective at `x` (`n × 784`) for originals `x0`, targets and weights `c`.
-/// `device` must have autodiff enabled; the model must live on it.
-pub async fn evaluate(
-    model: &Classifier,
-    device: &Device,
-    x: &[f32],
-    x0: &[f32],
-    targets: &[u8],
-    c: &[f32],
-) -> Evaluation {
+/// The points, originals, targets and weights of one batched evaluation.
+pub struct Batch<'a> {
+    /// `n × 784` points to evaluate.
+    pub x: &'a [f32],
+    /// `n × 784` originals the distance is measured from.
+    pub x0: &'a [f32],
+    pub targets: &'a [u8],
+    pub c: &'a [f32],
+    pub temperature: f32,
+}
+
+impl<'a> Batch<'a> {
+    pub fn new(x: &'a [f32], x0: &'a [f32], targets: &'a [u8], c: &'a [f32], t: f32) -> Self {
+        Batch {
+            x,
+            x0,
+            targets,
+            c,
+            temperature: t,
+        }
+    }
+}
+
+/// Evaluates the objective on a batch. `device` must have autodiff enabled; the model must
+/// live on it.
+pub async fn evaluate(model: &Classifier, device: &Device, batch: Batch<'_>) -> Evaluation {
+    let Batch {
+        x,
+        x0,
+        targets,
+        c,
+        temperature,
+    } = batch;
     let n = targets.len();
     let x = Tensor::<2>::from_data(TensorData::new(x.to_vec(), [n, PIXELS]), device).require_grad();
     let x0 = Tensor::<2>::from_data(TensorData::new(x0.to_vec(), [n, PIXELS]), device);
@@ -38,7 +63,7 @@ pub async fn evaluate(
     let onehot = Tensor::<2>::from_data(TensorData::new(onehot, [n, CLASSES]), device);
 
     let logits = model.forward(x.clone()); // [n, 10]
-    let ce = -(log_softmax(logits.clone(), 1) * onehot).sum_dim(1); // [n, 1]
+    let ce = -(log_softmax(logits.clone() / temperature, 1) * onehot).sum_dim(1); // [n, 1]
     let distance = (x.clone() - x0).powf_scalar(2.0).sum_dim(1); // [n, 1]
     let value = ce.clone() + c * distance; // [n, 1]
     let grads = value.clone().sum().backward();
