@@ -1,32 +1,20 @@
 //! The page: input on the left (draw, upload, gallery), what the model says, and the attack.
 
 use crate::components::{
-    AttackPanel, DigitCanvas, DrawCanvas, Gallery, Probabilities, ResultView, Upload,
+    AttackPanel, DigitCanvas, DrawCanvas, Gallery, Probabilities, ReproducePanel, ResultView,
+    StabilityPanel, TransferPanel, UnitsPanel, Upload,
 };
-use crate::lab::{Backend, Lab, Method, gallery_digits, now};
+use crate::lab::{Backend, Lab, LabRef, Method, gallery_digits, now};
+use crate::pacing::{next_frame, paced};
 use crate::pixels::digit_rgba;
 use crate::state::{Action, AttackView, State};
-use blindspot_core::attack::{Control, Goal, LbfgsProgress};
+use blindspot_core::attack::{Goal, LbfgsProgress};
 use blindspot_core::data::Digits;
 use blindspot_core::rng::Rng;
 use blindspot_core::zoo::ZOO;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
-
-/// Longest stretch of computation between two yields to the browser, so that drawing, clicks
-/// and Stop are handled within about this long plus one frame.
-const SLICE_MS: f64 = 30.0;
-
-/// Lets the browser render (and take input) before a long synchronous computation.
-async fn next_frame() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
 
 /// A callback that turns its value into an action.
 fn send<T: 'static>(
@@ -158,13 +146,8 @@ pub fn App() -> Html {
                 };
                 let started = now();
                 // Every SLICE_MS of work: show where the search is, yield a frame, check Stop.
-                let mut last_yield = now();
                 let progress_dispatch = dispatch.clone();
-                let mut progress = move |p: &LbfgsProgress| -> Control {
-                    let stopped = *stop.borrow();
-                    if stopped || now() - last_yield < SLICE_MS {
-                        return Box::pin(std::future::ready(!stopped));
-                    }
+                let mut progress = paced(stop, move |p: &LbfgsProgress| {
                     let text = format!(
                         "L-BFGS: round {} (c = {:.3}), iteration {}, loss {:.4}",
                         p.round + 1,
@@ -173,13 +156,7 @@ pub fn App() -> Html {
                         p.loss
                     );
                     progress_dispatch.dispatch(Action::Busy(Some(text)));
-                    let stop = stop.clone();
-                    last_yield = now();
-                    Box::pin(async move {
-                        next_frame().await;
-                        !*stop.borrow()
-                    })
-                };
+                });
                 let o = lab
                     .attack(&m, &input, label, goal, method, &mut progress)
                     .await;
@@ -298,9 +275,14 @@ pub fn App() -> Html {
                 on_method={send(&dispatch, Action::Method)} on_target={send(&dispatch, Action::Target)}
                 on_epsilon={send(&dispatch, Action::Epsilon)} {on_run} {on_stop} />
             if let (Some(input), Some(result)) = (state.input.clone(), state.result.clone()) {
-                <ResultView original={input} original_label={prediction} {result} gain={state.gain}
+                <ResultView original={input.clone()} original_label={prediction} result={result.clone()} gain={state.gain}
                     on_gain={send(&dispatch, Action::Gain)} {on_noise} />
+                <TransferPanel lab={LabRef(lab.clone())} original={input} adversarial={result.adversarial}
+                    rms={result.distortion.rms} label={prediction} />
             }
+            <ReproducePanel lab={LabRef(lab.clone())} digits={(*digits).clone()} />
+            <UnitsPanel lab={LabRef(lab.clone())} digits={(*digits).clone()} />
+            <StabilityPanel lab={LabRef(lab.clone())} model={state.model.clone()} />
         </main>
     }
 }

@@ -55,6 +55,16 @@ pub struct Lab {
     models: RefCell<HashMap<(Backend, String), Rc<Classifier>>>,
 }
 
+/// The lab as a component property: equal when it is the same lab.
+#[derive(Clone)]
+pub struct LabRef(pub Rc<Lab>);
+
+impl PartialEq for LabRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// Milliseconds from the page's clock (sub-millisecond where the browser allows).
 pub fn now() -> f64 {
     web_sys::window()
@@ -155,7 +165,22 @@ impl Lab {
     /// The model `name` on the current backend, fetched from `models/` and checked against its
     /// card's sha256 once.
     pub async fn model(&self, name: &str) -> Result<Rc<Classifier>, String> {
-        let key = (self.backend.get(), name.to_string());
+        self.model_on(self.backend.get(), name).await
+    }
+
+    /// The CPU device, for analyses that read tensors synchronously (Lipschitz bounds).
+    pub fn cpu(&self) -> &Device {
+        &self.cpu
+    }
+
+    /// The device of the current backend.
+    pub fn current(&self) -> Device {
+        self.device()
+    }
+
+    /// The model `name` on `backend`.
+    pub async fn model_on(&self, backend: Backend, name: &str) -> Result<Rc<Classifier>, String> {
+        let key = (backend, name.to_string());
         if let Some(m) = self.models.borrow().get(&key) {
             return Ok(m.clone());
         }
@@ -169,9 +194,12 @@ impl Lab {
                 "{name}.safetensors does not match the sha256 on its card"
             ));
         }
+        let device = match backend {
+            Backend::Cpu => self.cpu.clone(),
+            Backend::WebGpu => self.device(),
+        };
         let model = Rc::new(
-            Classifier::from_safetensors(spec.arch, weights, &self.device())
-                .map_err(|e| e.to_string())?,
+            Classifier::from_safetensors(spec.arch, weights, &device).map_err(|e| e.to_string())?,
         );
         self.models.borrow_mut().insert(key, model.clone());
         Ok(model)

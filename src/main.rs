@@ -10,6 +10,8 @@ mod fetch;
 #[cfg(target_arch = "wasm32")]
 mod lab;
 #[cfg(target_arch = "wasm32")]
+mod pacing;
+#[cfg(target_arch = "wasm32")]
 mod pixels;
 #[cfg(target_arch = "wasm32")]
 mod state;

@@ -6,6 +6,7 @@ mod eval;
 mod fetch;
 mod lipschitz;
 mod predict;
+mod reproduce;
 mod slice;
 mod train;
 mod units;
@@ -54,6 +55,8 @@ enum Command {
     Lipschitz { model: String },
     /// Test digits that most excite a unit or a random direction of a layer (PNG grid, Section 3)
     Units(units::UnitsArgs),
+    /// The paper's tables on our zoo: writes REPRODUCTION.md and reproduction.json
+    Reproduce(reproduce::ReproduceArgs),
     /// Table of the committed models, from their cards
     Zoo,
     /// Write the committed test slice (the first N test digits) as gzip IDX files
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
         Command::Attack(args) => attack::run(&dirs, &args, cli.json),
         Command::Lipschitz { model } => lipschitz::run(&dirs, &model, cli.json),
         Command::Units(args) => units::run(&dirs, &args, cli.json),
+        Command::Reproduce(args) => reproduce::run(&dirs, &args, cli.json),
         Command::Zoo => zoo::run(&dirs, cli.json),
         Command::Slice { count, out } => slice::run(&dirs, count, &out),
     };

@@ -43,6 +43,9 @@ pub struct ModelCard {
     pub sha256: String,
     pub command: String,
     pub paper: Option<PaperCard>,
+    /// How the adversarial pool was made (fc100-100-10-adv only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adversarial: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -132,6 +135,24 @@ impl ModelCard {
             sha256: hex_sha256(weights),
             command: format!("blindspot train {}", spec.name),
             paper: spec.paper.map(PaperCard::from),
+            adversarial: r.adversarial.map(|p| {
+                let a = crate::adversarial::pool_attack();
+                format!(
+                    "from epoch {} on, before each epoch {} random training digits are attacked \
+                     (L-BFGS towards a random wrong label; memory {}, {} iterations, {} bracket \
+                     steps, {} bisections, T {}); successes, with their true labels, join a \
+                     pool of at most {} (oldest leave first) mixed into the epoch's data; \
+                     input layer only",
+                    p.start_epoch + 1,
+                    p.refresh,
+                    a.memory,
+                    a.max_iterations,
+                    a.bracket_steps,
+                    a.bisections,
+                    a.temperature,
+                    p.capacity
+                )
+            }),
         })
     }
 

@@ -2,12 +2,15 @@
 //! image preprocessing. Used by the CLI, the web app and the tests; it compiles natively and
 //! for `wasm32-unknown-unknown` (no web-sys, no clap here).
 
+pub mod adversarial;
 pub mod attack;
 pub mod card;
 pub mod data;
 pub mod error;
 pub mod eval;
+pub mod experiment;
 pub mod model;
+pub mod paper;
 pub mod preprocess;
 pub mod rng;
 pub mod stability;

@@ -1,5 +1,6 @@
 //! Training: seeded Adam on mini-batches, one loop for every architecture.
 
+use crate::adversarial::Pool;
 use crate::data::{Digits, Mnist};
 use crate::model::{Arch, Autoencoder, Classifier, ConvNet, Mlp};
 use crate::rng::Rng;
@@ -36,12 +37,37 @@ struct Phase(&'static str, usize);
 /// Runs the phase's epochs of the recipe's optimizer over `data`, minimising
 /// `loss(model, x, y)`. Batches come from a permutation seeded by `recipe.seed` and the epoch.
 fn fit<M: Module>(
+    model: M,
+    data: &Digits,
+    recipe: &Recipe,
+    phase: Phase,
+    device: &Device,
+    loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
+    progress: &mut dyn FnMut(Progress),
+) -> M {
+    fit_mixed(
+        model,
+        data,
+        recipe,
+        phase,
+        device,
+        loss,
+        &mut |_, _| None,
+        progress,
+    )
+}
+
+/// [`fit`] where `mix(epoch, model)` may replace an epoch's data (adversarial training adds
+/// its pool there). The learning-rate schedule runs over fractional epochs.
+#[allow(clippy::too_many_arguments)]
+fn fit_mixed<M: Module>(
     mut model: M,
     data: &Digits,
     recipe: &Recipe,
     Phase(phase, epochs): Phase,
     device: &Device,
     loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
+    mix: &mut dyn FnMut(usize, &M) -> Option<Digits>,
     progress: &mut dyn FnMut(Progress),
 ) -> M {
     let mut optim = match recipe.optimizer {
@@ -54,17 +80,22 @@ fn fit<M: Module>(
     };
     let per_epoch = data.len().div_ceil(recipe.batch);
     let steps = per_epoch * epochs;
-    let mut order: Vec<usize> = (0..data.len()).collect();
     let mut step = 0;
     for epoch in 0..epochs {
+        let mixed = mix(epoch, &model);
+        let data = mixed.as_ref().unwrap_or(data);
+        let mut order: Vec<usize> = (0..data.len()).collect();
         Rng::new(recipe.seed.wrapping_mul(1000) + epoch as u64).shuffle(&mut order);
-        for batch in order.chunks(recipe.batch) {
+        let batches = order.len().div_ceil(recipe.batch);
+        for (b, batch) in order.chunks(recipe.batch).enumerate() {
             let x = data.batch(batch, device);
             let y = data.batch_labels(batch, device);
             let l = loss(&model, x, y);
             let value = l.clone().into_scalar::<f32>();
             let grads = GradientsParams::from_grads(l.backward(), &model);
-            model = optim.step(learning_rate(recipe.lr, step, steps), model, grads);
+            // Position in the run in units of clean-epoch batches (equals `step` without a pool).
+            let at = (epoch * per_epoch) + b * per_epoch / batches;
+            model = optim.step(learning_rate(recipe.lr, at, steps), model, grads);
             step += 1;
             progress(Progress {
                 phase,
@@ -153,7 +184,16 @@ pub fn train_on(
                 mlp.layers[0] = ae.encoder;
             }
             let loss = |m: &Mlp, x, y| cross_entropy(m.forward(x), y) + m.weight_penalty(lambdas);
-            Classifier::Mlp(fit(mlp, data, recipe, phase, device, loss, progress).valid())
+            let mut pool = Pool::default();
+            let mut rng = Rng::new(recipe.seed ^ 0xAD5);
+            let mut mix = |epoch: usize, m: &Mlp| {
+                let pool_recipe = recipe.adversarial.filter(|p| epoch >= p.start_epoch)?;
+                let current = Classifier::Mlp(m.clone());
+                pool.refresh(&current, device, data, &pool_recipe, &mut rng);
+                Some(pool.mixed_with(data))
+            };
+            let trained = fit_mixed(mlp, data, recipe, phase, device, loss, &mut mix, progress);
+            Classifier::Mlp(trained.valid())
         }
         Arch::ConvNet => {
             let loss =

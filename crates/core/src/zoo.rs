@@ -2,6 +2,7 @@
 //! that trains it. `blindspot train <name>` follows these specs; the cards in `models/` record
 //! what came out.
 
+use crate::adversarial::PoolRecipe;
 use crate::data::Split;
 use crate::model::Arch;
 use crate::{Error, Result};
@@ -17,6 +18,8 @@ pub struct Recipe {
     pub seed: u64,
     /// Epochs of denoising-autoencoder pre-training of the first layer (AE400-10 only).
     pub pretrain_epochs: usize,
+    /// Adversarial training's pool (fc100-100-10-adv only).
+    pub adversarial: Option<PoolRecipe>,
 }
 
 /// The paper's figures for a model (Tables 1 and 3), where it has them.
@@ -56,6 +59,7 @@ const fn recipe(epochs: usize, lr: f64, seed: u64) -> Recipe {
         lr,
         seed,
         pretrain_epochs: 0,
+        adversarial: None,
     }
 }
 
@@ -179,6 +183,23 @@ pub const ZOO: &[ModelSpec] = &[
             min_distortion: 0.058,
         }),
         target_test_error: 0.024,
+    },
+    ModelSpec {
+        name: "fc100-100-10-adv",
+        arch: Arch::Mlp(&[100, 100]),
+        lambdas: SIGMOID_LAMBDAS,
+        split: Split::Full,
+        recipe: Recipe {
+            adversarial: Some(PoolRecipe {
+                capacity: 2000,
+                refresh: 1000,
+                start_epoch: 1,
+            }),
+            ..sigmoid_recipe(30, 0.1, 11)
+        },
+        // The paper gives only its test error ("< 1.2%", Section 4.2).
+        paper: None,
+        target_test_error: 0.019,
     },
     ModelSpec {
         name: "convnet",

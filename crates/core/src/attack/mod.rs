@@ -81,8 +81,8 @@ impl Distortion {
     }
 }
 
-/// Runs an attack's future to completion on this thread (CPU devices, native code).
-#[cfg(not(target_arch = "wasm32"))]
+/// Runs an attack's future to completion on this thread. CPU devices only: their futures are
+/// ready at once (in a browser a WebGPU readback would never complete this way).
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     pollster::block_on(future)
 }

@@ -23,7 +23,7 @@ pub struct Kernel<'a> {
 /// ‖W‖ of `kernel` applied with `stride` to `grid`×`grid` inputs (`grid` divisible by `stride`).
 pub fn conv_norm(kernel: &Kernel, grid: usize, stride: usize) -> f64 {
     assert!(
-        grid % stride == 0,
+        grid.is_multiple_of(stride),
         "the grid must be divisible by the stride"
     );
     let Kernel {

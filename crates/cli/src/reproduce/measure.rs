@@ -1,0 +1,366 @@
+//! Computes every table of REPRODUCTION.md on the CPU.
+
+use blindspot_core::attack::{LbfgsConfig, block_on, keep_going};
+use blindspot_core::card::{ModelCard, load_model};
+use blindspot_core::data::{Digits, Mnist, Split};
+use blindspot_core::experiment::{
+    AdversarialSet, adversarial_set, error_rate, gaussian_noise, predict, rescaled,
+};
+use blindspot_core::model::Classifier;
+use blindspot_core::paper::{TABLE2_MODELS, TABLE4_MODELS};
+use blindspot_core::rng::Rng;
+use blindspot_core::stability::{LayerBound, lipschitz_bounds};
+use blindspot_core::units::study::{LayerStudy, study};
+use blindspot_core::units::{features, layers};
+use blindspot_core::{PIXELS, Result, zoo};
+use burn::prelude::Device;
+use serde::Serialize;
+use std::path::Path;
+use std::time::Instant;
+
+/// Images attacked together.
+const BATCH: usize = 100;
+
+#[derive(Serialize)]
+pub struct Row1 {
+    pub model: String,
+    pub train_error: f64,
+    pub test_error: f64,
+    pub distortion: f64,
+    pub success_rate: f64,
+    pub attacked: usize,
+    pub seconds: f64,
+}
+
+#[derive(Serialize)]
+pub struct CrossRow {
+    /// "fc10-1e-4", "gaussian 0.1", "fc100-100-10-p1 → rms 0.1", …
+    pub made_for: String,
+    pub distortion: f64,
+    pub examples: usize,
+    pub errors: Vec<f64>,
+}
+
+#[derive(Serialize)]
+pub struct Row3 {
+    pub model: String,
+    pub p1: f64,
+    pub p2: f64,
+    pub test: f64,
+    pub distortion: f64,
+}
+
+#[derive(Serialize)]
+pub struct Stability {
+    pub model: String,
+    pub layers: Vec<LayerBound>,
+    /// Mean over the attacked images of (logit margin of the true label over the target)
+    /// / (√2 · network bound) / 28: a certified lower bound on the RMS distortion.
+    pub certified_rms: Option<f64>,
+    pub distortion: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct UnitsRow {
+    pub model: String,
+    #[serde(flatten)]
+    pub study: LayerStudy,
+}
+
+#[derive(Serialize)]
+pub struct Reproduction {
+    pub n: usize,
+    pub seed: u64,
+    pub attack: LbfgsConfig,
+    pub table1: Vec<Row1>,
+    pub table2: Vec<CrossRow>,
+    pub table3: Vec<Row3>,
+    pub table4: Vec<CrossRow>,
+    pub units: Vec<UnitsRow>,
+    pub stability: Vec<Stability>,
+    pub seconds: f64,
+}
+
+pub struct Lab {
+    pub device: Device,
+    pub mnist: Mnist,
+    pub models: std::path::PathBuf,
+}
+
+impl Lab {
+    fn model(&self, name: &str) -> Result<(Classifier, ModelCard)> {
+        load_model(&self.models, zoo::spec(name)?, &self.device)
+    }
+
+    fn error(&self, model: &Classifier, pixels: &[f32], labels: &[u8]) -> f64 {
+        error_rate(&block_on(predict(model, &self.device, pixels)), labels)
+    }
+}
+
+fn floats(d: &Digits) -> Vec<f32> {
+    d.images.iter().map(|&p| p as f32 / 255.0).collect()
+}
+
+/// `n` seeded indices out of `0..len`, sorted.
+fn sample(len: usize, n: usize, seed: u64) -> Vec<usize> {
+    let mut all: Vec<usize> = (0..len).collect();
+    Rng::new(seed).shuffle(&mut all);
+    let mut picked: Vec<usize> = all.into_iter().take(n).collect();
+    picked.sort();
+    picked
+}
+
+fn attack(
+    lab: &Lab,
+    model: &Classifier,
+    data: &Digits,
+    idx: &[usize],
+    seed: u64,
+) -> (AdversarialSet, f64) {
+    let d = data.select(idx);
+    let started = Instant::now();
+    let (set, _) = block_on(adversarial_set(
+        model,
+        &lab.device,
+        &floats(&d),
+        &d.labels,
+        idx,
+        seed,
+        &LbfgsConfig::default(),
+        BATCH,
+        &mut keep_going,
+    ));
+    (set, started.elapsed().as_secs_f64())
+}
+
+fn log(msg: &str) {
+    eprintln!("[reproduce] {msg}");
+}
+
+/// Cross-model error rows for adversarial sets and noise rows, columns `names`.
+fn cross(
+    lab: &Lab,
+    names: &[&str],
+    made_for: &str,
+    distortion: f64,
+    x: &[f32],
+    labels: &[u8],
+) -> Result<CrossRow> {
+    let errors = names
+        .iter()
+        .map(|n| Ok(lab.error(&lab.model(n)?.0, x, labels)))
+        .collect::<Result<Vec<f64>>>()?;
+    Ok(CrossRow {
+        made_for: made_for.into(),
+        distortion,
+        examples: labels.len(),
+        errors,
+    })
+}
+
+fn realised_rms(a: &[f32], b: &[f32]) -> f64 {
+    let sq: f64 = a.iter().zip(b).map(|(p, q)| ((p - q) as f64).powi(2)).sum();
+    (sq / a.len().max(1) as f64).sqrt()
+}
+
+pub fn reproduce(lab: &Lab, n: usize, seed: u64) -> Result<Reproduction> {
+    let started = Instant::now();
+    let train = &lab.mnist.train;
+    let train_idx = sample(train.len(), n, seed);
+    let train_labels = train.select(&train_idx).labels;
+    let train_x = floats(&train.select(&train_idx));
+
+    // Table 1 and 2: the paper's six models (plus ours) on N training digits.
+    let mut table1 = Vec::new();
+    let mut sets = Vec::new();
+    let mut rows1: Vec<(&str, usize)> = TABLE2_MODELS.iter().map(|&m| (m, n)).collect();
+    rows1.push(("fc100-100-10-adv", n));
+    rows1.push(("convnet", n.div_ceil(5)));
+    for (name, count) in rows1 {
+        let (model, card) = lab.model(name)?;
+        let (set, seconds) = attack(lab, &model, train, &train_idx[..count], seed);
+        log(&format!(
+            "{name}: {} of {count} attacks succeeded, mean RMS {:.4}, {seconds:.1} s",
+            set.labels.len(),
+            set.mean_rms()
+        ));
+        table1.push(Row1 {
+            model: name.into(),
+            train_error: card.train_error,
+            test_error: card.test_error,
+            distortion: set.mean_rms(),
+            success_rate: set.success_rate(),
+            attacked: count,
+            seconds,
+        });
+        sets.push((name, set));
+    }
+    let mut table2 = Vec::new();
+    for (name, set) in sets.iter().filter(|(n, _)| TABLE2_MODELS.contains(n)) {
+        table2.push(cross(
+            lab,
+            &TABLE2_MODELS,
+            name,
+            set.mean_rms(),
+            &set.adversarial,
+            &set.labels,
+        )?);
+    }
+    for stddev in [0.1f32, 0.3] {
+        let noisy = gaussian_noise(&train_x, stddev, seed ^ 0x6a);
+        let rms = realised_rms(&noisy, &train_x);
+        table2.push(cross(
+            lab,
+            &TABLE2_MODELS,
+            &format!("gaussian {stddev}"),
+            rms,
+            &noisy,
+            &train_labels,
+        )?);
+    }
+    log("tables 1 and 2 done");
+
+    // Tables 3 and 4: the P1/P2 models, adversarial sets on N test digits.
+    let p = lab.mnist.train_split(Split::P1);
+    let q = lab.mnist.train_split(Split::P2);
+    let test = &lab.mnist.test;
+    let test_idx = sample(test.len(), n, seed ^ 0x7e57);
+    let test_d = test.select(&test_idx);
+    let test_x = floats(&test_d);
+    let mut table3 = Vec::new();
+    let mut table4 = Vec::new();
+    let mut amplified = Vec::new();
+    for name in TABLE4_MODELS {
+        let (model, _) = lab.model(name)?;
+        let (set, seconds) = attack(lab, &model, test, &test_idx, seed);
+        log(&format!(
+            "{name}: {} of {n} test attacks, mean RMS {:.4}, {seconds:.1} s",
+            set.labels.len(),
+            set.mean_rms()
+        ));
+        table3.push(Row3 {
+            model: name.into(),
+            p1: lab.error(&model, &floats(&p), &p.labels),
+            p2: lab.error(&model, &floats(&q), &q.labels),
+            test: lab.error(&model, &floats(test), &test.labels),
+            distortion: set.mean_rms(),
+        });
+        table4.push(cross(
+            lab,
+            &TABLE4_MODELS,
+            name,
+            set.mean_rms(),
+            &set.adversarial,
+            &set.labels,
+        )?);
+        let louder = rescaled(&set.original, &set.adversarial, 0.1);
+        let rms = realised_rms(&louder, &set.original);
+        amplified.push(cross(
+            lab,
+            &TABLE4_MODELS,
+            &format!("{name}, amplified to 0.1"),
+            rms,
+            &louder,
+            &set.labels,
+        )?);
+    }
+    for stddev in [0.06f32, 0.1] {
+        let noisy = gaussian_noise(&test_x, stddev, seed ^ 0x6b);
+        let rms = realised_rms(&noisy, &test_x);
+        let row = cross(
+            lab,
+            &TABLE4_MODELS,
+            &format!("gaussian {stddev}"),
+            rms,
+            &noisy,
+            &test_d.labels,
+        )?;
+        if stddev < 0.08 {
+            table4.push(row);
+        } else {
+            amplified.push(row);
+        }
+    }
+    table4.extend(amplified);
+    log("tables 3 and 4 done");
+
+    let units = units_study(lab, seed)?;
+    log("units done");
+    let stability = stability(lab, &table1, &train_x, &train_labels, &train_idx, seed)?;
+    log("stability done");
+    Ok(Reproduction {
+        n,
+        seed,
+        attack: LbfgsConfig::default(),
+        table1,
+        table2,
+        table3,
+        table4,
+        units,
+        stability,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// 100 units vs 100 random directions per hidden layer, top 10 of the 10,000 test digits.
+fn units_study(lab: &Lab, seed: u64) -> Result<Vec<UnitsRow>> {
+    let mut rows = Vec::new();
+    for name in ["convnet", "fc100-100-10", "ae400-10"] {
+        let (model, _) = lab.model(name)?;
+        for layer in layers(&model) {
+            let f = block_on(features(&model, &layer, &lab.mnist.test, &lab.device));
+            rows.push(UnitsRow {
+                model: name.into(),
+                study: study(&layer, &f, &lab.mnist.test, 10, 100, seed),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Per-layer bounds of every zoo model, and the certified distortion they imply.
+fn stability(
+    lab: &Lab,
+    table1: &[Row1],
+    x: &[f32],
+    labels: &[u8],
+    idx: &[usize],
+    seed: u64,
+) -> Result<Vec<Stability>> {
+    use blindspot_core::experiment::random_wrong_label;
+    let mut out = Vec::new();
+    for spec in zoo::ZOO {
+        let (model, _) = lab.model(spec.name)?;
+        let bounds = lipschitz_bounds(&model);
+        let l = bounds.last().expect("network row").bound;
+        let row1 = table1.iter().find(|r| r.model == spec.name);
+        let certified_rms = row1.map(|r| {
+            let count = r.attacked;
+            let t = burn::tensor::Tensor::<2>::from_data(
+                burn::tensor::TensorData::new(x[..count * PIXELS].to_vec(), [count, PIXELS]),
+                &lab.device,
+            );
+            let logits: Vec<f32> = model.forward(t).into_data().iter::<f32>().collect();
+            let margins: f64 = (0..count)
+                .map(|i| {
+                    let z = &logits[i * 10..(i + 1) * 10];
+                    let target = random_wrong_label(labels[i], idx[i], seed) as usize;
+                    ((z[labels[i] as usize] - z[target]).max(0.0) as f64) / (2f64.sqrt() * l) / 28.0
+                })
+                .sum();
+            margins / count as f64
+        });
+        out.push(Stability {
+            model: spec.name.into(),
+            layers: bounds,
+            certified_rms,
+            distortion: row1.map(|r| r.distortion),
+        });
+    }
+    Ok(out)
+}
+
+pub fn write_json(r: &Reproduction, path: &Path) -> Result<()> {
+    let text = serde_json::to_string_pretty(r).expect("json") + "\n";
+    std::fs::write(path, text).map_err(|e| blindspot_core::Error::io(path, e))
+}

@@ -1,0 +1,69 @@
+//! `reproduce`: the paper's Tables 1–4, Section 3's units study and Section 4.3's bounds on
+//! our zoo, written to REPRODUCTION.md and reproduction.json.
+
+mod markdown;
+mod measure;
+
+use crate::Dirs;
+use blindspot_core::data::Mnist;
+use blindspot_core::{Error, Result};
+use burn::prelude::Device;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct ReproduceArgs {
+    /// Digits attacked per model (training digits for Tables 1–2, test digits for 3–4)
+    #[arg(long, default_value_t = 1000)]
+    pub n: usize,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Directory to write REPRODUCTION.md and reproduction.json into
+    #[arg(long, default_value = ".")]
+    pub out: PathBuf,
+}
+
+/// "<cpu model>, <n> cores" from /proc/cpuinfo (Linux), or "unknown machine".
+fn machine() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = info
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map(str::trim);
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    match model {
+        Some(m) => format!("{m}, {cores} cores"),
+        None => "unknown machine".into(),
+    }
+}
+
+pub fn run(dirs: &Dirs, args: &ReproduceArgs, json: bool) -> Result<()> {
+    if args.n == 0 || args.n > 10_000 {
+        return Err(Error::Other("--n must be 1 to 10000".into()));
+    }
+    let lab = measure::Lab {
+        device: Device::flex().autodiff(),
+        mnist: Mnist::load(&dirs.data)?,
+        models: dirs.models.clone(),
+    };
+    let r = measure::reproduce(&lab, args.n, args.seed)?;
+    let command = format!("blindspot reproduce --n {} --seed {}", args.n, args.seed);
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    let md = args.out.join("REPRODUCTION.md");
+    std::fs::write(&md, markdown::render(&r, &command, &machine()))
+        .map_err(|e| Error::io(&md, e))?;
+    measure::write_json(&r, &args.out.join("reproduction.json"))?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"seconds": r.seconds, "out": args.out})
+        );
+    } else {
+        println!(
+            "wrote {} and reproduction.json in {:.0} s",
+            md.display(),
+            r.seconds
+        );
+    }
+    Ok(())
+}

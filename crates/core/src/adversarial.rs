@@ -1,0 +1,112 @@
+//! Adversarial training (Section 4.2): a pool of adversarial examples, made with the L-BFGS
+//! attack against the model *as it is being trained* and labelled with their true digit, is
+//! mixed into every epoch's training data and refreshed continuously.
+//!
+//! Our reading of the paper's open details: from epoch `start_epoch` on, before each epoch,
+//! `refresh` training digits (seeded choice) are attacked towards a random wrong label each;
+//! the successes join the pool, whose oldest examples leave beyond `capacity`. Only the input
+//! layer gets a pool (the paper also mentions pools for higher layers; we do not make them).
+//! Pool images are stored as 8-bit pixels, as all our training data.
+
+use crate::attack::{Goal, LbfgsConfig, block_on, keep_going, lbfgs_each};
+use crate::data::Digits;
+use crate::model::Classifier;
+use crate::rng::Rng;
+use crate::{CLASSES, PIXELS};
+use burn::prelude::Device;
+use std::collections::VecDeque;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PoolRecipe {
+    pub capacity: usize,
+    /// Digits attacked before each epoch.
+    pub refresh: usize,
+    /// First epoch (0-based) that sees a pool; earlier epochs are clean.
+    pub start_epoch: usize,
+}
+
+/// The attack used to fill the pool: the paper's L-BFGS with a shorter c search than the one
+/// that measures distortion (3 bracket steps, 2 bisections, 30 iterations), for speed.
+pub fn pool_attack() -> LbfgsConfig {
+    LbfgsConfig {
+        max_iterations: 30,
+        bracket_steps: 3,
+        bisections: 2,
+        ..LbfgsConfig::default()
+    }
+}
+
+/// Attacked digits per batched attack call.
+const ATTACK_BATCH: usize = 250;
+
+#[derive(Default)]
+pub struct Pool {
+    examples: VecDeque<(Vec<u8>, u8)>,
+}
+
+impl Pool {
+    pub fn len(&self) -> usize {
+        self.examples.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.examples.is_empty()
+    }
+
+    /// Attacks `recipe.refresh` digits of `data` against `model` (which must live on the
+    /// autodiff `device`) and adds the successes, dropping the oldest beyond capacity.
+    pub fn refresh(
+        &mut self,
+        model: &Classifier,
+        device: &Device,
+        data: &Digits,
+        recipe: &PoolRecipe,
+        rng: &mut Rng,
+    ) {
+        let picked: Vec<usize> = (0..recipe.refresh).map(|_| rng.below(data.len())).collect();
+        for chunk in picked.chunks(ATTACK_BATCH) {
+            let digits = data.select(chunk);
+            let goals: Vec<Goal> = digits
+                .labels
+                .iter()
+                .map(|&l| Goal::Target(((l as usize + 1 + rng.below(CLASSES - 1)) % CLASSES) as u8))
+                .collect();
+            let pixels: Vec<f32> = (0..chunk.len()).flat_map(|k| digits.pixels(k)).collect();
+            let config = pool_attack();
+            let out = block_on(lbfgs_each(
+                model,
+                device,
+                &pixels,
+                &digits.labels,
+                &goals,
+                &config,
+                &mut keep_going,
+            ));
+            for (o, &label) in out.iter().zip(&digits.labels) {
+                if o.success {
+                    let bytes = o
+                        .adversarial
+                        .iter()
+                        .map(|v| (v * 255.0).round() as u8)
+                        .collect();
+                    self.examples.push_back((bytes, label));
+                }
+            }
+        }
+        while self.examples.len() > recipe.capacity {
+            self.examples.pop_front();
+        }
+    }
+
+    /// The clean data with the pool appended.
+    pub fn mixed_with(&self, data: &Digits) -> Digits {
+        let mut images = data.images.clone();
+        let mut labels = data.labels.clone();
+        for (image, label) in &self.examples {
+            debug_assert_eq!(image.len(), PIXELS);
+            images.extend_from_slice(image);
+            labels.push(*label);
+        }
+        Digits { images, labels }
+    }
+}

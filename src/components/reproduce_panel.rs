@@ -1,0 +1,199 @@
+//! Reproduce: the paper's Table 1 (average minimal distortion) and Table 2 (cross-model
+//! errors, as a heat map) on N gallery digits, in the browser, with progress and Stop.
+
+use crate::lab::{LabRef, now};
+use crate::pacing::paced;
+use blindspot_core::attack::{LbfgsConfig, LbfgsProgress};
+use blindspot_core::data::Digits;
+use blindspot_core::experiment::{adversarial_set, error_rate, predict};
+use blindspot_core::paper::{TABLE2, TABLE2_MODELS};
+use blindspot_core::zoo;
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lab: LabRef,
+    pub digits: Option<Rc<Digits>>,
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct Results {
+    /// Per model of TABLE2_MODELS (as far as it got): mean RMS, successes, seconds.
+    rows: Vec<(f64, usize, f64)>,
+    /// errors[row][column]: error of column model on the row model's adversarial set.
+    errors: Vec<Vec<f64>>,
+    n: usize,
+    stopped: bool,
+}
+
+/// White (0%) to red (100%).
+fn heat(e: f64) -> String {
+    let fade = (255.0 * (1.0 - e.clamp(0.0, 1.0))).round();
+    format!("background: rgb(255, {fade}, {fade})")
+}
+
+async fn run(
+    lab: LabRef,
+    digits: Rc<Digits>,
+    n: usize,
+    stop: Rc<std::cell::RefCell<bool>>,
+    status: Callback<(f64, String)>,
+) -> Result<Results, String> {
+    let pixels: Vec<f32> = (0..n).flat_map(|i| digits.pixels(i)).collect();
+    let labels = digits.labels[..n].to_vec();
+    let indices: Vec<usize> = (0..n).collect();
+    let device = lab.0.current();
+    let mut results = Results {
+        n,
+        ..Results::default()
+    };
+    let mut sets = Vec::new();
+    for (k, name) in TABLE2_MODELS.iter().enumerate() {
+        let model = lab.0.model(name).await?;
+        let started = now();
+        let s = status.clone();
+        let mut progress = paced(stop.clone(), move |p: &LbfgsProgress| {
+            let done = (k as f64 + p.finished as f64 / p.problems.max(1) as f64) / 6.0;
+            s.emit((
+                done,
+                format!("{name}: {} of {} digits done", p.finished, p.problems),
+            ));
+        });
+        let (set, stopped) = adversarial_set(
+            &model,
+            &device,
+            &pixels,
+            &labels,
+            &indices,
+            0,
+            &LbfgsConfig::default(),
+            n,
+            &mut progress,
+        )
+        .await;
+        results
+            .rows
+            .push((set.mean_rms(), set.labels.len(), (now() - started) / 1000.0));
+        sets.push(set);
+        if stopped || *stop.borrow() {
+            results.stopped = true;
+            break;
+        }
+    }
+    status.emit((1.0, "testing every model on every set…".into()));
+    for set in &sets {
+        let mut row = Vec::new();
+        for name in TABLE2_MODELS {
+            let model = lab.0.model(name).await?;
+            row.push(error_rate(
+                &predict(&model, &device, &set.adversarial).await,
+                &set.labels,
+            ));
+        }
+        results.errors.push(row);
+    }
+    Ok(results)
+}
+
+#[function_component]
+pub fn ReproducePanel(props: &Props) -> Html {
+    let n = use_state(|| 10usize);
+    let results = use_state(|| None::<Result<Results, String>>);
+    let progress = use_state(|| None::<(f64, String)>);
+    let stop = use_mut_ref(|| false);
+    let on_n = {
+        let n = n.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            n.set(v.parse::<usize>().unwrap_or(10).clamp(1, 200));
+        })
+    };
+    let on_run = {
+        let (lab, digits, n, results, progress, stop) = (
+            props.lab.clone(),
+            props.digits.clone(),
+            *n,
+            results.clone(),
+            progress.clone(),
+            stop.clone(),
+        );
+        Callback::from(move |_| {
+            let Some(digits) = digits.clone() else { return };
+            *stop.borrow_mut() = false;
+            let (lab, results, progress, stop) =
+                (lab.clone(), results.clone(), progress.clone(), stop.clone());
+            progress.set(Some((0.0, "starting…".into())));
+            let status = {
+                let progress = progress.clone();
+                Callback::from(move |p: (f64, String)| progress.set(Some(p)))
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let r = run(lab, digits.clone(), n.min(digits.len()), stop, status).await;
+                results.set(Some(r));
+                progress.set(None);
+            });
+        })
+    };
+    let on_stop = {
+        let stop = stop.clone();
+        Callback::from(move |_| *stop.borrow_mut() = true)
+    };
+    let running = progress.is_some();
+    html! {
+        <section class="panel" data-testid="reproduce-panel">
+            <h2>{"Reproduce Tables 1 and 2"}</h2>
+            <p>{"L-BFGS towards a random wrong label (seeded) on the first N gallery digits (MNIST test digits; the paper used training digits), for the paper's six models; then every model on every adversarial set."}</p>
+            <div class="row">
+                <label>{"N "}<input data-testid="reproduce-n" type="number" min="1" max="200" value={n.to_string()} onchange={on_n} /></label>
+                <button data-testid="reproduce-run" disabled={running || props.digits.is_none()} onclick={on_run}>{"Run"}</button>
+                <button data-testid="reproduce-stop" disabled={!running} onclick={on_stop}>{"Stop"}</button>
+            </div>
+            if let Some((done, text)) = (*progress).clone() {
+                <progress data-testid="reproduce-progress" max="1" value={done.to_string()} />
+                <span class="busy">{text}</span>
+            }
+            { match &*results {
+                None => html! {},
+                Some(Err(e)) => html! { <p class="error" role="alert">{e.clone()}</p> },
+                Some(Ok(r)) => render(r),
+            } }
+        </section>
+    }
+}
+
+fn render(r: &Results) -> Html {
+    let paper = |name: &str| {
+        zoo::spec(name)
+            .ok()
+            .and_then(|s| s.paper)
+            .map_or(0.0, |p| p.min_distortion)
+    };
+    html! {
+        <div data-testid="reproduce-results" data-stopped={r.stopped.to_string()}>
+            if r.stopped { <p class="busy">{"Stopped: the tables show the models finished so far."}</p> }
+            <table data-testid="table1">
+                <tr><th>{"model"}</th><th>{"av. min. distortion, ours"}</th><th>{"paper"}</th><th>{"succeeded"}</th><th>{"time"}</th></tr>
+                { for r.rows.iter().zip(TABLE2_MODELS).map(|((rms, ok, s), name)| html! {
+                    <tr data-testid="table1-row" data-model={name} data-rms={format!("{rms:.5}")}>
+                        <td>{name}</td><td>{format!("{rms:.3}")}</td><td>{format!("{:.3}", paper(name))}</td>
+                        <td>{format!("{ok} of {}", r.n)}</td><td>{format!("{s:.1} s")}</td>
+                    </tr>
+                }) }
+            </table>
+            <table data-testid="table2" class="heat">
+                <tr><th>{"made for ↓ / tested on →"}</th>{ for TABLE2_MODELS.iter().map(|m| html! { <th>{*m}</th> }) }</tr>
+                { for r.errors.iter().enumerate().map(|(i, row)| html! {
+                    <tr><th>{TABLE2_MODELS[i]}</th>
+                    { for row.iter().enumerate().map(|(j, e)| html! {
+                        <td data-testid="table2-cell" style={heat(*e)} title={format!("paper: {:.1}%", 100.0 * TABLE2[i][j])}>
+                            {format!("{:.0}%", 100.0 * e)}<small>{format!(" ({:.0}%)", 100.0 * TABLE2[i][j])}</small></td>
+                    }) }
+                    </tr>
+                }) }
+            </table>
+            <p class="legend">{"Cells: ours (paper's). The diagonal is each model on its own successful adversarial examples."}</p>
+        </div>
+    }
+}

@@ -1,0 +1,106 @@
+//! Transfer: the current adversarial example (and its Gaussian twin of the same RMS) through
+//! every model of the zoo — one live row of the paper's Table 2.
+
+use crate::lab::LabRef;
+use blindspot_core::experiment::gaussian_noise;
+use blindspot_core::zoo::ZOO;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lab: LabRef,
+    pub original: Vec<f32>,
+    pub adversarial: Vec<f32>,
+    /// The perturbation's per-pixel RMS: the twin's noise level.
+    pub rms: f32,
+    /// The original's label as the attacked model read it.
+    pub label: Option<u8>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Row {
+    model: &'static str,
+    adversarial: (u8, f32),
+    twin: (u8, f32),
+}
+
+fn top(p: &[f32]) -> (u8, f32) {
+    let best = (0..p.len())
+        .max_by(|&a, &b| p[a].total_cmp(&p[b]))
+        .unwrap_or(0);
+    (best as u8, p[best])
+}
+
+#[function_component]
+pub fn TransferPanel(props: &Props) -> Html {
+    let rows = use_state(|| None::<Result<Vec<Row>, String>>);
+    let busy = use_state(|| false);
+    {
+        let rows = rows.clone();
+        use_effect_with(props.adversarial.clone(), move |_| rows.set(None));
+    }
+    let run = {
+        let (rows, busy) = (rows.clone(), busy.clone());
+        let (lab, original, adversarial, rms) = (
+            props.lab.clone(),
+            props.original.clone(),
+            props.adversarial.clone(),
+            props.rms,
+        );
+        Callback::from(move |_| {
+            let (rows, busy, lab) = (rows.clone(), busy.clone(), lab.clone());
+            let twin = gaussian_noise(&original, rms, 1);
+            let adversarial = adversarial.clone();
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut out = Vec::new();
+                for spec in ZOO {
+                    match lab.0.model(spec.name).await {
+                        Ok(m) => out.push(Row {
+                            model: spec.name,
+                            adversarial: top(&lab.0.probabilities(&m, &adversarial).await),
+                            twin: top(&lab.0.probabilities(&m, &twin).await),
+                        }),
+                        Err(e) => {
+                            rows.set(Some(Err(e)));
+                            busy.set(false);
+                            return;
+                        }
+                    }
+                    crate::pacing::next_frame().await;
+                }
+                rows.set(Some(Ok(out)));
+                busy.set(false);
+            });
+        })
+    };
+    let label = props.label;
+    let cell = |(l, p): (u8, f32)| {
+        let fooled = Some(l) != label;
+        html! { <td class={classes!(fooled.then_some("fooled"))}>{format!("{l} ({:.0}%)", 100.0 * p)}</td> }
+    };
+    html! {
+        <section class="panel" data-testid="transfer-panel">
+            <h2>{"Transfer"}</h2>
+            <p>{"Does the adversarial example made for one model fool the others? The paper's Table 2, one row, live. "}
+               {format!("Its Gaussian twin adds noise of the same RMS ({:.3}) instead.", props.rms)}</p>
+            <button data-testid="transfer-run" disabled={*busy} onclick={run}>{"Test on every model"}</button>
+            { match &*rows {
+                None if *busy => html! { <p class="busy">{"running every model…"}</p> },
+                None => html! {},
+                Some(Err(e)) => html! { <p class="error" role="alert">{e.clone()}</p> },
+                Some(Ok(rows)) => html! {
+                    <table data-testid="transfer-table">
+                        <tr><th>{"model"}</th><th>{"adversarial: says (confidence)"}</th><th>{"Gaussian twin"}</th></tr>
+                        { for rows.iter().map(|r| html! {
+                            <tr data-testid="transfer-row" data-model={r.model}
+                                data-adversarial={r.adversarial.0.to_string()} data-twin={r.twin.0.to_string()}>
+                                <td>{r.model}</td>{cell(r.adversarial)}{cell(r.twin)}
+                            </tr>
+                        }) }
+                    </table>
+                },
+            } }
+        </section>
+    }
+}

@@ -1,0 +1,227 @@
+//! Units: the paper's Section 3 as a game. Rows of the ten gallery digits that most excite a
+//! single unit or a random direction of a hidden layer, shuffled; guess which rows are single
+//! units, then reveal.
+
+use super::DigitCanvas;
+use crate::lab::{Backend, LabRef};
+use crate::pixels::digit_rgba;
+use blindspot_core::data::Digits;
+use blindspot_core::rng::Rng;
+use blindspot_core::units::{Direction, extremes, features, find_layer, layers};
+use blindspot_core::zoo::ZOO;
+use std::rc::Rc;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// Rows of each kind per deal.
+const PER_KIND: usize = 3;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lab: LabRef,
+    pub digits: Option<Rc<Digits>>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Row {
+    direction: Direction,
+    top: Vec<usize>,
+    guess: Option<bool>, // Some(true): "single unit"
+}
+
+#[derive(Clone, PartialEq, Default)]
+struct Deal {
+    rows: Vec<Row>,
+    revealed: bool,
+}
+
+fn is_unit(d: &Direction) -> bool {
+    matches!(d, Direction::Unit(_))
+}
+
+/// Picks PER_KIND non-constant units and PER_KIND random directions, shuffled.
+async fn deal(
+    lab: LabRef,
+    digits: Rc<Digits>,
+    model: String,
+    layer: String,
+    round: u64,
+) -> Result<Deal, String> {
+    let m = lab.0.model_on(Backend::Cpu, &model).await?;
+    let layer = find_layer(&m, &layer).map_err(|e| e.to_string())?;
+    let f = features(&m, &layer, &digits, lab.0.cpu()).await;
+    let live: Vec<usize> = (0..f.width)
+        .filter(|&u| {
+            let first = f.values[u];
+            f.values
+                .iter()
+                .skip(u)
+                .step_by(f.width)
+                .any(|&v| v != first)
+        })
+        .collect();
+    let mut rng = Rng::new(round.wrapping_mul(0x9e37) ^ 0x0417);
+    rng.shuffle(&mut live.clone());
+    let mut picked = live.clone();
+    rng.shuffle(&mut picked);
+    let mut directions: Vec<Direction> = picked
+        .into_iter()
+        .take(PER_KIND)
+        .map(Direction::Unit)
+        .collect();
+    directions.extend((0..PER_KIND as u64).map(|k| Direction::Random(round * 100 + k)));
+    rng.shuffle(&mut directions);
+    let rows = directions
+        .into_iter()
+        .map(|d| Row {
+            top: extremes(&f, &d.vector(f.width), 10).0,
+            direction: d,
+            guess: None,
+        })
+        .collect();
+    Ok(Deal {
+        rows,
+        revealed: false,
+    })
+}
+
+#[function_component]
+pub fn UnitsPanel(props: &Props) -> Html {
+    let model = use_state(|| "convnet".to_string());
+    let layer = use_state(|| "dense".to_string());
+    let layer_names = use_state(|| vec!["conv".to_string(), "dense".to_string()]);
+    let round = use_state(|| 1u64);
+    let current = use_state(|| None::<Result<Deal, String>>);
+    let busy = use_state(|| false);
+    let on_model = {
+        let (model, layer, names, lab) = (
+            model.clone(),
+            layer.clone(),
+            layer_names.clone(),
+            props.lab.clone(),
+        );
+        Callback::from(move |e: Event| {
+            let name = e.target_unchecked_into::<HtmlSelectElement>().value();
+            model.set(name.clone());
+            let (layer, names, lab) = (layer.clone(), names.clone(), lab.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(m) = lab.0.model_on(Backend::Cpu, &name).await {
+                    let all: Vec<String> = layers(&m).into_iter().map(|l| l.name).collect();
+                    layer.set(all.last().cloned().unwrap_or_default());
+                    names.set(all);
+                }
+            });
+        })
+    };
+    let on_layer = {
+        let layer = layer.clone();
+        Callback::from(move |e: Event| {
+            layer.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let on_deal = {
+        let (lab, digits, model, layer, round, current, busy) = (
+            props.lab.clone(),
+            props.digits.clone(),
+            model.clone(),
+            layer.clone(),
+            round.clone(),
+            current.clone(),
+            busy.clone(),
+        );
+        Callback::from(move |_| {
+            let Some(digits) = digits.clone() else { return };
+            let (lab, current, busy, r) = (lab.clone(), current.clone(), busy.clone(), *round);
+            let (m, l) = ((*model).clone(), (*layer).clone());
+            round.set(r + 1);
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                current.set(Some(deal(lab, digits, m, l, r).await));
+                busy.set(false);
+            });
+        })
+    };
+    let guess = |i: usize| {
+        let current = current.clone();
+        Callback::from(move |e: Event| {
+            if let Some(Ok(d)) = (*current).clone() {
+                let mut d = d;
+                d.rows[i].guess = match e
+                    .target_unchecked_into::<HtmlSelectElement>()
+                    .value()
+                    .as_str()
+                {
+                    "unit" => Some(true),
+                    "random" => Some(false),
+                    _ => None,
+                };
+                current.set(Some(Ok(d)));
+            }
+        })
+    };
+    let on_reveal = {
+        let current = current.clone();
+        Callback::from(move |_| {
+            if let Some(Ok(mut d)) = (*current).clone() {
+                d.revealed = true;
+                current.set(Some(Ok(d)));
+            }
+        })
+    };
+    let hidden_models = ZOO.iter().filter(|s| !s.name.starts_with("fc10-"));
+    let body = match (&*current, &props.digits) {
+        (Some(Err(e)), _) => html! { <p class="error" role="alert">{e.clone()}</p> },
+        (Some(Ok(d)), Some(digits)) => {
+            let right = d
+                .rows
+                .iter()
+                .filter(|r| r.guess == Some(is_unit(&r.direction)))
+                .count();
+            html! {
+                <>
+                { for d.rows.iter().enumerate().map(|(i, r)| html! {
+                    <div class="units-row row" data-testid="units-row"
+                        data-kind={d.revealed.then(|| if is_unit(&r.direction) { "unit" } else { "random" })}>
+                        { for r.top.iter().map(|&j| html! { <DigitCanvas rgba={digit_rgba(&digits.pixels(j))} /> }) }
+                        <select data-testid="units-guess" disabled={d.revealed} onchange={guess(i)}>
+                            <option value="" selected={r.guess.is_none()}>{"your guess…"}</option>
+                            <option value="unit" selected={r.guess == Some(true)}>{"single unit"}</option>
+                            <option value="random" selected={r.guess == Some(false)}>{"random direction"}</option>
+                        </select>
+                        if d.revealed {
+                            <span class="truth">{match r.direction {
+                                Direction::Unit(u) => format!("unit {u}"),
+                                Direction::Random(s) => format!("random direction (seed {s})"),
+                            }}</span>
+                        }
+                    </div>
+                }) }
+                if d.revealed {
+                    <p data-testid="units-score" data-right={right.to_string()}>
+                        {format!("You named {right} of {} rows correctly. The paper's point: single units are no more meaningful than random directions.", d.rows.len())}
+                    </p>
+                } else {
+                    <button data-testid="units-reveal" onclick={on_reveal}>{"Reveal"}</button>
+                }
+                </>
+            }
+        }
+        _ => html! {},
+    };
+    html! {
+        <section class="panel" data-testid="units-panel">
+            <h2>{"Units vs random directions"}</h2>
+            <p>{"Each row: the 10 gallery digits that most excite one direction of a hidden layer. Half the rows are single units, half random directions. Which are which?"}</p>
+            <div class="row">
+                <label>{"Model "}<select data-testid="units-model" onchange={on_model}>
+                    { for hidden_models.map(|s| html! { <option value={s.name} selected={*model == s.name}>{s.name}</option> }) }
+                </select></label>
+                <label>{"Layer "}<select data-testid="units-layer" onchange={on_layer}>
+                    { for layer_names.iter().map(|l| html! { <option value={l.clone()} selected={*layer == *l}>{l.clone()}</option> }) }
+                </select></label>
+                <button data-testid="units-deal" disabled={*busy || props.digits.is_none()} onclick={on_deal}>{"Deal rows"}</button>
+            </div>
+            {body}
+        </section>
+    }
+}

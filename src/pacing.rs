@@ -1,0 +1,42 @@
+//! Long jobs on the page's thread: yield to the browser every few milliseconds so that input,
+//! rendering and Stop keep working while an attack or an experiment runs.
+
+use crate::lab::now;
+use blindspot_core::attack::{Control, LbfgsProgress};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Longest stretch of computation between two yields to the browser.
+pub const SLICE_MS: f64 = 30.0;
+
+/// Lets the browser render (and take input) before going on.
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A progress callback for the core's attacks: at most every [`SLICE_MS`] it calls `status`,
+/// yields a frame and answers whether to go on (`false` once `stop` is set).
+pub fn paced(
+    stop: Rc<RefCell<bool>>,
+    mut status: impl FnMut(&LbfgsProgress) + 'static,
+) -> impl FnMut(&LbfgsProgress) -> Control {
+    let mut last_yield = now();
+    move |p: &LbfgsProgress| -> Control {
+        let stopped = *stop.borrow();
+        if stopped || now() - last_yield < SLICE_MS {
+            return Box::pin(std::future::ready(!stopped));
+        }
+        status(p);
+        last_yield = now();
+        let stop = stop.clone();
+        Box::pin(async move {
+            next_frame().await;
+            !*stop.borrow()
+        })
+    }
+}
