@@ -61,7 +61,6 @@ async fn deal(
         })
         .collect();
     let mut rng = Rng::new(round.wrapping_mul(0x9e37) ^ 0x0417);
-    rng.shuffle(&mut live.clone());
     let mut picked = live.clone();
     rng.shuffle(&mut picked);
     let mut directions: Vec<Direction> = picked

@@ -1,0 +1,95 @@
+// End-to-end: the experiment panels (Transfer, Reproduce, Units, Stability) in a real Chromium.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { root, useApp, waitLabel } from './harness.mjs';
+
+const app = useApp();
+const cells = (testid, attr) => app.page.getByTestId(testid).evaluateAll((els, a) => els.map((e) => e.getAttribute(a)), attr);
+
+test('Transfer runs the adversarial example and its Gaussian twin through every zoo model', async () => {
+  const { page } = app;
+  await page.getByTestId('model-select').selectOption('fc100-100-10');
+  await page.getByTestId('gallery').locator('button.pick[data-index="0"]').click(); // a 7
+  await waitLabel(page, 'prediction', 7);
+  await page.getByTestId('attack-method').selectOption('lbfgs');
+  await page.getByTestId('attack-target').selectOption('3');
+  await page.getByTestId('attack-run').click();
+  await waitLabel(page, 'adv-prediction', 3, 120_000);
+  await page.getByTestId('transfer-run').click();
+  await page.getByTestId('transfer-table').waitFor({ timeout: 60_000 });
+  const models = await cells('transfer-row', 'data-model');
+  const options = await page.getByTestId('model-select').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(models, options, 'one row per zoo model');
+  const adversarial = await cells('transfer-row', 'data-adversarial');
+  assert.equal(adversarial[models.indexOf('fc100-100-10')], '3', 'the attacked model says the target');
+  const twin = await cells('transfer-row', 'data-twin');
+  const sevens = twin.filter((l) => l === '7').length;
+  assert.ok(sevens >= models.length - 1, `the twin stays a 7 for ${sevens} of ${models.length} models`);
+});
+
+test('Reproduce fills Table 1 and the Table 2 heat map for N gallery digits', async () => {
+  const { page } = app;
+  await page.getByTestId('reproduce-n').fill('3');
+  await page.getByTestId('reproduce-n').dispatchEvent('change');
+  await page.getByTestId('reproduce-run').click();
+  await page.getByTestId('reproduce-progress').waitFor({ timeout: 10_000 });
+  await page.getByTestId('reproduce-results').waitFor({ timeout: 240_000 });
+  const rms = (await cells('table1-row', 'data-rms')).map(Number);
+  assert.equal(rms.length, 6);
+  assert.ok(rms.every((r) => r > 0.005 && r < 0.3), rms.join());
+  const heat = await page.getByTestId('table2-cell').allTextContents();
+  assert.equal(heat.length, 36);
+  // The diagonal: every model is wrong on all of its own (successful) adversarial examples.
+  for (let i = 0; i < 6; i++) assert.match(heat[i * 6 + i], /^100%/, `diagonal ${i}: ${heat[i * 6 + i]}`);
+});
+
+test('Reproduce stops when asked and shows what it finished', async () => {
+  const { page } = app;
+  await page.getByTestId('reproduce-n').fill('100');
+  await page.getByTestId('reproduce-n').dispatchEvent('change');
+  await page.getByTestId('reproduce-run').click();
+  await page.getByTestId('reproduce-progress').waitFor({ timeout: 10_000 });
+  const t = Date.now();
+  await page.getByTestId('reproduce-stop').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="reproduce-results"]')?.dataset.stopped === 'true', null, { timeout: 30_000 });
+  console.log(`# Reproduce stopped in ${Date.now() - t} ms`);
+  assert.ok(Date.now() - t < 5000);
+});
+
+test('Units deals shuffled rows of units and random directions, then reveals them', async () => {
+  const { page } = app;
+  await page.getByTestId('units-model').selectOption('convnet');
+  await page.getByTestId('units-layer').selectOption('dense');
+  await page.getByTestId('units-deal').click();
+  await page.getByTestId('units-reveal').waitFor({ timeout: 60_000 });
+  const rows = page.getByTestId('units-row');
+  assert.equal(await rows.count(), 6);
+  for (let i = 0; i < 6; i++) assert.equal(await rows.nth(i).locator('canvas').count(), 10);
+  assert.deepEqual(await cells('units-row', 'data-kind'), [null, null, null, null, null, null], 'hidden before the reveal');
+  const guesses = page.getByTestId('units-guess');
+  for (let i = 0; i < 6; i++) await guesses.nth(i).selectOption('unit');
+  await page.getByTestId('units-reveal').click();
+  const kinds = await cells('units-row', 'data-kind');
+  assert.deepEqual([...kinds].sort(), ['random', 'random', 'random', 'unit', 'unit', 'unit']);
+  assert.equal(await page.getByTestId('units-score').getAttribute('data-right'), '3', 'all-"unit" guesses get the 3 units right');
+});
+
+test('Stability shows the per-layer bounds the CLI computes', async () => {
+  const { page } = app;
+  await page.getByTestId('model-select').selectOption('convnet');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="stability-row"]').length === 6, null, { timeout: 30_000 });
+  const layers = await cells('stability-row', 'data-layer');
+  assert.deepEqual(layers, ['conv1', 'pool1', 'conv2', 'pool2', 'fc1', 'fc2']);
+  const bounds = (await cells('stability-row', 'data-bound')).map(Number);
+  const product = Number(await page.getByTestId('stability-product').getAttribute('data-bound'));
+  const multiplied = bounds.reduce((a, b) => a * b, 1);
+  assert.ok(Math.abs(product - multiplied) <= 1e-4 * product, `${product} vs ${multiplied}`);
+  const cli = JSON.parse(execFileSync(root + 'target/release/blindspot', ['lipschitz', 'convnet', '--json'], { cwd: root }));
+  assert.ok(Math.abs(cli.at(-1).bound - product) <= 1e-3 * product, `CLI ${cli.at(-1).bound} vs browser ${product}`);
+});
+
+test('the panels threw nothing and fetched nothing from outside', async () => {
+  assert.deepEqual(app.foreign, []);
+  assert.deepEqual(app.errors, []);
+});
