@@ -280,7 +280,7 @@ pub fn App() -> Html {
                 <TransferPanel lab={LabRef(lab.clone())} original={input} adversarial={result.adversarial}
                     rms={result.distortion.rms} label={prediction} />
             }
-            <ReproducePanel lab={LabRef(lab.clone())} digits={(*digits).clone()} />
+            <ReproducePanel lab={LabRef(lab.clone())} digits={(*digits).clone()} model={state.model.clone()} />
             <UnitsPanel lab={LabRef(lab.clone())} digits={(*digits).clone()} />
             <StabilityPanel lab={LabRef(lab.clone())} model={state.model.clone()} />
         </main>

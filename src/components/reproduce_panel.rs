@@ -12,15 +12,21 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+/// Digits attacked together (as the CLI's `reproduce`).
+const BATCH: usize = 100;
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lab: LabRef,
     pub digits: Option<Rc<Digits>>,
+    /// The page's selected model, for "only this model" runs.
+    pub model: String,
 }
 
 #[derive(Clone, PartialEq, Default)]
 struct Results {
-    /// Per model of TABLE2_MODELS (as far as it got): mean RMS, successes, seconds.
+    models: Vec<String>,
+    /// Per model (as far as it got): mean RMS, successes, seconds.
     rows: Vec<(f64, usize, f64)>,
     /// errors[row][column]: error of column model on the row model's adversarial set.
     errors: Vec<Vec<f64>>,
@@ -38,6 +44,7 @@ async fn run(
     lab: LabRef,
     digits: Rc<Digits>,
     n: usize,
+    models: Vec<String>,
     stop: Rc<std::cell::RefCell<bool>>,
     status: Callback<(f64, String)>,
 ) -> Result<Results, String> {
@@ -45,17 +52,20 @@ async fn run(
     let labels = digits.labels[..n].to_vec();
     let indices: Vec<usize> = (0..n).collect();
     let device = lab.0.current();
+    let count = models.len() as f64;
     let mut results = Results {
         n,
+        models: models.clone(),
         ..Results::default()
     };
     let mut sets = Vec::new();
-    for (k, name) in TABLE2_MODELS.iter().enumerate() {
-        let model = lab.0.model(name).await?;
+    for (k, name) in models.iter().enumerate() {
+        let name = name.clone();
+        let model = lab.0.model(&name).await?;
         let started = now();
         let s = status.clone();
         let mut progress = paced(stop.clone(), move |p: &LbfgsProgress| {
-            let done = (k as f64 + p.finished as f64 / p.problems.max(1) as f64) / 6.0;
+            let done = (k as f64 + p.finished as f64 / p.problems.max(1) as f64) / count;
             s.emit((
                 done,
                 format!("{name}: {} of {} digits done", p.finished, p.problems),
@@ -69,7 +79,7 @@ async fn run(
             &indices,
             0,
             &LbfgsConfig::default(),
-            n,
+            BATCH,
             &mut progress,
         )
         .await;
@@ -85,7 +95,7 @@ async fn run(
     status.emit((1.0, "testing every model on every set…".into()));
     for set in &sets {
         let mut row = Vec::new();
-        for name in TABLE2_MODELS {
+        for name in &models {
             let model = lab.0.model(name).await?;
             row.push(error_rate(
                 &predict(&model, &device, &set.adversarial).await,
@@ -100,6 +110,7 @@ async fn run(
 #[function_component]
 pub fn ReproducePanel(props: &Props) -> Html {
     let n = use_state(|| 10usize);
+    let only = use_state(|| false);
     let results = use_state(|| None::<Result<Results, String>>);
     let progress = use_state(|| None::<(f64, String)>);
     let stop = use_mut_ref(|| false);
@@ -107,8 +118,19 @@ pub fn ReproducePanel(props: &Props) -> Html {
         let n = n.clone();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
-            n.set(v.parse::<usize>().unwrap_or(10).clamp(1, 200));
+            n.set(v.parse::<usize>().unwrap_or(10).clamp(1, 1000));
         })
+    };
+    let on_only = {
+        let only = only.clone();
+        Callback::from(move |e: Event| {
+            only.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+        })
+    };
+    let models: Vec<String> = if *only {
+        vec![props.model.clone()]
+    } else {
+        TABLE2_MODELS.iter().map(|m| m.to_string()).collect()
     };
     let on_run = {
         let (lab, digits, n, results, progress, stop) = (
@@ -119,18 +141,28 @@ pub fn ReproducePanel(props: &Props) -> Html {
             progress.clone(),
             stop.clone(),
         );
+        let models = models.clone();
         Callback::from(move |_| {
             let Some(digits) = digits.clone() else { return };
             *stop.borrow_mut() = false;
             let (lab, results, progress, stop) =
                 (lab.clone(), results.clone(), progress.clone(), stop.clone());
+            let models = models.clone();
             progress.set(Some((0.0, "starting…".into())));
             let status = {
                 let progress = progress.clone();
                 Callback::from(move |p: (f64, String)| progress.set(Some(p)))
             };
             wasm_bindgen_futures::spawn_local(async move {
-                let r = run(lab, digits.clone(), n.min(digits.len()), stop, status).await;
+                let r = run(
+                    lab,
+                    digits.clone(),
+                    n.min(digits.len()),
+                    models,
+                    stop,
+                    status,
+                )
+                .await;
                 results.set(Some(r));
                 progress.set(None);
             });
@@ -146,7 +178,9 @@ pub fn ReproducePanel(props: &Props) -> Html {
             <h2>{"Reproduce Tables 1 and 2"}</h2>
             <p>{"L-BFGS towards a random wrong label (seeded) on the first N gallery digits (MNIST test digits; the paper used training digits), for the paper's six models; then every model on every adversarial set."}</p>
             <div class="row">
-                <label>{"N "}<input data-testid="reproduce-n" type="number" min="1" max="200" value={n.to_string()} onchange={on_n} /></label>
+                <label>{"N "}<input data-testid="reproduce-n" type="number" min="1" max="1000" value={n.to_string()} onchange={on_n} /></label>
+                <label><input data-testid="reproduce-only" type="checkbox" checked={*only} onchange={on_only} />
+                    {format!(" only {}", props.model)}</label>
                 <button data-testid="reproduce-run" disabled={running || props.digits.is_none()} onclick={on_run}>{"Run"}</button>
                 <button data-testid="reproduce-stop" disabled={!running} onclick={on_stop}>{"Stop"}</button>
             </div>
@@ -164,31 +198,34 @@ pub fn ReproducePanel(props: &Props) -> Html {
 }
 
 fn render(r: &Results) -> Html {
-    let paper = |name: &str| {
-        zoo::spec(name)
-            .ok()
-            .and_then(|s| s.paper)
-            .map_or(0.0, |p| p.min_distortion)
+    let spec = |name: &str| zoo::spec(name).ok().and_then(|s| s.paper);
+    // The paper's Table 2 cell for (made for, tested on), where both are its models.
+    let paper2 = |a: &str, b: &str| {
+        let at = |m: &str| TABLE2_MODELS.iter().position(|x| *x == m);
+        Some(TABLE2[at(a)?][at(b)?])
     };
+    let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!(" ({:.0}%)", 100.0 * v));
     html! {
         <div data-testid="reproduce-results" data-stopped={r.stopped.to_string()}>
             if r.stopped { <p class="busy">{"Stopped: the tables show the models finished so far."}</p> }
             <table data-testid="table1">
                 <tr><th>{"model"}</th><th>{"av. min. distortion, ours"}</th><th>{"paper"}</th><th>{"succeeded"}</th><th>{"time"}</th></tr>
-                { for r.rows.iter().zip(TABLE2_MODELS).map(|((rms, ok, s), name)| html! {
-                    <tr data-testid="table1-row" data-model={name} data-rms={format!("{rms:.5}")}>
-                        <td>{name}</td><td>{format!("{rms:.3}")}</td><td>{format!("{:.3}", paper(name))}</td>
+                { for r.rows.iter().zip(&r.models).map(|((rms, ok, s), name)| html! {
+                    <tr data-testid="table1-row" data-model={name.clone()} data-rms={format!("{rms:.5}")}
+                        data-succeeded={ok.to_string()} data-seconds={format!("{s:.3}")}>
+                        <td>{name.clone()}</td><td>{format!("{rms:.3}")}</td>
+                        <td>{spec(name).map_or("–".into(), |p| format!("{:.3}", p.min_distortion))}</td>
                         <td>{format!("{ok} of {}", r.n)}</td><td>{format!("{s:.1} s")}</td>
                     </tr>
                 }) }
             </table>
             <table data-testid="table2" class="heat">
-                <tr><th>{"made for ↓ / tested on →"}</th>{ for TABLE2_MODELS.iter().map(|m| html! { <th>{*m}</th> }) }</tr>
-                { for r.errors.iter().enumerate().map(|(i, row)| html! {
-                    <tr><th>{TABLE2_MODELS[i]}</th>
-                    { for row.iter().enumerate().map(|(j, e)| html! {
-                        <td data-testid="table2-cell" style={heat(*e)} title={format!("paper: {:.1}%", 100.0 * TABLE2[i][j])}>
-                            {format!("{:.0}%", 100.0 * e)}<small>{format!(" ({:.0}%)", 100.0 * TABLE2[i][j])}</small></td>
+                <tr><th>{"made for ↓ / tested on →"}</th>{ for r.models.iter().map(|m| html! { <th>{m.clone()}</th> }) }</tr>
+                { for r.errors.iter().zip(&r.models).map(|(row, made)| html! {
+                    <tr><th>{made.clone()}</th>
+                    { for row.iter().zip(&r.models).map(|(e, tested)| html! {
+                        <td data-testid="table2-cell" style={heat(*e)}>
+                            {format!("{:.0}%", 100.0 * e)}<small>{pct(paper2(made, tested))}</small></td>
                     }) }
                     </tr>
                 }) }

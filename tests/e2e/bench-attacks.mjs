@@ -1,0 +1,31 @@
+// 1,000 L-BFGS attacks in the browser, through the Reproduce panel: the selected model only,
+// N gallery digits (test digits 0…N-1), a seeded random wrong target each, batches of 100.
+// Run: node tests/e2e/bench-attacks.mjs [model, default fc100-100-10] [N, default 1000]  (prints JSON)
+import { serve } from './server.mjs';
+import { openApp } from './browser.mjs';
+
+const model = process.argv[2] ?? 'fc100-100-10';
+const n = process.argv[3] ?? '1000';
+const root = new URL('../../', import.meta.url).pathname;
+const server = await serve(process.env.PKG ?? root + 'pkg');
+const app = await openApp(server.url);
+const { page } = app;
+await page.getByTestId('model-select').selectOption(model);
+await page.getByTestId('reproduce-only').check();
+await page.getByTestId('reproduce-n').fill(n);
+await page.getByTestId('reproduce-n').dispatchEvent('change');
+const started = Date.now();
+await page.getByTestId('reproduce-run').click();
+await page.getByTestId('reproduce-results').waitFor({ timeout: 3_600_000 });
+const row = page.getByTestId('table1-row').first();
+const attr = async (a) => row.getAttribute(a);
+console.log(JSON.stringify({
+  backend: await page.getByTestId('backend').textContent(),
+  model, digits: Number(n),
+  attack_seconds: Number(await attr('data-seconds')),
+  succeeded: Number(await attr('data-succeeded')),
+  mean_rms: Number(await attr('data-rms')),
+  wall_seconds_incl_cross_check: (Date.now() - started) / 1000,
+}, null, 2));
+await app.browser.close();
+server.close();
