@@ -217,3 +217,107 @@ fn attack_rejects_bad_arguments_clearly() {
         );
     }
 }
+
+#[test]
+fn lipschitz_prints_each_layer_then_the_network_product() {
+    let out = blindspot(&["lipschitz", "convnet", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let layers: Vec<&str> = v.iter().map(|l| l["layer"].as_str().unwrap()).collect();
+    assert_eq!(
+        layers,
+        ["conv1", "pool1", "conv2", "pool2", "fc1", "fc2", "network"]
+    );
+    for l in &v {
+        for key in ["layer", "kind", "shape", "sigma", "bound"] {
+            assert!(!l[key].is_null(), "{key} missing in {l}");
+        }
+    }
+    let product: f64 = v[..6]
+        .iter()
+        .map(|l| l["bound"].as_f64().unwrap())
+        .product();
+    let network = v[6]["bound"].as_f64().unwrap();
+    assert!((product - network).abs() <= 1e-9 * network);
+    assert_eq!(v[0]["shape"], serde_json::json!([1, 5, 5, 16]));
+}
+
+#[test]
+fn units_writes_a_png_grid_with_a_row_per_direction() {
+    let out_png = scratch("units").join("grid.png");
+    let out = blindspot(&[
+        "units",
+        "convnet",
+        "--layer",
+        "dense",
+        "--random",
+        "1,2,3",
+        "--json",
+        "--out",
+        out_png.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["top"].as_array().unwrap().len(), 10);
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(&out_png).unwrap(),
+    ));
+    let info = decoder.read_info().unwrap().info().clone();
+    // 10 digits of 28 px + 2 px gaps, 3 rows, scaled ×2.
+    assert_eq!(
+        (info.width, info.height),
+        (2 * (10 * 30 + 2), 2 * (3 * 30 + 2))
+    );
+    for (args, expect) in [
+        (
+            vec!["units", "fc10-1", "--layer", "h1", "--unit", "0"],
+            "no hidden layer",
+        ),
+        (
+            vec!["units", "convnet", "--layer", "dense", "--unit", "999"],
+            "outside layer",
+        ),
+        (
+            vec!["units", "convnet", "--layer", "h9", "--unit", "1"],
+            "conv, dense",
+        ),
+    ] {
+        let out = blindspot(&args);
+        assert!(
+            !out.status.success() && stderr(&out).contains(expect),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn reproduce_writes_every_table_for_a_small_n() {
+    let dir = scratch("reproduce");
+    let out = blindspot(&["reproduce", "--n", "4", "--out", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = std::fs::read_to_string(dir.join("REPRODUCTION.md")).unwrap();
+    for heading in [
+        "Table 1",
+        "Table 2",
+        "Table 3",
+        "Table 4",
+        "units vs random",
+        "Lipschitz",
+    ] {
+        assert!(md.contains(heading), "{heading} missing");
+    }
+    assert!(md.contains("blindspot reproduce --n 4 --seed 0"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("reproduction.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["table1"].as_array().unwrap().len(), 8);
+    assert_eq!(json["table2"].as_array().unwrap().len(), 8); // 6 models + 2 noise rows
+    assert_eq!(json["table4"].as_array().unwrap().len(), 8); // 3 + noise + 3 amplified + noise
+    let diagonal = json["table2"][3]["errors"][3].as_f64().unwrap();
+    assert_eq!(
+        diagonal, 1.0,
+        "fc100-100-10 is wrong on all its own adversarial examples"
+    );
+}

@@ -1,26 +1,11 @@
 //! The attacks on real shipped models and real test digits.
 
+mod common;
+use blindspot_core::PIXELS;
 use blindspot_core::attack::{
     FgsmConfig, Goal, LbfgsConfig, Outcome, block_on, fgsm, keep_going, lbfgs, pgd,
 };
-use blindspot_core::card::load_model;
-use blindspot_core::data::{Digits, slice};
-use blindspot_core::model::Classifier;
-use blindspot_core::{PIXELS, zoo};
-use burn::prelude::Device;
-use std::path::PathBuf;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn setup(name: &str, n: usize) -> (Classifier, Device, Digits, Vec<f32>) {
-    let device = Device::flex().autodiff();
-    let (model, _) = load_model(&repo().join("models"), zoo::spec(name).unwrap(), &device).unwrap();
-    let digits = slice::load(&repo().join("www/digits")).unwrap().range(0, n);
-    let pixels: Vec<f32> = (0..n).flat_map(|i| digits.pixels(i)).collect();
-    (model, device, digits, pixels)
-}
+use common::setup;
 
 fn in_box(o: &Outcome) -> bool {
     o.adversarial.len() == PIXELS && o.adversarial.iter().all(|v| (0.0..=1.0).contains(v))

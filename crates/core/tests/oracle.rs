@@ -5,27 +5,14 @@
 //! alternating projections find it. On an MLP the c search must do no worse than a dense
 //! grid of c values with the same inner solver.
 
+mod common;
 use blindspot_core::attack::{
     Goal, LbfgsConfig, block_on, keep_going, lbfgs, lbfgs_each, solve_at,
 };
-use blindspot_core::card::load_model;
-use blindspot_core::data::{Digits, slice};
 use blindspot_core::model::Classifier;
-use blindspot_core::{CLASSES, PIXELS, zoo};
+use blindspot_core::{CLASSES, PIXELS};
 use burn::prelude::*;
-use std::path::PathBuf;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn setup(name: &str, n: usize) -> (Classifier, Device, Digits, Vec<f32>) {
-    let device = Device::flex().autodiff();
-    let (model, _) = load_model(&repo().join("models"), zoo::spec(name).unwrap(), &device).unwrap();
-    let digits = slice::load(&repo().join("www/digits")).unwrap().range(0, n);
-    let pixels: Vec<f32> = (0..n).flat_map(|i| digits.pixels(i)).collect();
-    (model, device, digits, pixels)
-}
+use common::setup;
 
 /// Softmax regression's weights as f64: `w[pixel * 10 + class]`, `b[class]`.
 fn linear_weights(model: &Classifier) -> (Vec<f64>, Vec<f64>) {
