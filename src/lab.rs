@@ -205,6 +205,16 @@ impl Lab {
         Ok(model)
     }
 
+    /// The default L-BFGS settings for this backend. On the CPU the page's own thread computes,
+    /// so at most `cpu_chunk` problems are evaluated at a time and the page yields between
+    /// slices; WebGPU evaluates a whole batch at once.
+    pub fn lbfgs_config(&self, cpu_chunk: usize) -> LbfgsConfig {
+        LbfgsConfig {
+            eval_chunk: (self.backend.get() == Backend::Cpu).then_some(cpu_chunk),
+            ..LbfgsConfig::default()
+        }
+    }
+
     pub async fn probabilities(&self, model: &Classifier, pixels: &[f32]) -> Vec<f32> {
         eval::probabilities(model, pixels, &self.device()).await
     }
@@ -223,7 +233,7 @@ impl Lab {
         let (labels, device) = ([label], self.device());
         let outcomes = match method {
             Method::Lbfgs => {
-                let config = LbfgsConfig::default();
+                let config = self.lbfgs_config(1);
                 attack::lbfgs(model, &device, pixels, &labels, goal, &config, progress).await
             }
             Method::Fgsm { epsilon } => {

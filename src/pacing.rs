@@ -6,8 +6,11 @@ use blindspot_core::attack::{Control, LbfgsProgress};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// Longest stretch of computation between two yields to the browser.
-pub const SLICE_MS: f64 = 30.0;
+/// Longest stretch of computation between two yields to the browser (one evaluation may
+/// overrun it: attacks on the CPU evaluate one problem at a time, about 20 ms on the convnet).
+pub const SLICE_MS: f64 = 15.0;
+/// Progress text is refreshed at most this often (each refresh re-renders the page).
+const STATUS_MS: f64 = 100.0;
 
 /// Lets the browser render (and take input) before going on.
 pub async fn next_frame() {
@@ -19,19 +22,24 @@ pub async fn next_frame() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// A progress callback for the core's attacks: at most every [`SLICE_MS`] it calls `status`,
-/// yields a frame and answers whether to go on (`false` once `stop` is set).
+/// A progress callback for the core's attacks: after [`SLICE_MS`] of work it yields a frame
+/// (calling `status` at most every [`STATUS_MS`]) and answers whether to go on (`false` once
+/// `stop` is set).
 pub fn paced(
     stop: Rc<RefCell<bool>>,
     mut status: impl FnMut(&LbfgsProgress) + 'static,
 ) -> impl FnMut(&LbfgsProgress) -> Control {
     let mut last_yield = now();
+    let mut last_status = f64::NEG_INFINITY;
     move |p: &LbfgsProgress| -> Control {
         let stopped = *stop.borrow();
         if stopped || now() - last_yield < SLICE_MS {
             return Box::pin(std::future::ready(!stopped));
         }
-        status(p);
+        if now() - last_status >= STATUS_MS {
+            status(p);
+            last_status = now();
+        }
         last_yield = now();
         let stop = stop.clone();
         Box::pin(async move {

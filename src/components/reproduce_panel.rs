@@ -3,7 +3,7 @@
 
 use crate::lab::{LabRef, now};
 use crate::pacing::paced;
-use blindspot_core::attack::{LbfgsConfig, LbfgsProgress};
+use blindspot_core::attack::LbfgsProgress;
 use blindspot_core::data::Digits;
 use blindspot_core::experiment::{adversarial_set, error_rate, predict};
 use blindspot_core::paper::{TABLE2, TABLE2_MODELS};
@@ -78,7 +78,7 @@ async fn run(
             &labels,
             &indices,
             0,
-            &LbfgsConfig::default(),
+            &lab.0.lbfgs_config(10),
             BATCH,
             &mut progress,
         )

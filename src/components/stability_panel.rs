@@ -1,7 +1,8 @@
 //! Stability: the selected model's per-layer upper Lipschitz bounds (Section 4.3) as bars.
 
 use crate::lab::{Backend, LabRef};
-use blindspot_core::stability::{LayerBound, lipschitz_bounds};
+use crate::pacing::next_frame;
+use blindspot_core::stability::{LayerBound, layer_jobs, with_network};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,8 +21,18 @@ pub fn StabilityPanel(props: &Props) -> Html {
             bounds.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 // On the CPU: the bounds read weights synchronously.
-                let result = lab.0.model_on(Backend::Cpu, &name).await;
-                bounds.set(Some(result.map(|m| lipschitz_bounds(&m))));
+                // Layer by layer, yielding between layers.
+                match lab.0.model_on(Backend::Cpu, &name).await {
+                    Ok(m) => {
+                        let mut layers = Vec::new();
+                        for job in layer_jobs(&m) {
+                            layers.push(job());
+                            next_frame().await;
+                        }
+                        bounds.set(Some(Ok(with_network(layers))));
+                    }
+                    Err(e) => bounds.set(Some(Err(e))),
+                }
             });
         });
     }

@@ -4,10 +4,11 @@
 
 use super::DigitCanvas;
 use crate::lab::{Backend, LabRef};
+use crate::pacing::next_frame;
 use crate::pixels::digit_rgba;
 use blindspot_core::data::Digits;
 use blindspot_core::rng::Rng;
-use blindspot_core::units::{Direction, extremes, features, find_layer, layers};
+use blindspot_core::units::{Direction, Features, extremes, features, find_layer, layers};
 use blindspot_core::zoo::ZOO;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
@@ -15,6 +16,8 @@ use yew::prelude::*;
 
 /// Rows of each kind per deal.
 const PER_KIND: usize = 3;
+/// Digits per forward pass while computing a layer's features.
+const PIECE: usize = 20;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -49,7 +52,17 @@ async fn deal(
 ) -> Result<Deal, String> {
     let m = lab.0.model_on(Backend::Cpu, &model).await?;
     let layer = find_layer(&m, &layer).map_err(|e| e.to_string())?;
-    let f = features(&m, &layer, &digits, lab.0.cpu()).await;
+    // In pieces, yielding between them: the convnet takes about 1 ms per digit on this thread.
+    let mut values = Vec::with_capacity(digits.len() * layer.width);
+    for start in (0..digits.len()).step_by(PIECE) {
+        let piece = digits.range(start, (start + PIECE).min(digits.len()));
+        values.extend(features(&m, &layer, &piece, lab.0.cpu()).await.values);
+        next_frame().await;
+    }
+    let f = Features {
+        width: layer.width,
+        values,
+    };
     let live: Vec<usize> = (0..f.width)
         .filter(|&u| {
             let first = f.values[u];

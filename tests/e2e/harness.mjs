@@ -25,3 +25,24 @@ export function useApp() {
 export async function waitLabel(page, id, expected, timeout = 60_000) {
   await page.waitForFunction(([id, v]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.label === v, [id, String(expected)], { timeout });
 }
+
+/** Starts a heartbeat in the page (every 5 ms); `longestBlock` then says, in ms, the longest
+ *  the page's thread was busy since: the longest any click, stroke or Stop had to wait. */
+export async function startHeartbeat(page) {
+  await page.evaluate(() => {
+    clearInterval(window.beatTimer);
+    window.beat = { last: performance.now(), longest: 0 };
+    window.beatTimer = setInterval(() => {
+      const t = performance.now();
+      window.beat.longest = Math.max(window.beat.longest, t - window.beat.last);
+      window.beat.last = t;
+    }, 5);
+  });
+}
+
+export async function longestBlock(page) {
+  return page.evaluate(() => {
+    clearInterval(window.beatTimer);
+    return Math.max(window.beat.longest, performance.now() - window.beat.last);
+  });
+}

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { root, useApp, waitLabel } from './harness.mjs';
+import { root, useApp, waitLabel, startHeartbeat, longestBlock } from './harness.mjs';
 
 const app = useApp();
 const cells = (testid, attr) => app.page.getByTestId(testid).evaluateAll((els, a) => els.map((e) => e.getAttribute(a)), attr);
@@ -32,9 +32,13 @@ test('Reproduce fills Table 1 and the Table 2 heat map for N gallery digits', as
   const { page } = app;
   await page.getByTestId('reproduce-n').fill('3');
   await page.getByTestId('reproduce-n').dispatchEvent('change');
+  await startHeartbeat(page);
   await page.getByTestId('reproduce-run').click();
   await page.getByTestId('reproduce-progress').waitFor({ timeout: 10_000 });
   await page.getByTestId('reproduce-results').waitFor({ timeout: 240_000 });
+  const blocked = await longestBlock(page);
+  console.log(`# Reproduce (6 models, 3 digits): longest block of the page ${blocked.toFixed(0)} ms`);
+  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
   const rms = (await cells('table1-row', 'data-rms')).map(Number);
   assert.equal(rms.length, 6);
   assert.ok(rms.every((r) => r > 0.005 && r < 0.3), rms.join());
@@ -61,8 +65,12 @@ test('Units deals shuffled rows of units and random directions, then reveals the
   const { page } = app;
   await page.getByTestId('units-model').selectOption('convnet');
   await page.getByTestId('units-layer').selectOption('dense');
+  await startHeartbeat(page);
   await page.getByTestId('units-deal').click();
   await page.getByTestId('units-reveal').waitFor({ timeout: 60_000 });
+  const blocked = await longestBlock(page);
+  console.log(`# Units deal (convnet features of 1,000 digits): longest block ${blocked.toFixed(0)} ms`);
+  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
   const rows = page.getByTestId('units-row');
   assert.equal(await rows.count(), 6);
   for (let i = 0; i < 6; i++) assert.equal(await rows.nth(i).locator('canvas').count(), 10);
@@ -77,8 +85,14 @@ test('Units deals shuffled rows of units and random directions, then reveals the
 
 test('Stability shows the per-layer bounds the CLI computes', async () => {
   const { page } = app;
+  await page.getByTestId('model-select').selectOption('fc10-1');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="stability-row"]').length === 1, null, { timeout: 30_000 });
+  await startHeartbeat(page);
   await page.getByTestId('model-select').selectOption('convnet');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="stability-row"]').length === 6, null, { timeout: 30_000 });
+  const blocked = await longestBlock(page);
+  console.log(`# Stability of the convnet: longest block ${blocked.toFixed(0)} ms`);
+  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
   const layers = await cells('stability-row', 'data-layer');
   assert.deepEqual(layers, ['conv1', 'pool1', 'conv2', 'pool2', 'fc1', 'fc2']);
   const bounds = (await cells('stability-row', 'data-bound')).map(Number);

@@ -11,7 +11,7 @@
 //! together: one tensor evaluation per L-BFGS step for the whole batch, each problem with its
 //! own c, its own line search and its own convergence.
 
-use super::objective::{Batch, Evaluation, evaluate};
+use super::objective::{Batch, Evaluation, evaluate_in_chunks};
 use super::{Control, Distortion, Goal, Outcome};
 use crate::model::Classifier;
 use crate::{CLASSES, PIXELS};
@@ -37,6 +37,9 @@ pub struct LbfgsConfig {
     /// digits). T = 0.05 puts the loss on the nearest competing class: worst 6.6% over 60
     /// oracle problems, at about 2× the evaluations of T = 1 (BENCHMARKS.md).
     pub temperature: f32,
+    /// Problems per tensor evaluation (`None`: the whole batch at once). A browser page on the
+    /// CPU sets a small value: it yields between slices (see `objective::evaluate_in_chunks`).
+    pub eval_chunk: Option<usize>,
 }
 
 impl Default for LbfgsConfig {
@@ -50,6 +53,7 @@ impl Default for LbfgsConfig {
             bracket_steps: 5,
             bisections: 5,
             temperature: 0.05,
+            eval_chunk: None,
         }
     }
 }
@@ -315,7 +319,15 @@ async fn minimise(
     let slice = |v: &[f32], k: usize| v[k * PIXELS..(k + 1) * PIXELS].to_vec();
     let mut z = x0.to_vec();
     let t = config.temperature;
-    let first = evaluate(model, device, Batch::new(&z, x0, targets, cs, t)).await;
+    let chunk = config.eval_chunk;
+    let first = evaluate_in_chunks(
+        model,
+        device,
+        Batch::new(&z, x0, targets, cs, t),
+        chunk,
+        &mut || report(0, f32::NAN),
+    )
+    .await;
     let mut f = first.value;
     let mut g = first.grad;
     let mut label = first.label;
@@ -363,10 +375,13 @@ async fn minimise(
             let origins: Vec<f32> = ks.iter().flat_map(|&k| slice(x0, k)).collect();
             let aims: Vec<u8> = ks.iter().map(|&k| targets[k]).collect();
             let weights: Vec<f32> = ks.iter().map(|&k| cs[k]).collect();
-            let e: Evaluation = evaluate(
+            let loss = f[active[0]];
+            let e: Evaluation = evaluate_in_chunks(
                 model,
                 device,
                 Batch::new(&trial, &origins, &aims, &weights, t),
+                chunk,
+                &mut || report(iteration, loss),
             )
             .await;
             let mut still = Vec::new();

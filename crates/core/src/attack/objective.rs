@@ -3,6 +3,7 @@
 //! label. T is a softmax temperature: 1 is the paper's loss; T < 1 sharpens the softmax so that
 //! the loss pushes towards the nearest competing class only (see `LbfgsConfig::temperature`).
 
+use super::Control;
 use crate::model::Classifier;
 use crate::{CLASSES, PIXELS};
 use burn::prelude::*;
@@ -81,4 +82,47 @@ pub async fn evaluate(model: &Classifier, device: &Device, batch: Batch<'_>) -> 
         label: flat.chunks(row).map(|r| r[2] as u8).collect(),
         grad: flat.chunks(row).flat_map(|r| r[3..].to_vec()).collect(),
     }
+}
+
+/// [`evaluate`] in slices of at most `chunk` rows (all at once when `None`), awaiting
+/// `between()` after each slice but the last: on a CPU in a browser page that is where the page
+/// yields, so that input is handled within one slice's time. The results are concatenated.
+pub async fn evaluate_in_chunks(
+    model: &Classifier,
+    device: &Device,
+    batch: Batch<'_>,
+    chunk: Option<usize>,
+    between: &mut dyn FnMut() -> Control,
+) -> Evaluation {
+    let n = batch.targets.len();
+    let size = chunk.unwrap_or(n).max(1);
+    if size >= n {
+        return evaluate(model, device, batch).await;
+    }
+    let mut all = Evaluation {
+        value: Vec::with_capacity(n),
+        cross_entropy: Vec::with_capacity(n),
+        label: Vec::with_capacity(n),
+        grad: Vec::with_capacity(n * PIXELS),
+    };
+    for start in (0..n).step_by(size) {
+        if start > 0 {
+            between().await;
+        }
+        let end = (start + size).min(n);
+        let rows = start * PIXELS..end * PIXELS;
+        let part = Batch::new(
+            &batch.x[rows.clone()],
+            &batch.x0[rows],
+            &batch.targets[start..end],
+            &batch.c[start..end],
+            batch.temperature,
+        );
+        let e = evaluate(model, device, part).await;
+        all.value.extend(e.value);
+        all.cross_entropy.extend(e.cross_entropy);
+        all.label.extend(e.label);
+        all.grad.extend(e.grad);
+    }
+    all
 }

@@ -9,7 +9,6 @@ pub mod conv;
 pub mod power;
 
 use crate::model::Classifier;
-use crate::model::ConvNet;
 use burn::nn::Linear;
 use burn::nn::conv::Conv2d;
 use burn::prelude::*;
@@ -30,20 +29,36 @@ pub struct LayerBound {
 
 /// Per-layer bounds, input side first, then one `network` entry with the products.
 pub fn lipschitz_bounds(model: &Classifier) -> Vec<LayerBound> {
-    let mut layers = match model {
+    with_network(layer_jobs(model).into_iter().map(|job| job()).collect())
+}
+
+/// One computation per layer, to run in order (a browser page yields between them).
+pub fn layer_jobs(model: &Classifier) -> Vec<Box<dyn FnOnce() -> LayerBound + '_>> {
+    match model {
         Classifier::Mlp(m) => {
             let last = m.layers.len() - 1;
             m.layers
                 .iter()
                 .enumerate()
-                .map(|(k, l)| {
+                .map(|(k, l)| -> Box<dyn FnOnce() -> LayerBound + '_> {
                     let kind = if k == last { "fc" } else { "fc+sigmoid" };
-                    fc_bound(&format!("fc{}", k + 1), kind, l)
+                    Box::new(move || fc_bound(&format!("fc{}", k + 1), kind, l))
                 })
                 .collect()
         }
-        Classifier::Conv(c) => convnet_bounds(c),
-    };
+        Classifier::Conv(c) => vec![
+            Box::new(|| conv_bound("conv1", &c.conv1, crate::SIDE)),
+            Box::new(|| pool("pool1")),
+            Box::new(|| conv_bound("conv2", &c.conv2, 12)),
+            Box::new(|| pool("pool2")),
+            Box::new(|| fc_bound("fc1", "fc+relu", &c.fc1)),
+            Box::new(|| fc_bound("fc2", "fc", &c.fc2)),
+        ],
+    }
+}
+
+/// Appends the `network` entry: the products of the layers' σ and bounds.
+pub fn with_network(mut layers: Vec<LayerBound>) -> Vec<LayerBound> {
     let product = |f: fn(&LayerBound) -> f64| layers.iter().map(f).product();
     let network = LayerBound {
         layer: "network".into(),
@@ -105,15 +120,4 @@ fn pool(name: &str) -> LayerBound {
         sigma: 1.0,
         bound: 1.0,
     }
-}
-
-fn convnet_bounds(net: &ConvNet) -> Vec<LayerBound> {
-    vec![
-        conv_bound("conv1", &net.conv1, crate::SIDE),
-        pool("pool1"),
-        conv_bound("conv2", &net.conv2, 12),
-        pool("pool2"),
-        fc_bound("fc1", "fc+relu", &net.fc1),
-        fc_bound("fc2", "fc", &net.fc2),
-    ]
 }
