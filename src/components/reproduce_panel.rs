@@ -78,7 +78,7 @@ async fn run(
             &labels,
             &indices,
             0,
-            &lab.0.lbfgs_config(10),
+            &lab.0.lbfgs_config(&model),
             BATCH,
             &mut progress,
         )

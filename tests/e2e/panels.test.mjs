@@ -52,12 +52,16 @@ test('Reproduce stops when asked and shows what it finished', async () => {
   const { page } = app;
   await page.getByTestId('reproduce-n').fill('100');
   await page.getByTestId('reproduce-n').dispatchEvent('change');
+  await startHeartbeat(page);
   await page.getByTestId('reproduce-run').click();
   await page.getByTestId('reproduce-progress').waitFor({ timeout: 10_000 });
+  await page.waitForTimeout(1500); // into the batch of 100 problems
   const t = Date.now();
   await page.getByTestId('reproduce-stop').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="reproduce-results"]')?.dataset.stopped === 'true', null, { timeout: 30_000 });
-  console.log(`# Reproduce stopped in ${Date.now() - t} ms`);
+  const blocked = await longestBlock(page);
+  console.log(`# Reproduce (batch of 100) stopped in ${Date.now() - t} ms; longest block ${blocked.toFixed(0)} ms`);
+  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
   assert.ok(Date.now() - t < 5000);
 });
 

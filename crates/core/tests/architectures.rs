@@ -22,6 +22,19 @@ fn every_zoo_architecture_maps_784_pixels_to_10_logits() {
 }
 
 #[test]
+fn forward_cost_per_image_counts_every_multiply_add() {
+    let device = Device::flex();
+    // 784·100 + 100·100 + 100·10
+    assert_eq!(
+        Arch::Mlp(&[100, 100]).build(&device).macs_per_image(),
+        89_400
+    );
+    // conv1 16·1·5·5 at 24×24, conv2 32·16·5·5 at 8×8, fc 512·128 and 128·10
+    let conv = 16 * 25 * 576 + 32 * 16 * 25 * 64 + 512 * 128 + 128 * 10;
+    assert_eq!(Arch::ConvNet.build(&device).macs_per_image(), conv);
+}
+
+#[test]
 fn hidden_layers_have_their_widths() {
     let device = Device::flex();
     let x = Tensor::<2>::ones([2, 784], &device);

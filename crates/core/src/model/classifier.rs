@@ -83,6 +83,27 @@ impl Classifier {
         }
     }
 
+    /// Multiply-adds of one forward pass for one image (weights × positions), a cost measure
+    /// for sizing batches.
+    pub fn macs_per_image(&self) -> usize {
+        match self {
+            Classifier::Mlp(m) => m
+                .layers
+                .iter()
+                .map(|l| l.weight.dims().iter().product::<usize>())
+                .sum(),
+            Classifier::Conv(c) => {
+                let conv = |layer: &burn::nn::conv::Conv2d, out_side: usize| {
+                    layer.weight.dims().iter().product::<usize>() * out_side * out_side
+                };
+                conv(&c.conv1, 24)
+                    + conv(&c.conv2, 8)
+                    + c.fc1.weight.dims().iter().product::<usize>()
+                    + c.fc2.weight.dims().iter().product::<usize>()
+            }
+        }
+    }
+
     pub fn num_params(&self) -> usize {
         match self {
             Classifier::Mlp(m) => m.num_params(),
