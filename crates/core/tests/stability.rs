@@ -1,13 +1,12 @@
 //! The Lipschitz bounds against independent dense computations.
 
-use blindspot_core::card::load_model;
+mod common;
+use blindspot_core::PIXELS;
 use blindspot_core::rng::Rng;
 use blindspot_core::stability::conv::{Kernel, conv_norm};
 use blindspot_core::stability::lipschitz_bounds;
 use blindspot_core::stability::power::matrix_norm;
-use blindspot_core::{PIXELS, zoo};
 use burn::prelude::*;
-use std::path::PathBuf;
 
 /// Largest eigenvalue of a symmetric matrix by cyclic Jacobi rotations (no power iteration).
 fn jacobi_largest_eigenvalue(mut a: Vec<f64>, n: usize) -> f64 {
@@ -123,11 +122,10 @@ fn fourier_conv_norm_equals_the_dense_operator_norm_for_strides_1_and_2() {
 
 #[test]
 fn the_network_bound_holds_on_real_models_and_perturbations() {
-    let models = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models");
     let device = Device::flex();
     let mut rng = Rng::new(5);
     for name in ["fc100-100-10", "convnet"] {
-        let (model, _) = load_model(&models, zoo::spec(name).unwrap(), &device).unwrap();
+        let model = common::model(name, &device);
         let bounds = lipschitz_bounds(&model);
         let network = bounds.last().unwrap();
         assert_eq!(network.kind, "network");

@@ -1,27 +1,17 @@
 //! Units vs random directions on a shipped model and the committed test slice.
 
+mod common;
 use blindspot_core::attack::block_on;
-use blindspot_core::card::load_model;
 use blindspot_core::data::slice;
 use blindspot_core::units::study::study;
 use blindspot_core::units::{Direction, extremes, features, find_layer, layers};
-use blindspot_core::zoo;
 use burn::prelude::Device;
-use std::path::PathBuf;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::repo;
 
 #[test]
 fn top_k_are_the_largest_projections_and_directions_are_reproducible() {
     let device = Device::flex();
-    let (model, _) = load_model(
-        &repo().join("models"),
-        zoo::spec("convnet").unwrap(),
-        &device,
-    )
-    .unwrap();
+    let model = common::model("convnet", &device);
     let digits = slice::load(&repo().join("www/digits"))
         .unwrap()
         .range(0, 300);
@@ -62,20 +52,10 @@ fn top_k_are_the_largest_projections_and_directions_are_reproducible() {
 #[test]
 fn a_model_without_hidden_layers_says_so() {
     let device = Device::flex();
-    let (model, _) = load_model(
-        &repo().join("models"),
-        zoo::spec("fc10-1e-4").unwrap(),
-        &device,
-    )
-    .unwrap();
+    let model = common::model("fc10-1e-4", &device);
     let e = find_layer(&model, "h1").unwrap_err().to_string();
     assert!(e.contains("no hidden layer"), "{e}");
-    let (model, _) = load_model(
-        &repo().join("models"),
-        zoo::spec("fc100-100-10").unwrap(),
-        &device,
-    )
-    .unwrap();
+    let model = common::model("fc100-100-10", &device);
     let e = find_layer(&model, "h3").unwrap_err().to_string();
     assert!(e.contains("h1, h2"), "{e}");
 }
