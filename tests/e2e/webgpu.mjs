@@ -1,5 +1,6 @@
-// The WebGPU build only (`trunk build --release --offline --features webgpu`), then
-// `node --test tests/e2e/webgpu.mjs`. Not in the default suite: the default build has no WebGPU.
+// The WebGPU build only: `trunk build --release --offline --features webgpu --dist
+// target/pkg-webgpu`, then `PKG=target/pkg-webgpu node --test tests/e2e/webgpu.mjs` (scripts/test
+// does both). Not matched by `node --test tests/e2e/`: the default build has no WebGPU.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, waitLabel as waitFor } from './harness.mjs';
@@ -52,5 +53,27 @@ test('WebGPU (SwiftShader here) gives the CPU backend’s answers, and the faste
   assert.ok(diff < 1e-4, `probabilities differ by ${diff}`);
   assert.equal(gpuAttack.label, cpuAttack.label);
   assert.ok(Math.abs(gpuAttack.rms - cpuAttack.rms) < 1e-4, `${gpuAttack.rms} vs ${cpuAttack.rms}`);
+  await useBackend('cpu', 'CPU');
+});
+
+async function lbfgsTo3() {
+  await app.page.getByTestId('attack-method').selectOption('lbfgs');
+  await app.page.getByTestId('attack-target').selectOption('3');
+  await app.page.getByTestId('attack-run').click();
+  await waitLabel('adv-prediction', 3, 400_000);
+  return Number(await app.page.getByTestId('distortion').getAttribute('data-value'));
+}
+
+test('L-BFGS reaches the target on WebGPU as on the CPU', async () => {
+  await selectModel('fc100-100-10');
+  await useBackend('cpu', 'CPU');
+  await pick(0, 7);
+  const cpu = await lbfgsTo3();
+  await useBackend('webgpu', 'WebGPU');
+  await pick(0, 7);
+  const gpu = await lbfgsTo3();
+  console.log(`# L-BFGS 7 → 3 on fc100-100-10: RMS ${cpu} on the CPU, ${gpu} on WebGPU`);
+  assert.ok(gpu > 0 && gpu < 0.1, `WebGPU rms ${gpu}`);
+  assert.ok(Math.abs(gpu - cpu) < 0.005, `${gpu} vs ${cpu}`);
   await useBackend('cpu', 'CPU');
 });
