@@ -48,7 +48,7 @@ async fn run(
     stop: Rc<std::cell::RefCell<bool>>,
     status: Callback<(f64, String)>,
 ) -> Result<Results, String> {
-    let pixels: Vec<f32> = (0..n).flat_map(|i| digits.pixels(i)).collect();
+    let pixels = digits.range(0, n).floats();
     let labels = digits.labels[..n].to_vec();
     let indices: Vec<usize> = (0..n).collect();
     let device = lab.0.current();

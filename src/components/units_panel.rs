@@ -63,18 +63,8 @@ async fn deal(
         width: layer.width,
         values,
     };
-    let live: Vec<usize> = (0..f.width)
-        .filter(|&u| {
-            let first = f.values[u];
-            f.values
-                .iter()
-                .skip(u)
-                .step_by(f.width)
-                .any(|&v| v != first)
-        })
-        .collect();
     let mut rng = Rng::new(round.wrapping_mul(0x9e37) ^ 0x0417);
-    let mut picked = live.clone();
+    let mut picked = f.live_units();
     rng.shuffle(&mut picked);
     let mut directions: Vec<Direction> = picked
         .into_iter()

@@ -6,7 +6,7 @@ use blindspot_core::attack::{
 };
 use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;
-use blindspot_core::rng::Rng;
+use blindspot_core::experiment::random_wrong_label;
 use blindspot_core::{Error, Result, zoo};
 use burn::prelude::Device;
 use std::time::Instant;
@@ -62,9 +62,7 @@ pub fn parse_indices(spec: &str, limit: usize) -> Result<Vec<usize>> {
 fn goal_for(target: &str, label: u8, index: usize, seed: u64) -> Result<Goal> {
     Ok(match target {
         "untargeted" => Goal::Untargeted,
-        "random" => Goal::Target(
-            ((label as usize + 1 + Rng::new(seed ^ (index as u64 + 1)).below(9)) % 10) as u8,
-        ),
+        "random" => Goal::Target(random_wrong_label(label, index, seed)),
         t => match t.parse::<u8>() {
             Ok(l) if l < 10 => Goal::Target(l),
             _ => {
@@ -96,7 +94,7 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
             .zip(&digits.labels)
             .map(|(&i, &label)| goal_for(&args.target, label, i, args.seed))
             .collect::<Result<_>>()?;
-        let pixels: Vec<f32> = (0..chunk.len()).flat_map(|k| digits.pixels(k)).collect();
+        let pixels = digits.floats();
         let started = Instant::now();
         let outcomes = match args.method.as_str() {
             "lbfgs" => block_on(lbfgs_each(
@@ -125,7 +123,7 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
                         continue;
                     }
                     let sub = digits.select(&members);
-                    let px: Vec<f32> = (0..members.len()).flat_map(|k| sub.pixels(k)).collect();
+                    let px = sub.floats();
                     let out = block_on(pgd(&model, &device, &px, &sub.labels, goal, config));
                     for (k, o) in members.into_iter().zip(out) {
                         outcomes[k] = Some(o);

@@ -71,7 +71,7 @@ impl Pool {
                 .iter()
                 .map(|&l| Goal::Target(((l as usize + 1 + rng.below(CLASSES - 1)) % CLASSES) as u8))
                 .collect();
-            let pixels: Vec<f32> = (0..chunk.len()).flat_map(|k| digits.pixels(k)).collect();
+            let pixels = digits.floats();
             let config = pool_attack();
             let out = block_on(lbfgs_each(
                 model,

@@ -99,10 +99,6 @@ impl Lab {
     }
 }
 
-fn floats(d: &Digits) -> Vec<f32> {
-    d.images.iter().map(|&p| p as f32 / 255.0).collect()
-}
-
 /// `n` seeded indices out of `0..len`, sorted.
 fn sample(len: usize, n: usize, seed: u64) -> Vec<usize> {
     let mut all: Vec<usize> = (0..len).collect();
@@ -125,7 +121,7 @@ fn attack(
     let (set, _) = block_on(adversarial_set(
         model,
         &lab.device,
-        &floats(&d),
+        &d.floats(),
         &d.labels,
         idx,
         seed,
@@ -171,7 +167,7 @@ pub fn reproduce(lab: &Lab, n: usize, seed: u64) -> Result<Reproduction> {
     let train = &lab.mnist.train;
     let train_idx = sample(train.len(), n, seed);
     let train_labels = train.select(&train_idx).labels;
-    let train_x = floats(&train.select(&train_idx));
+    let train_x = train.select(&train_idx).floats();
 
     // Table 1 and 2: the paper's six models (plus ours) on N training digits.
     let mut table1 = Vec::new();
@@ -239,7 +235,7 @@ pub fn reproduce(lab: &Lab, n: usize, seed: u64) -> Result<Reproduction> {
     let test = &lab.mnist.test;
     let test_idx = sample(test.len(), n, seed ^ 0x7e57);
     let test_d = test.select(&test_idx);
-    let test_x = floats(&test_d);
+    let test_x = test_d.floats();
     let mut table3 = Vec::new();
     let mut table4 = Vec::new();
     let mut amplified = Vec::new();
@@ -253,9 +249,9 @@ pub fn reproduce(lab: &Lab, n: usize, seed: u64) -> Result<Reproduction> {
         ));
         table3.push(Row3 {
             model: name.into(),
-            p1: lab.error(&model, &floats(&p), &p.labels),
-            p2: lab.error(&model, &floats(&q), &q.labels),
-            test: lab.error(&model, &floats(test), &test.labels),
+            p1: lab.error(&model, &p.floats(), &p.labels),
+            p2: lab.error(&model, &q.floats(), &q.labels),
+            test: lab.error(&model, &test.floats(), &test.labels),
             distortion: set.mean_rms(),
         });
         table4.push(cross(

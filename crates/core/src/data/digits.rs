@@ -45,6 +45,11 @@ impl Digits {
             .collect()
     }
 
+    /// Every image as floats in [0, 1], `len × 784` row-major.
+    pub fn floats(&self) -> Vec<f32> {
+        self.images.iter().map(|&p| p as f32 / 255.0).collect()
+    }
+
     /// The digits at `indices`, in that order.
     pub fn select(&self, indices: &[usize]) -> Digits {
         let mut images = Vec::with_capacity(indices.len() * PIXELS);

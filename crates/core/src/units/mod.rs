@@ -72,6 +72,17 @@ impl Features {
         self.values.is_empty()
     }
 
+    /// Units whose activation is not the same on every image (dead ReLU units are constant).
+    pub fn live_units(&self) -> Vec<usize> {
+        (0..self.width)
+            .filter(|&u| {
+                let mut column = self.values.iter().skip(u).step_by(self.width);
+                let first = column.next().copied().unwrap_or(0.0);
+                column.any(|&v| v != first)
+            })
+            .collect()
+    }
+
     /// ⟨φ(x_j), v⟩ for every image j.
     pub fn project(&self, v: &[f32]) -> Vec<f32> {
         self.values

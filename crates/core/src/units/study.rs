@@ -49,13 +49,7 @@ pub fn study(
     count: usize,
     seed: u64,
 ) -> LayerStudy {
-    let live: Vec<usize> = (0..features.width)
-        .filter(|&u| {
-            let mut column = features.values.iter().skip(u).step_by(features.width);
-            let first = column.next().copied().unwrap_or(0.0);
-            column.any(|&v| v != first)
-        })
-        .collect();
+    let live = features.live_units();
     let picked: Vec<Direction> = (0..count.min(live.len()))
         .map(|j| Direction::Unit(live[j * live.len() / count.min(live.len())]))
         .collect();

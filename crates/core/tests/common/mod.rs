@@ -24,6 +24,6 @@ pub fn setup(name: &str, n: usize) -> (Classifier, Device, Digits, Vec<f32>) {
     let device = Device::flex().autodiff();
     let model = model(name, &device);
     let digits = slice::load(&repo().join("www/digits")).unwrap().range(0, n);
-    let pixels: Vec<f32> = (0..n).flat_map(|i| digits.pixels(i)).collect();
+    let pixels = digits.floats();
     (model, device, digits, pixels)
 }
