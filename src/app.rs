@@ -1,12 +1,14 @@
 //! The page: input on the left (draw, upload, gallery), what the model says, and the attack.
 
+use crate::clock::now;
 use crate::components::{
     AttackPanel, DigitCanvas, DrawCanvas, Gallery, Probabilities, ReproducePanel, ResultView,
     StabilityPanel, TransferPanel, UnitsPanel, Upload,
 };
-use crate::lab::{Backend, Lab, LabRef, Method, gallery_digits, now};
-use crate::pacing::{next_frame, paced};
+use crate::lab::{Backend, Lab, LabRef, describe, gallery_digits};
+use crate::pacing::next_frame;
 use crate::pixels::digit_rgba;
+use crate::protocol::{AttackJob, Method};
 use crate::state::{Action, AttackView, State};
 use blindspot_core::attack::{Goal, LbfgsProgress};
 use blindspot_core::data::Digits;
@@ -25,6 +27,13 @@ fn send<T: 'static>(
     Callback::from(move |v| dispatch.dispatch(action(v)))
 }
 
+/// Tells the page when the WebGPU device was lost during the last job (it ran on the CPU).
+fn report_loss(lab: &Lab, dispatch: &UseReducerDispatcher<State>) {
+    if let Some(why) = lab.take_lost() {
+        dispatch.dispatch(Action::GpuLost(why));
+    }
+}
+
 fn argmax(p: &[f32]) -> u8 {
     (0..p.len())
         .max_by(|&a, &b| p[a].total_cmp(&p[b]))
@@ -33,7 +42,7 @@ fn argmax(p: &[f32]) -> u8 {
 
 #[function_component]
 pub fn App() -> Html {
-    let lab = use_memo((), |_| Lab::new());
+    let lab = use_memo((), |_| Lab::default());
     let state = use_reducer(State::default);
     let digits = use_state(|| None::<Rc<Digits>>);
     let stop = use_mut_ref(|| false);
@@ -69,12 +78,11 @@ pub fn App() -> Html {
                 if let Some(input) = input.clone() {
                     let model = model.clone();
                     wasm_bindgen_futures::spawn_local(async move {
-                        match lab.model(&model).await {
-                            Ok(m) => {
-                                let started = now();
-                                let p = lab.probabilities(&m, &input).await;
-                                dispatch.dispatch(Action::Probabilities(p, now() - started));
-                            }
+                        let started = now();
+                        let result = lab.classify(&model, &input).await;
+                        report_loss(&lab, &dispatch);
+                        match result {
+                            Ok(p) => dispatch.dispatch(Action::Probabilities(p, now() - started)),
                             Err(e) => dispatch.dispatch(Action::Error(Some(e))),
                         }
                     });
@@ -140,28 +148,29 @@ pub fn App() -> Html {
             let stop = stop.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 next_frame().await;
-                let m = match lab.model(&model).await {
-                    Ok(m) => m,
-                    Err(e) => return dispatch.dispatch(Action::Error(Some(e))),
-                };
                 let started = now();
-                // Every SLICE_MS of work: show where the search is, yield a frame, check Stop.
                 let progress_dispatch = dispatch.clone();
-                let mut progress = paced(stop, move |p: &LbfgsProgress| {
-                    let text = format!(
-                        "L-BFGS: round {} (c = {:.3}), iteration {}, loss {:.4}",
-                        p.round + 1,
-                        p.c,
-                        p.iteration + 1,
-                        p.loss
-                    );
-                    progress_dispatch.dispatch(Action::Busy(Some(text)));
-                });
-                let o = lab
-                    .attack(&m, &input, label, goal, method, &mut progress)
-                    .await;
+                let status = move |p: &LbfgsProgress| {
+                    progress_dispatch.dispatch(Action::Busy(Some(describe(p))));
+                };
+                let job = AttackJob {
+                    model: &model,
+                    pixels: &input,
+                    label,
+                    goal,
+                    method,
+                };
+                let outcome = lab.attack(job, stop, status).await;
                 let milliseconds = now() - started;
-                let probabilities = lab.probabilities(&m, &o.adversarial).await;
+                let probabilities = match outcome.as_ref() {
+                    Ok(o) => lab.classify(&model, &o.adversarial).await,
+                    Err(e) => Err(e.clone()),
+                };
+                report_loss(&lab, &dispatch);
+                let (o, probabilities) = match (outcome, probabilities) {
+                    (Ok(o), Ok(p)) => (o, p),
+                    (Err(e), _) | (_, Err(e)) => return dispatch.dispatch(Action::Error(Some(e))),
+                };
                 dispatch.dispatch(Action::Result(AttackView {
                     label: argmax(&probabilities),
                     probabilities,
@@ -183,16 +192,16 @@ pub fn App() -> Html {
             };
             let (lab, dispatch, model) = (lab.clone(), state.dispatcher(), state.model.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let Ok(m) = lab.model(&model).await else {
-                    return;
-                };
                 let mut rng = Rng::new(js_sys::Date::now() as u64);
                 let sigma = result.distortion.rms;
                 let noisy: Vec<f32> = input
                     .iter()
                     .map(|v| (v + sigma * rng.gaussian() as f32).clamp(0.0, 1.0))
                     .collect();
-                let p = lab.probabilities(&m, &noisy).await;
+                let Ok(p) = lab.classify(&model, &noisy).await else {
+                    return report_loss(&lab, &dispatch);
+                };
+                report_loss(&lab, &dispatch);
                 let label = argmax(&p);
                 dispatch.dispatch(Action::Noise(noisy, label, p[label as usize]));
             });
@@ -213,8 +222,11 @@ pub fn App() -> Html {
         })
     };
     let on_stop = {
-        let stop = stop.clone();
-        Callback::from(move |_| *stop.borrow_mut() = true)
+        let (stop, lab) = (stop.clone(), lab.clone());
+        Callback::from(move |_| {
+            *stop.borrow_mut() = true;
+            lab.stop();
+        })
     };
     let gpu_available = state.devices.as_ref().is_some_and(|d| d.adapter.is_ok());
     let adapter = match &state.devices {
@@ -252,6 +264,10 @@ pub fn App() -> Html {
                     </select>
                 </label>
             </header>
+            if let Some(n) = &state.notice {
+                <p data-testid="notice" class="notice" role="status">{n.clone()}
+                    <button onclick={send(&dispatch, |_: MouseEvent| Action::Notice(None))}>{"×"}</button></p>
+            }
             if let Some(e) = &state.error {
                 <p data-testid="error" class="error" role="alert">{e.clone()}
                     <button onclick={send(&dispatch, |_: MouseEvent| Action::Error(None))}>{"×"}</button></p>

@@ -1,11 +1,17 @@
-//! Bytes from the page's own origin.
+//! Bytes from the page's own origin (from the page or from a worker).
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub async fn bytes(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(url))
+    let global = js_sys::global();
+    let request = match global.dyn_ref::<web_sys::Window>() {
+        Some(window) => window.fetch_with_str(url),
+        None => global
+            .unchecked_ref::<web_sys::WorkerGlobalScope>()
+            .fetch_with_str(url),
+    };
+    let response = JsFuture::from(request)
         .await
         .map_err(|e| format!("{url}: {e:?}"))?;
     let response: web_sys::Response = response

@@ -1,24 +1,8 @@
-//! Blindspot in the browser: draw, upload or pick a digit, watch a zoo model classify it, and
-//! find its adversarial twin. Everything runs client-side with the shared core.
-
-#[cfg(target_arch = "wasm32")]
-mod app;
-#[cfg(target_arch = "wasm32")]
-mod components;
-#[cfg(target_arch = "wasm32")]
-mod fetch;
-#[cfg(target_arch = "wasm32")]
-mod lab;
-#[cfg(target_arch = "wasm32")]
-mod pacing;
-#[cfg(target_arch = "wasm32")]
-mod pixels;
-#[cfg(target_arch = "wasm32")]
-mod state;
+//! The page: the Yew app on the page's thread (see the library for the pieces).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<blindspot_web::app::App>::new().render();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

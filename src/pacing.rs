@@ -1,7 +1,7 @@
 //! Long jobs on the page's thread: yield to the browser every few milliseconds so that input,
 //! rendering and Stop keep working while an attack or an experiment runs.
 
-use crate::lab::now;
+use crate::clock::now;
 use blindspot_core::attack::{Control, LbfgsProgress};
 use std::cell::RefCell;
 use std::rc::Rc;

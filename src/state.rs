@@ -37,6 +37,8 @@ pub struct State {
     pub result: Option<AttackView>,
     pub busy: Option<String>,
     pub error: Option<String>,
+    /// News that is not an error (the WebGPU device was lost and the CPU took over).
+    pub notice: Option<String>,
 }
 
 impl Default for State {
@@ -55,6 +57,7 @@ impl Default for State {
             result: None,
             busy: None,
             error: None,
+            notice: None,
         }
     }
 }
@@ -77,6 +80,9 @@ pub enum Action {
     Result(AttackView),
     Noise(Vec<f32>, u8, f32),
     Error(Option<String>),
+    /// The WebGPU device was lost (why): the CPU runs from now on.
+    GpuLost(String),
+    Notice(Option<String>),
 }
 
 impl Reducible for State {
@@ -129,6 +135,15 @@ impl Reducible for State {
                 s.error = e;
                 s.busy = None;
             }
+            Action::GpuLost(why) => {
+                s.backend = Backend::Cpu;
+                if let Some(d) = s.devices.as_mut() {
+                    d.adapter = Err(why.clone());
+                    d.chosen = Backend::Cpu;
+                }
+                s.notice = Some(format!("{why}: the job ran on the CPU instead."));
+            }
+            Action::Notice(n) => s.notice = n,
         }
         Rc::new(s)
     }

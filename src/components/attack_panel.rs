@@ -63,7 +63,7 @@ pub fn AttackPanel(props: &Props) -> Html {
             }
             <button data-testid="attack-run" onclick={run} disabled={!props.can_run || props.busy.is_some()}>{"Find adversarial example"}</button>
             <button data-testid="attack-stop" disabled={props.busy.is_none()} onclick={props.on_stop.reform(|_| ())}>{"Stop"}</button>
-            if let Some(b) = &props.busy { <span class="busy">{b.clone()}</span> }
+            if let Some(b) = &props.busy { <span class="busy" data-testid="attack-status">{b.clone()}</span> }
         </div>
     }
 }

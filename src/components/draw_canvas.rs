@@ -1,12 +1,6 @@
-use crate::pixels::{context, read_rgba};
-use blindspot_core::preprocess::{Gray, to_mnist};
+use crate::ink::{SIDE, Stroke, mnist_input, paint_strokes};
 use web_sys::{HtmlCanvasElement, PointerEvent};
 use yew::prelude::*;
-
-/// Side of the drawing canvas in canvas pixels, and the pen's width: a 20 px-wide MNIST digit
-/// drawn across most of the canvas has strokes about 2 px wide, as MNIST's have.
-const SIDE: u32 = 280;
-const PEN: f64 = 18.0;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -14,48 +8,19 @@ pub struct Props {
     pub on_input: Callback<Option<Vec<f32>>>,
 }
 
-type Stroke = Vec<(f64, f64)>;
-
-fn redraw(canvas: &HtmlCanvasElement, strokes: &[Stroke]) {
-    let ctx = context(canvas);
-    ctx.set_fill_style_str("black");
-    ctx.fill_rect(0.0, 0.0, SIDE as f64, SIDE as f64);
-    ctx.set_stroke_style_str("white");
-    ctx.set_line_width(PEN);
-    ctx.set_line_cap("round");
-    ctx.set_line_join("round");
-    for stroke in strokes {
-        ctx.begin_path();
-        for (i, &(x, y)) in stroke.iter().enumerate() {
-            if i == 0 {
-                ctx.move_to(x, y)
-            } else {
-                ctx.line_to(x, y)
-            }
-        }
-        if stroke.len() == 1 {
-            ctx.line_to(stroke[0].0 + 0.1, stroke[0].1);
-        }
-        ctx.stroke();
-    }
-}
-
 fn emit(canvas: &HtmlCanvasElement, strokes: &[Stroke], on_input: &Callback<Option<Vec<f32>>>) {
     if strokes.is_empty() {
         on_input.emit(None);
         return;
     }
-    let input = read_rgba(canvas)
-        .and_then(|(w, h, rgba)| Gray::from_rgba(w, h, &rgba).ok())
-        .and_then(|g| to_mnist(&g).ok());
-    if input.is_some() {
-        on_input.emit(input);
+    if let Ok(input) = mnist_input(canvas) {
+        on_input.emit(Some(input));
     }
 }
 
 /// Repaints the strokes and sends the model's input for them.
 fn refresh(canvas: &HtmlCanvasElement, strokes: &[Stroke], on_input: &Callback<Option<Vec<f32>>>) {
-    redraw(canvas, strokes);
+    paint_strokes(canvas, strokes);
     emit(canvas, strokes, on_input);
 }
 
@@ -69,7 +34,7 @@ pub fn DrawCanvas(props: &Props) -> Html {
         let node = node.clone();
         use_effect_with((), move |_| {
             if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
-                redraw(&canvas, &[]);
+                paint_strokes(&canvas, &[]);
             }
         });
     }
@@ -128,7 +93,7 @@ pub fn DrawCanvas(props: &Props) -> Html {
         Callback::from(move |_| {
             strokes.borrow_mut().clear();
             if let Some(canvas) = node.cast::<HtmlCanvasElement>() {
-                redraw(&canvas, &[]);
+                paint_strokes(&canvas, &[]);
             }
             on_input.emit(None);
         })

@@ -1,7 +1,8 @@
 //! Reproduce: the paper's Table 1 (average minimal distortion) and Table 2 (cross-model
 //! errors, as a heat map) on N gallery digits, in the browser, with progress and Stop.
 
-use crate::lab::{LabRef, now};
+use crate::clock::now;
+use crate::lab::LabRef;
 use crate::pacing::paced;
 use blindspot_core::attack::LbfgsProgress;
 use blindspot_core::data::Digits;
@@ -51,7 +52,7 @@ async fn run(
     let pixels = digits.range(0, n).floats();
     let labels = digits.labels[..n].to_vec();
     let indices: Vec<usize> = (0..n).collect();
-    let device = lab.0.current();
+    let device = lab.0.cpu().device().clone();
     let count = models.len() as f64;
     let mut results = Results {
         n,
@@ -61,7 +62,7 @@ async fn run(
     let mut sets = Vec::new();
     for (k, name) in models.iter().enumerate() {
         let name = name.clone();
-        let model = lab.0.model(&name).await?;
+        let model = lab.0.cpu().model(&name).await?;
         let started = now();
         let s = status.clone();
         let mut progress = paced(stop.clone(), move |p: &LbfgsProgress| {
@@ -78,7 +79,7 @@ async fn run(
             &labels,
             &indices,
             0,
-            &lab.0.lbfgs_config(&model),
+            &lab.0.cpu().lbfgs_config(&model),
             BATCH,
             &mut progress,
         )
@@ -96,7 +97,7 @@ async fn run(
     for set in &sets {
         let mut row = Vec::new();
         for name in &models {
-            let model = lab.0.model(name).await?;
+            let model = lab.0.cpu().model(name).await?;
             row.push(error_rate(
                 &predict(&model, &device, &set.adversarial).await,
                 &set.labels,

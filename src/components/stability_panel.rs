@@ -1,6 +1,6 @@
 //! Stability: the selected model's per-layer upper Lipschitz bounds (Section 4.3) as bars.
 
-use crate::lab::{Backend, LabRef};
+use crate::lab::LabRef;
 use crate::pacing::next_frame;
 use blindspot_core::stability::{LayerBound, layer_jobs, with_network};
 use yew::prelude::*;
@@ -22,7 +22,7 @@ pub fn StabilityPanel(props: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 // On the CPU: the bounds read weights synchronously.
                 // Layer by layer, yielding between layers.
-                match lab.0.model_on(Backend::Cpu, &name).await {
+                match lab.0.cpu().model(&name).await {
                     Ok(m) => {
                         let mut layers = Vec::new();
                         for job in layer_jobs(&m) {

@@ -55,11 +55,11 @@ pub fn TransferPanel(props: &Props) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let mut out = Vec::new();
                 for spec in ZOO {
-                    match lab.0.model(spec.name).await {
+                    match lab.0.cpu().model(spec.name).await {
                         Ok(m) => out.push(Row {
                             model: spec.name,
-                            adversarial: top(&lab.0.probabilities(&m, &adversarial).await),
-                            twin: top(&lab.0.probabilities(&m, &twin).await),
+                            adversarial: top(&lab.0.cpu().probabilities(&m, &adversarial).await),
+                            twin: top(&lab.0.cpu().probabilities(&m, &twin).await),
                         }),
                         Err(e) => {
                             rows.set(Some(Err(e)));

@@ -3,7 +3,7 @@
 //! units, then reveal.
 
 use super::DigitCanvas;
-use crate::lab::{Backend, LabRef};
+use crate::lab::LabRef;
 use crate::pacing::next_frame;
 use crate::pixels::digit_rgba;
 use blindspot_core::data::Digits;
@@ -50,13 +50,17 @@ async fn deal(
     layer: String,
     round: u64,
 ) -> Result<Deal, String> {
-    let m = lab.0.model_on(Backend::Cpu, &model).await?;
+    let m = lab.0.cpu().model(&model).await?;
     let layer = find_layer(&m, &layer).map_err(|e| e.to_string())?;
     // In pieces, yielding between them: the convnet takes about 1 ms per digit on this thread.
     let mut values = Vec::with_capacity(digits.len() * layer.width);
     for start in (0..digits.len()).step_by(PIECE) {
         let piece = digits.range(start, (start + PIECE).min(digits.len()));
-        values.extend(features(&m, &layer, &piece, lab.0.cpu()).await.values);
+        values.extend(
+            features(&m, &layer, &piece, lab.0.cpu().device())
+                .await
+                .values,
+        );
         next_frame().await;
     }
     let f = Features {
@@ -107,7 +111,7 @@ pub fn UnitsPanel(props: &Props) -> Html {
             model.set(name.clone());
             let (layer, names, lab) = (layer.clone(), names.clone(), lab.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(m) = lab.0.model_on(Backend::Cpu, &name).await {
+                if let Ok(m) = lab.0.cpu().model(&name).await {
                     let all: Vec<String> = layers(&m).into_iter().map(|l| l.name).collect();
                     layer.set(all.last().cloned().unwrap_or_default());
                     names.set(all);

@@ -1,4 +1,4 @@
-use blindspot_core::preprocess::{Gray, MAX_PIXELS, to_mnist};
+use blindspot_core::preprocess::MAX_PIXELS;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, File, HtmlCanvasElement, HtmlInputElement, ImageBitmap};
@@ -40,9 +40,7 @@ async fn decode(file: File) -> Result<Vec<f32>, String> {
     let ctx = crate::pixels::context(&canvas);
     ctx.draw_image_with_image_bitmap(&bitmap, 0.0, 0.0)
         .map_err(|_| format!("cannot draw {name}"))?;
-    let (w, h, rgba) = crate::pixels::read_rgba(&canvas).ok_or("cannot read the pixels")?;
-    let gray = Gray::from_rgba(w, h, &rgba).map_err(|e| e.to_string())?;
-    to_mnist(&gray).map_err(|e| format!("{name}: {e}"))
+    crate::ink::mnist_input(&canvas).map_err(|e| format!("{name}: {e}"))
 }
 
 /// A file input that also takes drag-and-drop.

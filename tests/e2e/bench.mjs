@@ -1,23 +1,29 @@
 // Timings of the built app (pkg/) in headless Chromium, through the UI a student uses:
-// time to interactive, inference per digit, L-BFGS to a target per digit, for two models.
-// Run: node tests/e2e/bench.mjs [digits per model, default 10]   (prints JSON)
+// time to interactive, inference per digit, L-BFGS to a target per digit, for two models, on
+// the CPU backend and then, switched in the same page, on the WebGPU worker (if an adapter).
+// Run: node tests/e2e/bench.mjs [digits per model on the CPU, default 10] [on WebGPU, default 2]
+// (prints JSON)
 import { serve } from './server.mjs';
 import { openApp } from './browser.mjs';
 
-const n = Number(process.argv[2] ?? 10);
+const digits = { cpu: Number(process.argv[2] ?? 10), webgpu: Number(process.argv[3] ?? 2) };
 const root = new URL('../../', import.meta.url).pathname;
 const server = await serve(process.env.PKG ?? root + 'pkg');
 const started = Date.now();
 const app = await openApp(server.url);
 const { page } = app;
 const interactive = await page.evaluate(() => performance.now());
-const out = { backend: await page.getByTestId('backend').textContent(), time_to_interactive_ms: interactive, wall_to_gallery_ms: Date.now() - started, models: {} };
+const out = { chosen_backend: await page.getByTestId('backend').textContent(), time_to_interactive_ms: interactive, wall_to_gallery_ms: Date.now() - started, backends: {} };
+const gpu = await page.waitForFunction(() => document.querySelector('[data-testid="backend-select"] option[value="webgpu"]'), null, { timeout: 120_000 }).then(() => true, () => false);
+out.adapter = await page.locator('.badge').textContent();
+out.startup_probe = await page.locator('.badge').getAttribute('title');
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const waitLabel = (id, v, timeout = 300_000) =>
   page.waitForFunction(([id, v]) => document.querySelector(`[data-testid="${id}"]`)?.dataset.label === v, [id, String(v)], { timeout });
 
-for (const model of ['fc100-100-10', 'convnet']) {
+/** Inference and L-BFGS timings for the first `n` gallery digits on the current backend. */
+async function timeModel(model, n) {
   await page.getByTestId('model-select').selectOption(model);
   const inference = [], lbfgs = [], rms = [];
   for (let i = 0; i < n; i++) {
@@ -30,11 +36,19 @@ for (const model of ['fc100-100-10', 'convnet']) {
     await page.getByTestId('attack-method').selectOption('lbfgs');
     await page.getByTestId('attack-target').selectOption(String(target));
     await page.getByTestId('attack-run').click();
-    await waitLabel('adv-prediction', target);
+    await waitLabel('adv-prediction', target, 1_200_000);
     lbfgs.push(Number(await page.getByTestId('adv-prediction').getAttribute('data-ms')));
     rms.push(Number(await page.getByTestId('distortion').getAttribute('data-value')));
   }
-  out.models[model] = { digits: n, inference_ms_median: median(inference), lbfgs_ms_median: median(lbfgs), lbfgs_ms_max: Math.max(...lbfgs), rms_mean: rms.reduce((a, b) => a + b, 0) / n };
+  return { digits: n, inference_ms_median: median(inference), lbfgs_ms_median: median(lbfgs), lbfgs_ms_max: Math.max(...lbfgs), rms_mean: rms.reduce((a, b) => a + b, 0) / n };
+}
+
+for (const backend of gpu ? ['cpu', 'webgpu'] : ['cpu']) {
+  await page.getByTestId('backend-select').selectOption(backend);
+  out.backends[backend] = {};
+  for (const model of ['fc100-100-10', 'convnet']) {
+    out.backends[backend][model] = await timeModel(model, digits[backend]);
+  }
 }
 console.log(JSON.stringify(out, null, 2));
 await app.browser.close();

@@ -60,7 +60,7 @@ impl Default for LbfgsConfig {
 
 /// Reported after every evaluation of an L-BFGS iteration; answer `false` to stop early
 /// (the best result found so far is returned).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LbfgsProgress {
     /// Solve round (one value of c per problem) and iteration within it.
     pub round: usize,

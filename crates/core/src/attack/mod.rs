@@ -27,7 +27,7 @@ pub fn keep_going<T>(_: &T) -> Control {
 }
 
 /// What an attack aims for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Goal {
     /// Make the model output this label.
     Target(u8),
@@ -36,7 +36,7 @@ pub enum Goal {
 }
 
 /// One image's outcome.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
     /// The adversarial image, 784 values in [0, 1] (the original when nothing was found).
     pub adversarial: Vec<f32>,
@@ -53,7 +53,7 @@ pub struct Outcome {
 }
 
 /// Size of a perturbation r = x' − x.
-#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Distortion {
     /// The paper's measure: sqrt(Σ r² / 784), the per-pixel RMS.
     pub rms: f32,

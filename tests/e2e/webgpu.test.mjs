@@ -1,6 +1,6 @@
-// The WebGPU build only: `trunk build --release --offline --features webgpu --dist
-// target/pkg-webgpu`, then `PKG=target/pkg-webgpu node --test tests/e2e/webgpu.mjs` (scripts/test
-// does both). Not matched by `node --test tests/e2e/`: the default build has no WebGPU.
+// WebGPU through the app's worker (SwiftShader here): the page finds the adapter, starts the
+// worker, measures it against the CPU, and must get the CPU's answers from it; a device lost
+// mid-attack must not lose the attack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, waitLabel as waitFor } from './harness.mjs';
@@ -76,4 +76,29 @@ test('L-BFGS reaches the target on WebGPU as on the CPU', async () => {
   assert.ok(gpu > 0 && gpu < 0.1, `WebGPU rms ${gpu}`);
   assert.ok(Math.abs(gpu - cpu) < 0.005, `${gpu} vs ${cpu}`);
   await useBackend('cpu', 'CPU');
+});
+
+test('a WebGPU device lost mid-attack: the attack is rerun on the CPU and the page says so', async () => {
+  const { page } = app;
+  await selectModel('fc100-100-10');
+  await useBackend('webgpu', 'WebGPU');
+  await pick(0, 7);
+  await page.getByTestId('attack-method').selectOption('lbfgs');
+  await page.getByTestId('attack-target').selectOption('3');
+  await page.getByTestId('attack-run').click();
+  // Mid-job: the worker has reported L-BFGS progress.
+  await page.waitForFunction(() => /L-BFGS/.test(document.querySelector('[data-testid="attack-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
+  const [worker] = page.workers();
+  assert.ok(worker, 'the WebGPU worker runs');
+  // A real loss: the worker's own device destroyed through the WebGPU API.
+  const destroyed = await worker.evaluate(() => self.gpuDevices.map((d) => d.destroy()).length);
+  assert.ok(destroyed >= 1, 'the worker opened a device');
+  await waitLabel('adv-prediction', 3, 60_000);
+  assert.equal(await page.getByTestId('backend').textContent(), 'CPU');
+  const notice = await page.getByTestId('notice').textContent();
+  assert.match(notice, /lost|failed|silent/, notice);
+  const rms = Number(await page.getByTestId('distortion').getAttribute('data-value'));
+  assert.ok(rms > 0 && rms < 0.1, `rms ${rms}`);
+  assert.equal(await page.locator('[data-testid="backend-select"] option[value="webgpu"]').count(), 0);
+  console.log(`# device lost mid-attack: ${notice.trim()}; finished on the CPU with RMS ${rms}`);
 });

@@ -1,0 +1,267 @@
+//! The page's side of the WebGPU worker: spawns it (only where the browser offers a WebGPU
+//! adapter, so its 4-5 MB download is never part of the first load), sends jobs and awaits
+//! their answers. The worker is declared lost, and every waiting job told so, when its
+//! loader reports a lost device, when it throws (a panic), or when a job hears nothing for
+//! [`SILENCE_MS`].
+
+use crate::clock::now;
+use crate::protocol::{AttackJob, GpuInfo, Request, Response};
+use blindspot_core::attack::{LbfgsProgress, Outcome};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+/// The worker's loader, next to index.html (see index.html and `www/gpu-worker.js`).
+const LOADER: &str = "./gpu-worker.js";
+/// A job that hears nothing from the worker for this long counts the device as lost (the
+/// slowest WebGPU evaluation seen here, on SwiftShader, takes well under a second; start-up
+/// compiles kernels for a few seconds).
+const SILENCE_MS: f64 = 60_000.0;
+
+/// Why a job did not give its answer.
+pub enum Failure {
+    /// The WebGPU device (or the worker) is gone: run the job elsewhere.
+    Lost(String),
+    /// The job itself failed (a model that does not load, say).
+    Job(String),
+}
+
+/// Where an attack in the worker reports its L-BFGS progress.
+pub type OnProgress = Box<dyn FnMut(&LbfgsProgress)>;
+
+/// A job waiting for its answer: resolves its promise with the response's JSON, or with
+/// `null` when the worker is lost.
+struct Pending {
+    resolve: js_sys::Function,
+    on_progress: Option<OnProgress>,
+}
+
+#[derive(Default)]
+struct Shared {
+    pending: RefCell<HashMap<u32, Pending>>,
+    lost: RefCell<Option<String>>,
+    heard: Cell<f64>,
+}
+
+pub struct GpuWorker {
+    worker: Worker,
+    shared: Rc<Shared>,
+    next_id: Cell<u32>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _watchdog: (i32, Closure<dyn FnMut()>),
+}
+
+impl Drop for GpuWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+        if let Some(w) = web_sys::window() {
+            w.clear_interval_with_handle(self._watchdog.0);
+        }
+    }
+}
+
+impl Shared {
+    fn lose(&self, why: String) {
+        if self.lost.borrow().is_none() {
+            *self.lost.borrow_mut() = Some(why);
+        }
+        for (_, p) in self.pending.borrow_mut().drain() {
+            let _ = p.resolve.call1(&JsValue::NULL, &JsValue::NULL);
+        }
+    }
+
+    fn receive(&self, data: JsValue) {
+        self.heard.set(now());
+        let Some(text) = data.as_string() else {
+            // The loader's own message: `{ lost: "<reason>: <message>" }`.
+            let why = js_sys::Reflect::get(&data, &"lost".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_else(|| "unknown reason".into());
+            return self.lose(format!("the WebGPU device was lost ({why})"));
+        };
+        let Ok(response) = serde_json::from_str::<Response>(&text) else {
+            return;
+        };
+        let id = response.id();
+        if let Response::Progress { progress, .. } = response {
+            if let Some(f) = self
+                .pending
+                .borrow_mut()
+                .get_mut(&id)
+                .and_then(|p| p.on_progress.as_mut())
+            {
+                f(&progress);
+            }
+            return;
+        }
+        let done = self.pending.borrow_mut().remove(&id);
+        if let Some(p) = done {
+            let _ = p.resolve.call1(&JsValue::NULL, &text.into());
+        }
+    }
+}
+
+/// Whether the browser offers a WebGPU adapter at all (asked on the page, before anything
+/// is downloaded for it).
+async fn adapter_offered() -> Result<(), String> {
+    let navigator = web_sys::window().ok_or("no window")?.navigator();
+    let gpu = js_sys::Reflect::get(&navigator, &"gpu".into()).unwrap_or(JsValue::UNDEFINED);
+    if gpu.is_undefined() {
+        return Err("this browser has no WebGPU".into());
+    }
+    let request: js_sys::Function = js_sys::Reflect::get(&gpu, &"requestAdapter".into())
+        .map_err(|_| "no navigator.gpu.requestAdapter")?
+        .unchecked_into();
+    let promise: js_sys::Promise = request
+        .call0(&gpu)
+        .map_err(|e| format!("requestAdapter: {e:?}"))?
+        .unchecked_into();
+    let adapter = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("requestAdapter: {e:?}"))?;
+    if adapter.is_null() || adapter.is_undefined() {
+        return Err("the browser offers no WebGPU adapter".into());
+    }
+    Ok(())
+}
+
+impl GpuWorker {
+    /// Starts the worker and WebGPU in it; the worker's adapter and probe time.
+    pub async fn spawn() -> Result<(Rc<Self>, GpuInfo), String> {
+        adapter_offered().await?;
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Classic);
+        let worker = Worker::new_with_options(LOADER, &options)
+            .map_err(|e| format!("cannot start the WebGPU worker: {e:?}"))?;
+        let shared = Rc::new(Shared::default());
+        let on_message = {
+            let shared = shared.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| shared.receive(e.data()))
+        };
+        let on_error = {
+            let shared = shared.clone();
+            Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+                shared.lose(format!("the WebGPU worker failed ({})", e.message()))
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let watchdog = {
+            let shared = shared.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                let waiting = !shared.pending.borrow().is_empty();
+                if waiting && now() - shared.heard.get() > SILENCE_MS {
+                    shared.lose(format!(
+                        "the WebGPU worker went silent for {} s",
+                        SILENCE_MS / 1000.0
+                    ));
+                }
+            })
+        };
+        let handle = web_sys::window()
+            .ok_or("no window")?
+            .set_interval_with_callback_and_timeout_and_arguments_0(
+                watchdog.as_ref().unchecked_ref(),
+                1000,
+            )
+            .map_err(|e| format!("{e:?}"))?;
+        let gpu = Rc::new(GpuWorker {
+            worker,
+            shared,
+            next_id: Cell::new(0),
+            _on_message: on_message,
+            _on_error: on_error,
+            _watchdog: (handle, watchdog),
+        });
+        let info = match gpu.call(|id| Request::Start { id }, None).await {
+            Ok(Response::Started { result, .. }) => result?,
+            Ok(_) => return Err("the WebGPU worker answered out of turn".into()),
+            Err(Failure::Lost(why) | Failure::Job(why)) => return Err(why),
+        };
+        Ok((gpu, info))
+    }
+
+    /// Why the worker is lost, if it is.
+    pub fn lost(&self) -> Option<String> {
+        self.shared.lost.borrow().clone()
+    }
+
+    async fn call(
+        &self,
+        request: impl FnOnce(u32) -> Request,
+        on_progress: Option<OnProgress>,
+    ) -> Result<Response, Failure> {
+        if let Some(why) = self.lost() {
+            return Err(Failure::Lost(why));
+        }
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        let text = serde_json::to_string(&request(id)).expect("requests serialise");
+        let mut on_progress = on_progress;
+        let answer = js_sys::Promise::new(&mut |resolve, _| {
+            self.shared.pending.borrow_mut().insert(
+                id,
+                Pending {
+                    resolve,
+                    on_progress: on_progress.take(),
+                },
+            );
+        });
+        self.shared.heard.set(now());
+        if let Err(e) = self.worker.post_message(&text.into()) {
+            self.shared
+                .lose(format!("cannot reach the WebGPU worker: {e:?}"));
+        }
+        let answer = JsFuture::from(answer).await.unwrap_or(JsValue::NULL);
+        match answer.as_string() {
+            Some(text) => serde_json::from_str(&text).map_err(|e| Failure::Job(e.to_string())),
+            None => Err(Failure::Lost(self.lost().unwrap_or_default())),
+        }
+    }
+
+    pub async fn probabilities(&self, model: &str, pixels: &[f32]) -> Result<Vec<f32>, Failure> {
+        let request = |id| Request::Probabilities {
+            id,
+            model: model.to_string(),
+            pixels: pixels.to_vec(),
+        };
+        match self.call(request, None).await? {
+            Response::Probabilities { result, .. } => result.map_err(Failure::Job),
+            _ => Err(Failure::Job(
+                "the WebGPU worker answered out of turn".into(),
+            )),
+        }
+    }
+
+    pub async fn attack(
+        &self,
+        job: &AttackJob<'_>,
+        on_progress: OnProgress,
+    ) -> Result<Outcome, Failure> {
+        let request = |id| Request::Attack {
+            id,
+            model: job.model.to_string(),
+            pixels: job.pixels.to_vec(),
+            label: job.label,
+            goal: job.goal,
+            method: job.method,
+        };
+        match self.call(request, Some(on_progress)).await? {
+            Response::Attacked { result, .. } => result.map_err(Failure::Job),
+            _ => Err(Failure::Job(
+                "the WebGPU worker answered out of turn".into(),
+            )),
+        }
+    }
+
+    /// Asks the running attack to stop; it answers with its best result so far.
+    pub fn stop(&self) {
+        let text = serde_json::to_string(&Request::Stop).expect("requests serialise");
+        let _ = self.worker.post_message(&text.into());
+    }
+}

@@ -1,0 +1,121 @@
+//! The WebGPU worker: owns a WebGPU engine and answers the page's requests. It runs in its own
+//! thread, so WebGPU jobs never block the page; device loss is watched by its loader
+//! (`www/gpu-worker.js`), which tells the page directly.
+
+use crate::clock::now;
+use crate::engine::Engine;
+use crate::protocol::{GpuInfo, Request, Response};
+use blindspot_core::attack::{Control, LbfgsProgress};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// Progress goes to the page at most this often.
+const PROGRESS_MS: f64 = 100.0;
+
+#[derive(Default)]
+struct Worker {
+    engine: RefCell<Option<Rc<Engine>>>,
+    stop: Cell<bool>,
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(response: &Response) {
+    let text = serde_json::to_string(response).expect("responses serialise");
+    let _ = scope().post_message(&text.into());
+}
+
+/// Listens for requests until the page terminates the worker.
+pub fn run() {
+    let worker = Rc::new(Worker::default());
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let Some(text) = event.data().as_string() else {
+            return;
+        };
+        match serde_json::from_str::<Request>(&text) {
+            Ok(Request::Stop) => worker.stop.set(true),
+            Ok(request) => {
+                let worker = worker.clone();
+                wasm_bindgen_futures::spawn_local(async move { worker.handle(request).await });
+            }
+            Err(e) => web_sys::console::error_1(&format!("bad request: {e}").into()),
+        }
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+}
+
+impl Worker {
+    fn engine(&self) -> Result<Rc<Engine>, String> {
+        self.engine
+            .borrow()
+            .clone()
+            .ok_or_else(|| "WebGPU is not started".to_string())
+    }
+
+    async fn handle(&self, request: Request) {
+        let response = match request {
+            Request::Start { id } => Response::Started {
+                id,
+                result: self.start().await,
+            },
+            Request::Probabilities { id, model, pixels } => Response::Probabilities {
+                id,
+                result: self.probabilities(&model, &pixels).await,
+            },
+            Request::Attack {
+                id,
+                model,
+                pixels,
+                label,
+                goal,
+                method,
+            } => {
+                self.stop.set(false);
+                let result = async {
+                    let engine = self.engine()?;
+                    let m = engine.model(&model).await?;
+                    let mut progress = self.reporter(id);
+                    Ok(engine
+                        .attack(&m, &pixels, label, goal, method, &mut progress)
+                        .await)
+                }
+                .await;
+                Response::Attacked { id, result }
+            }
+            Request::Stop => return,
+        };
+        post(&response);
+    }
+
+    async fn start(&self) -> Result<GpuInfo, String> {
+        let (engine, adapter) = Engine::webgpu().await?;
+        engine.probe().await; // the first run compiles the kernels
+        let probe_ms = engine.probe().await;
+        *self.engine.borrow_mut() = Some(Rc::new(engine));
+        Ok(GpuInfo { adapter, probe_ms })
+    }
+
+    async fn probabilities(&self, model: &str, pixels: &[f32]) -> Result<Vec<f32>, String> {
+        let engine = self.engine()?;
+        let m = engine.model(model).await?;
+        Ok(engine.probabilities(&m, pixels).await)
+    }
+
+    /// Sends L-BFGS progress to the page (throttled) and answers Stop. Every WebGPU read
+    /// awaits, so the Stop message is handled between evaluations.
+    fn reporter(&self, id: u32) -> impl FnMut(&LbfgsProgress) -> Control + '_ {
+        let mut last = f64::NEG_INFINITY;
+        move |p: &LbfgsProgress| -> Control {
+            if now() - last >= PROGRESS_MS {
+                post(&Response::Progress { id, progress: *p });
+                last = now();
+            }
+            Box::pin(std::future::ready(!self.stop.get()))
+        }
+    }
+}

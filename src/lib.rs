@@ -1,0 +1,32 @@
+//! Blindspot in the browser: draw, upload or pick a digit, watch a zoo model classify it, and
+//! find its adversarial twin. Everything runs client-side with the shared core. Two entry
+//! points share this library: the page (`src/main.rs`) and, built with the `webgpu` feature,
+//! the WebGPU worker (`src/bin/gpu_worker.rs`), which the page loads only where the browser
+//! has a WebGPU adapter.
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod clock;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod engine;
+#[cfg(target_arch = "wasm32")]
+pub mod fetch;
+#[cfg(target_arch = "wasm32")]
+pub mod gpu_client;
+#[cfg(all(target_arch = "wasm32", feature = "webgpu"))]
+pub mod gpu_worker;
+#[cfg(target_arch = "wasm32")]
+pub mod ink;
+#[cfg(target_arch = "wasm32")]
+pub mod lab;
+#[cfg(target_arch = "wasm32")]
+pub mod pacing;
+#[cfg(target_arch = "wasm32")]
+pub mod pixels;
+#[cfg(target_arch = "wasm32")]
+pub mod protocol;
+#[cfg(target_arch = "wasm32")]
+pub mod state;
