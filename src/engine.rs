@@ -47,10 +47,11 @@ impl Engine {
             .await
             .map_err(|e| e.to_string())?;
         let info = setup.adapter.get_info();
-        let name = format!(
-            "'{}' ({:?}, {:?})",
-            info.name, info.device_type, setup.backend
-        );
+        let shown = match info.name.as_str() {
+            "" => "unnamed adapter".to_string(),
+            named => format!("'{named}'"),
+        };
+        let name = format!("{shown} ({:?}, {:?})", info.device_type, setup.backend);
         Ok((Self::on(device.autodiff(), false), name))
     }
 

@@ -2,31 +2,20 @@
 //! find its adversarial twin. Everything runs client-side with the shared core. Two entry
 //! points share this library: the page (`src/main.rs`) and, built with the `webgpu` feature,
 //! the WebGPU worker (`src/bin/gpu_worker.rs`), which the page loads only where the browser
-//! has a WebGPU adapter.
+//! has a WebGPU adapter. Browser-only: natively the library is empty.
+#![cfg(target_arch = "wasm32")]
 
-#[cfg(target_arch = "wasm32")]
 pub mod app;
-#[cfg(target_arch = "wasm32")]
 pub mod clock;
-#[cfg(target_arch = "wasm32")]
 pub mod components;
-#[cfg(target_arch = "wasm32")]
 pub mod engine;
-#[cfg(target_arch = "wasm32")]
 pub mod fetch;
-#[cfg(target_arch = "wasm32")]
 pub mod gpu_client;
-#[cfg(all(target_arch = "wasm32", feature = "webgpu"))]
+#[cfg(feature = "webgpu")]
 pub mod gpu_worker;
-#[cfg(target_arch = "wasm32")]
 pub mod ink;
-#[cfg(target_arch = "wasm32")]
 pub mod lab;
-#[cfg(target_arch = "wasm32")]
 pub mod pacing;
-#[cfg(target_arch = "wasm32")]
 pub mod pixels;
-#[cfg(target_arch = "wasm32")]
 pub mod protocol;
-#[cfg(target_arch = "wasm32")]
 pub mod state;

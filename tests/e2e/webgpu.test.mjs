@@ -3,7 +3,7 @@
 // mid-attack must not lose the attack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, waitLabel as waitFor } from './harness.mjs';
+import { useApp, waitLabel as waitFor, startHeartbeat, longestBlock } from './harness.mjs';
 
 const app = useApp();
 const waitLabel = (id, expected, timeout) => waitFor(app.page, id, expected, timeout);
@@ -78,16 +78,36 @@ test('L-BFGS reaches the target on WebGPU as on the CPU', async () => {
   await useBackend('cpu', 'CPU');
 });
 
+async function runLbfgsTo3() {
+  await app.page.getByTestId('attack-method').selectOption('lbfgs');
+  await app.page.getByTestId('attack-target').selectOption('3');
+  await app.page.getByTestId('attack-run').click();
+  // Mid-job: the worker has reported L-BFGS progress.
+  await app.page.waitForFunction(() => /L-BFGS/.test(document.querySelector('[data-testid="attack-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
+}
+
+test('Stop ends a WebGPU attack at once, and the worker never blocks the page', async () => {
+  const { page } = app;
+  await selectModel('fc100-100-10');
+  await useBackend('webgpu', 'WebGPU');
+  await pick(0, 7);
+  await startHeartbeat(page);
+  await runLbfgsTo3();
+  const stopped = Date.now();
+  await page.getByTestId('attack-stop').click();
+  await page.getByTestId('adv-prediction').waitFor({ timeout: 10_000 });
+  const took = Date.now() - stopped, block = await longestBlock(page);
+  console.log(`# WebGPU L-BFGS stopped: result shown ${took} ms after Stop; longest block ${block.toFixed(0)} ms`);
+  assert.ok(block < 100, `the page was busy for ${block} ms`);
+  assert.equal(await page.getByTestId('backend').textContent(), 'WebGPU');
+});
+
 test('a WebGPU device lost mid-attack: the attack is rerun on the CPU and the page says so', async () => {
   const { page } = app;
   await selectModel('fc100-100-10');
   await useBackend('webgpu', 'WebGPU');
   await pick(0, 7);
-  await page.getByTestId('attack-method').selectOption('lbfgs');
-  await page.getByTestId('attack-target').selectOption('3');
-  await page.getByTestId('attack-run').click();
-  // Mid-job: the worker has reported L-BFGS progress.
-  await page.waitForFunction(() => /L-BFGS/.test(document.querySelector('[data-testid="attack-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
+  await runLbfgsTo3();
   const [worker] = page.workers();
   assert.ok(worker, 'the WebGPU worker runs');
   // A real loss: the worker's own device destroyed through the WebGPU API.
