@@ -52,14 +52,15 @@ pub struct GpuWorker {
     next_id: Cell<u32>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
-    _watchdog: (i32, Closure<dyn FnMut()>),
+    /// The interval's handle (cleared on drop) and its callback.
+    watchdog: (i32, Closure<dyn FnMut()>),
 }
 
 impl Drop for GpuWorker {
     fn drop(&mut self) {
         self.worker.terminate();
         if let Some(w) = web_sys::window() {
-            w.clear_interval_with_handle(self._watchdog.0);
+            w.clear_interval_with_handle(self.watchdog.0);
         }
     }
 }
@@ -176,7 +177,7 @@ impl GpuWorker {
             next_id: Cell::new(0),
             _on_message: on_message,
             _on_error: on_error,
-            _watchdog: (handle, watchdog),
+            watchdog: (handle, watchdog),
         });
         let info = match gpu.call(|id| Request::Start { id }, None).await {
             Ok(Response::Started { result, .. }) => result?,

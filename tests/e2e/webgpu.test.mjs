@@ -102,6 +102,23 @@ test('Stop ends a WebGPU attack at once, and the worker never blocks the page', 
   assert.equal(await page.getByTestId('backend').textContent(), 'WebGPU');
 });
 
+test('a browser without WebGPU gets the CPU, a clear badge, and no worker download', async () => {
+  const page = await app.browser.newPage();
+  await page.addInitScript(() => delete Navigator.prototype.gpu);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(app.page.url());
+  await page.waitForFunction(() => /no WebGPU/.test(document.querySelector('.badge')?.textContent ?? ''), null, { timeout: 60_000 });
+  assert.equal(await page.getByTestId('backend').textContent(), 'CPU');
+  assert.match(await page.locator('.badge').textContent(), /this browser has no WebGPU/);
+  await page.getByTestId('gallery').locator('button.pick[data-index="0"]').click();
+  await waitFor(page, 'prediction', 7);
+  assert.equal(await page.locator('[data-testid="backend-select"] option[value="webgpu"]').count(), 0);
+  assert.equal(page.workers().length, 0);
+  assert.ok(!fetched.some((p) => p.includes('gpu_worker')), fetched.join());
+  await page.close();
+});
+
 test('a WebGPU device lost mid-attack: the attack is rerun on the CPU and the page says so', async () => {
   const { page } = app;
   await selectModel('fc100-100-10');
