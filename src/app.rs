@@ -198,10 +198,11 @@ pub fn App() -> Html {
                     .iter()
                     .map(|v| (v + sigma * rng.gaussian() as f32).clamp(0.0, 1.0))
                     .collect();
-                let Ok(p) = lab.classify(&model, &noisy).await else {
-                    return report_loss(&lab, &dispatch);
-                };
+                let result = lab.classify(&model, &noisy).await;
                 report_loss(&lab, &dispatch);
+                let Ok(p) = result else {
+                    return;
+                };
                 let label = argmax(&p);
                 dispatch.dispatch(Action::Noise(noisy, label, p[label as usize]));
             });

@@ -188,7 +188,7 @@ impl GpuWorker {
     }
 
     /// Why the worker is lost, if it is.
-    pub fn lost(&self) -> Option<String> {
+    fn lost(&self) -> Option<String> {
         self.shared.lost.borrow().clone()
     }
 
