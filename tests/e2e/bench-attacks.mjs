@@ -1,7 +1,7 @@
 // 1,000 L-BFGS attacks in the browser, through the Reproduce panel: the selected model only,
 // N gallery digits (test digits 0…N-1), a seeded random wrong target each, batches of 100.
 // Run: node tests/e2e/bench-attacks.mjs [model, default fc100-100-10] [N, default 1000]  (prints JSON)
-import { serve } from './server.mjs';
+import { serve } from '../../scripts/serve-static.mjs';
 import { openApp } from './browser.mjs';
 
 const model = process.argv[2] ?? 'fc100-100-10';

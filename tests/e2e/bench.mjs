@@ -3,7 +3,7 @@
 // the CPU backend and then, switched in the same page, on the WebGPU worker (if an adapter).
 // Run: node tests/e2e/bench.mjs [digits per model on the CPU, default 10] [on WebGPU, default 2]
 // (prints JSON)
-import { serve } from './server.mjs';
+import { serve } from '../../scripts/serve-static.mjs';
 import { openApp } from './browser.mjs';
 
 const digits = { cpu: Number(process.argv[2] ?? 10), webgpu: Number(process.argv[3] ?? 2) };

@@ -1,7 +1,7 @@
 // What every browser test file shares: the app served and opened once per file, and waits.
 import { before, after } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
+import { serve } from '../../scripts/serve-static.mjs';
 import { openApp } from './browser.mjs';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));

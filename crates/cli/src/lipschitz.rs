@@ -1,5 +1,6 @@
 //! `lipschitz`: per-layer upper Lipschitz bounds of a model (the paper's Table 5 shape).
 
+use crate::out::outln;
 use crate::Dirs;
 use blindspot_core::card::load_model;
 use blindspot_core::stability::lipschitz_bounds;
@@ -10,16 +11,16 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
     let (model, _) = load_model(&dirs.models, zoo::spec(name)?, &Device::flex())?;
     let bounds = lipschitz_bounds(&model);
     if json {
-        println!("{}", serde_json::to_string_pretty(&bounds).expect("json"));
+        outln!("{}", serde_json::to_string_pretty(&bounds).expect("json"));
         return Ok(());
     }
-    println!(
+    outln!(
         "{:<8} {:<11} {:<14} {:>6} {:>10} {:>10}",
         "layer", "kind", "shape", "stride", "sigma", "bound"
     );
     for b in &bounds {
         let shape: Vec<String> = b.shape.iter().map(usize::to_string).collect();
-        println!(
+        outln!(
             "{:<8} {:<11} {:<14} {:>6} {:>10.4} {:>10.4}",
             b.layer,
             b.kind,

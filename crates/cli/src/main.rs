@@ -5,6 +5,8 @@ mod attack;
 mod eval;
 mod fetch;
 mod lipschitz;
+mod out;
+mod photo;
 mod predict;
 mod reproduce;
 mod slice;
@@ -47,8 +49,12 @@ enum Command {
     },
     /// Train and test error of a model on the full MNIST data
     Eval { model: String },
-    /// Classify a picture of a digit (PNG), preprocessed as MNIST was
-    Predict { model: String, image: PathBuf },
+    /// Classify a picture of a digit (JPEG, PNG, WebP or GIF), preprocessed as MNIST was
+    Predict {
+        model: String,
+        /// The picture: JPEG, PNG, WebP or GIF (its first frame), any size up to 20 megapixels
+        image: PathBuf,
+    },
     /// Adversarial examples for test digits (box-constrained L-BFGS, FGSM or PGD)
     Attack(attack::AttackArgs),
     /// Per-layer upper Lipschitz bounds (Section 4.3) and their product

@@ -1,5 +1,6 @@
 //! `slice`: writes the small test-set excerpt committed for the app's gallery and for tests.
 
+use crate::out::outln;
 use crate::Dirs;
 use blindspot_core::Result;
 use blindspot_core::data::{Mnist, slice};
@@ -9,6 +10,6 @@ pub fn run(dirs: &Dirs, count: usize, out: &Path) -> Result<()> {
     let mnist = Mnist::load(&dirs.data)?;
     let count = count.min(mnist.test.len());
     slice::save(&mnist.test.range(0, count), out)?;
-    println!("wrote the first {count} test digits to {}", out.display());
+    outln!("wrote the first {count} test digits to {}", out.display());
     Ok(())
 }

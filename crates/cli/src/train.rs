@@ -1,6 +1,7 @@
 //! `train`: trains zoo models on the CPU with a progress bar, then measures them and writes
 //! their weights and cards.
 
+use crate::out::outln;
 use crate::Dirs;
 use blindspot_core::card::{Measured, ModelCard};
 use blindspot_core::data::{Mnist, slice};
@@ -22,9 +23,9 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
     for spec in specs {
         let card = train_one(dirs, spec, &mnist, &test_slice, json)?;
         if json {
-            println!("{}", serde_json::to_string(&card).expect("cards serialise"));
+            outln!("{}", serde_json::to_string(&card).expect("cards serialise"));
         } else {
-            println!(
+            outln!(
                 "{}: train error {:.2}%, test error {:.2}% (paper {}), {} params, {} bytes, {:.0} s",
                 card.name,
                 100.0 * card.train_error,

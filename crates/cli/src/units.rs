@@ -1,6 +1,7 @@
 //! `units`: the test digits that most excite a unit or a random direction of a hidden layer,
 //! as a PNG grid like the paper's Figures 1–2 (one row per direction).
 
+use crate::out::outln;
 use crate::Dirs;
 use blindspot_core::attack::block_on;
 use blindspot_core::card::load_model;
@@ -89,7 +90,7 @@ pub fn run(dirs: &Dirs, args: &UnitsArgs, json: bool) -> Result<()> {
     }
     write_grid(&test, &rows, args.k, &args.out)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+        outln!("{}", serde_json::to_string_pretty(&report).expect("json"));
     } else {
         for r in &report {
             let dead = if r["constant"] == true {
@@ -97,9 +98,9 @@ pub fn run(dirs: &Dirs, args: &UnitsArgs, json: bool) -> Result<()> {
             } else {
                 ""
             };
-            println!("{}: top labels {}{dead}", r["direction"], r["top_labels"]);
+            outln!("{}: top labels {}{dead}", r["direction"], r["top_labels"]);
         }
-        println!("wrote {}", args.out.display());
+        outln!("wrote {}", args.out.display());
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `zoo`: the table of committed models, from their cards (the README's table is its output).
 
+use crate::out::outln;
 use crate::Dirs;
 use blindspot_core::card::ModelCard;
 use blindspot_core::{Result, zoo::ZOO};
@@ -10,19 +11,19 @@ pub fn run(dirs: &Dirs, json: bool) -> Result<()> {
         .map(|s| ModelCard::load(&dirs.models, s.name))
         .collect::<Result<_>>()?;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&cards).expect("cards serialise")
         );
         return Ok(());
     }
     let pct = |e: f64| format!("{:.2}%", 100.0 * e);
-    println!(
+    outln!(
         "| model | trained on | train error | test error | paper test error | target | params | bytes | train time |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    outln!("|---|---|---|---|---|---|---|---|---|");
     for (spec, c) in ZOO.iter().zip(&cards) {
-        println!(
+        outln!(
             "| {} | {} | {} | {} | {} | ≤ {} | {} | {} | {:.0} s |",
             c.name,
             c.train_split,
@@ -36,6 +37,6 @@ pub fn run(dirs: &Dirs, json: bool) -> Result<()> {
         );
     }
     let total: f64 = cards.iter().map(|c| c.train_seconds).sum();
-    println!("\nTotal training time: {:.1} min.", total / 60.0);
+    outln!("\nTotal training time: {:.1} min.", total / 60.0);
     Ok(())
 }

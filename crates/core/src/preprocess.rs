@@ -69,7 +69,8 @@ impl Gray {
     }
 }
 
-fn check_size(width: usize, height: usize) -> Result<()> {
+/// Refuses empty pictures and pictures over [`MAX_PIXELS`] (before decoding them, where it can).
+pub fn check_size(width: usize, height: usize) -> Result<()> {
     if width == 0 || height == 0 {
         return Err(Error::Image("the picture is empty (0 pixels)".into()));
     }

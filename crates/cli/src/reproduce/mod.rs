@@ -4,6 +4,7 @@
 mod markdown;
 mod measure;
 
+use crate::out::outln;
 use crate::Dirs;
 use blindspot_core::data::Mnist;
 use blindspot_core::{Error, Result};
@@ -54,12 +55,12 @@ pub fn run(dirs: &Dirs, args: &ReproduceArgs, json: bool) -> Result<()> {
         .map_err(|e| Error::io(&md, e))?;
     measure::write_json(&r, &args.out.join("reproduction.json"))?;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({"seconds": r.seconds, "out": args.out})
         );
     } else {
-        println!(
+        outln!(
             "wrote {} and reproduction.json in {:.0} s",
             md.display(),
             r.seconds

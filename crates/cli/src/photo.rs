@@ -1,0 +1,33 @@
+//! Reads the pictures people have — JPEG, PNG, WebP or GIF (its first frame) — as 8-bit RGBA,
+//! turned upright by their EXIF orientation as browsers show them, so the CLI sees what the
+//! app's upload sees. The size limit is checked from the header, before decoding.
+
+use blindspot_core::preprocess::{Gray, check_size};
+use blindspot_core::{Error, Result};
+use image::{DynamicImage, ImageDecoder, ImageReader};
+use std::path::Path;
+
+/// The formats [`read`] decodes, for messages and `--help`.
+pub const FORMATS: &str = "JPEG, PNG, WebP or GIF";
+
+/// Decodes the picture at `path` to a grayscale [`Gray`].
+pub fn read(path: &Path) -> Result<Gray> {
+    let bad = |e: &dyn std::fmt::Display| {
+        Error::Image(format!(
+            "{}: not a readable {FORMATS} picture ({e})",
+            path.display()
+        ))
+    };
+    let reader = ImageReader::open(path)
+        .map_err(|e| Error::io(path, e))?
+        .with_guessed_format()
+        .map_err(|e| Error::io(path, e))?;
+    let mut decoder = reader.into_decoder().map_err(|e| bad(&e))?;
+    let (w, h) = decoder.dimensions();
+    check_size(w as usize, h as usize)?;
+    let orientation = decoder.orientation().map_err(|e| bad(&e))?;
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(|e| bad(&e))?;
+    picture.apply_orientation(orientation);
+    let rgba = picture.into_rgba8();
+    Gray::from_rgba(rgba.width() as usize, rgba.height() as usize, rgba.as_raw())
+}

