@@ -156,6 +156,64 @@ fn predict_reads_a_photo_like_png_the_way_the_app_will() {
     );
 }
 
+/// What `predict --json` says of the picture at `path`: its label and probabilities.
+fn predict_json(path: &Path) -> (u64, Vec<f64>) {
+    let out = blindspot(&["predict", "convnet", path.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let probs = v["probabilities"].as_array().unwrap();
+    let probs = probs.iter().map(|p| p.as_f64().unwrap()).collect();
+    (v["label"].as_u64().unwrap(), probs)
+}
+
+#[test]
+fn predict_reads_jpeg_webp_and_gif_photos_as_it_reads_png() {
+    let dir = scratch("formats");
+    let png = repo().join("tests/fixtures/seven-photo.png");
+    let (label, png_probs) = predict_json(&png);
+    assert_eq!(label, 7);
+    let photo = image::open(&png).unwrap();
+    for (ext, format) in [
+        ("jpg", image::ImageFormat::Jpeg),
+        ("webp", image::ImageFormat::WebP),
+        ("gif", image::ImageFormat::Gif),
+    ] {
+        let path = dir.join(format!("seven.{ext}"));
+        let rgb = image::DynamicImage::ImageRgb8(photo.to_rgb8());
+        let picture = if format == image::ImageFormat::Gif {
+            image::DynamicImage::ImageRgba8(photo.to_rgba8())
+        } else {
+            rgb
+        };
+        picture.save_with_format(&path, format).unwrap();
+        let (label, probs) = predict_json(&path);
+        assert_eq!(label, 7, "the {ext} photo");
+        if format == image::ImageFormat::WebP {
+            // Lossless: the same pixels, so the same probabilities as the PNG.
+            for (a, b) in probs.iter().zip(&png_probs) {
+                assert!((a - b).abs() < 1e-6, "{ext}: {probs:?} vs {png_probs:?}");
+            }
+        }
+    }
+    let help = blindspot(&["predict", "--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).contains("JPEG, PNG, WebP or GIF"));
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // The reader is gone before the first line is written, as with `blindspot zoo | head -0`.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_blindspot"))
+        .current_dir(repo())
+        .arg("zoo")
+        .stdout(writer)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{:?}: {}", out.status, stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
 #[test]
 fn attack_prints_one_object_per_image_with_the_documented_keys() {
     let out = blindspot(&[
