@@ -1,12 +1,9 @@
 //! Compute on one Burn device: verified and cached models, inference and attacks. The page
 //! owns a CPU engine (Burn Flex); the WebGPU worker owns a WebGPU one.
 
-use crate::protocol::Method;
-use blindspot_core::attack::{
-    self, Control, FgsmConfig, Goal, LbfgsConfig, LbfgsProgress, Outcome,
-};
-use blindspot_core::card::ModelCard;
-use blindspot_core::data::mnist::hex_sha256;
+use crate::job::{AttackJob, Attacked};
+use blindspot_core::attack::{Attack, Control, LbfgsConfig, Progress};
+use blindspot_core::card::{self, ModelCard};
 use blindspot_core::model::Classifier;
 use blindspot_core::{eval, zoo};
 use burn::prelude::*;
@@ -86,8 +83,8 @@ impl Engine {
         self.admit(name, &card, weights)
     }
 
-    /// Checks `weights` against the sha256 on the model's card, decodes them into the zoo's
-    /// architecture for `name` on this device, and caches the model.
+    /// Admits `weights` for `name` (checked against its card's sha256, see `card::admit`) on
+    /// this device, and caches the model.
     pub fn admit(
         &self,
         name: &str,
@@ -97,14 +94,9 @@ impl Engine {
         let spec = zoo::spec(name).map_err(|e| e.to_string())?;
         let card: ModelCard =
             serde_json::from_slice(card).map_err(|e| format!("card of {name}: {e}"))?;
-        if hex_sha256(&weights) != card.sha256 {
-            return Err(format!(
-                "{name}.safetensors does not match the sha256 on its card"
-            ));
-        }
+        let source = format!("models/{name}.safetensors");
         let model = Rc::new(
-            Classifier::from_safetensors(spec.arch, weights, &self.device)
-                .map_err(|e| e.to_string())?,
+            card::admit(spec, &card, weights, &source, &self.device).map_err(|e| e.to_string())?,
         );
         self.models
             .borrow_mut()
@@ -123,42 +115,39 @@ impl Engine {
         }
     }
 
-    pub async fn probabilities(&self, model: &Classifier, pixels: &[f32]) -> Vec<f32> {
-        eval::probabilities(model, pixels, &self.device).await
-    }
-
-    /// Attacks one image. L-BFGS reports to `progress` after every evaluation, which may
-    /// await (to let the page run) and answers whether to go on.
-    pub async fn attack(
+    pub async fn probabilities(
         &self,
         model: &Classifier,
         pixels: &[f32],
-        label: u8,
-        goal: Goal,
-        method: Method,
-        progress: &mut dyn FnMut(&LbfgsProgress) -> Control,
-    ) -> Outcome {
-        let (labels, device) = ([label], &self.device);
-        let outcomes = match method {
-            Method::Lbfgs => {
-                let config = self.lbfgs_config(model);
-                attack::lbfgs(model, device, pixels, &labels, goal, &config, progress).await
-            }
-            Method::Fgsm { epsilon } => {
-                attack::fgsm(model, device, pixels, &labels, goal, epsilon).await
-            }
-            Method::Pgd { epsilon, steps } => {
-                let config = FgsmConfig {
-                    epsilon,
-                    steps,
-                    random_start: Some(0),
-                };
-                attack::pgd(model, device, pixels, &labels, goal, config).await
-            }
+    ) -> Result<Vec<f32>, String> {
+        eval::probabilities(model, pixels, &self.device)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    /// Runs `job` on its model (fetched and admitted once) and classifies the adversarial
+    /// image. `progress` hears after every evaluation; it may await (to let the page run) and
+    /// answers whether to go on.
+    pub async fn attack(
+        &self,
+        job: AttackJob<'_>,
+        progress: &mut dyn FnMut(&Progress) -> Control,
+    ) -> Result<Attacked, String> {
+        let model = self.model(job.model).await?;
+        let attack = Attack {
+            lbfgs: self.lbfgs_config(&model),
+            ..Attack::new(job.method)
         };
-        outcomes
-            .into_iter()
-            .next()
-            .expect("one image in, one outcome out")
+        let outcome = attack
+            .run(&model, &self.device, job.pixels, &[job.label], &[job.goal], progress)
+            .await
+            .map_err(|e| e.to_string())?
+            .pop()
+            .ok_or("the attack gave no outcome")?;
+        let probabilities = self.probabilities(&model, &outcome.adversarial).await?;
+        Ok(Attacked {
+            outcome,
+            probabilities,
+        })
     }
 }

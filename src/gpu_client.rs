@@ -5,8 +5,9 @@
 //! [`SILENCE_MS`].
 
 use crate::clock::now;
-use crate::protocol::{AttackJob, GpuInfo, Request, Response};
-use blindspot_core::attack::{LbfgsProgress, Outcome};
+use crate::job::{AttackJob, Attacked};
+use crate::protocol::{GpuInfo, Request, Response};
+use blindspot_core::attack::Progress;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -29,8 +30,8 @@ pub enum Failure {
     Job(String),
 }
 
-/// Where an attack in the worker reports its L-BFGS progress.
-pub type OnProgress = Box<dyn FnMut(&LbfgsProgress)>;
+/// Where an attack in the worker reports its progress.
+pub type OnProgress = Box<dyn FnMut(&Progress)>;
 
 /// A job waiting for its answer: resolves its promise with the response's JSON, or with
 /// `null` when the worker is lost.
@@ -85,8 +86,15 @@ impl Shared {
                 .unwrap_or_else(|| "unknown reason".into());
             return self.lose(format!("the WebGPU device was lost ({why})"));
         };
-        let Ok(response) = serde_json::from_str::<Response>(&text) else {
-            return;
+        let response = match serde_json::from_str::<Response>(&text) {
+            Ok(response) => response,
+            // Without a readable id no job can be answered: the worker is out of step with
+            // the page (another build?), so every waiting job moves to the CPU now.
+            Err(e) => {
+                return self.lose(format!(
+                    "the WebGPU worker sent an answer the page cannot read ({e})"
+                ));
+            }
         };
         let id = response.id();
         if let Response::Progress { progress, .. } = response {
@@ -243,7 +251,7 @@ impl GpuWorker {
         &self,
         job: &AttackJob<'_>,
         on_progress: OnProgress,
-    ) -> Result<Outcome, Failure> {
+    ) -> Result<Attacked, Failure> {
         let request = |id| Request::Attack {
             id,
             model: job.model.to_string(),

@@ -4,8 +4,9 @@
 
 use crate::clock::now;
 use crate::engine::Engine;
+use crate::job::AttackJob;
 use crate::protocol::{GpuInfo, Request, Response};
-use blindspot_core::attack::{Control, LbfgsProgress};
+use blindspot_core::attack::{Control, Progress};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -76,15 +77,17 @@ impl Worker {
                 method,
             } => {
                 self.stop.set(false);
-                let result = async {
-                    let engine = self.engine()?;
-                    let m = engine.model(&model).await?;
-                    let mut progress = self.reporter(id);
-                    Ok(engine
-                        .attack(&m, &pixels, label, goal, method, &mut progress)
-                        .await)
-                }
-                .await;
+                let job = AttackJob {
+                    model: &model,
+                    pixels: &pixels,
+                    label,
+                    goal,
+                    method,
+                };
+                let result = match self.engine() {
+                    Ok(engine) => engine.attack(job, &mut self.reporter(id)).await,
+                    Err(e) => Err(e),
+                };
                 Response::Attacked { id, result }
             }
             Request::Stop => return,
@@ -103,14 +106,14 @@ impl Worker {
     async fn probabilities(&self, model: &str, pixels: &[f32]) -> Result<Vec<f32>, String> {
         let engine = self.engine()?;
         let m = engine.model(model).await?;
-        Ok(engine.probabilities(&m, pixels).await)
+        engine.probabilities(&m, pixels).await
     }
 
-    /// Sends L-BFGS progress to the page (throttled) and answers Stop. Every WebGPU read
+    /// Sends attack progress to the page (throttled) and answers Stop. Every WebGPU read
     /// awaits, so the Stop message is handled between evaluations.
-    fn reporter(&self, id: u32) -> impl FnMut(&LbfgsProgress) -> Control + '_ {
+    fn reporter(&self, id: u32) -> impl FnMut(&Progress) -> Control + '_ {
         let mut last = f64::NEG_INFINITY;
-        move |p: &LbfgsProgress| -> Control {
+        move |p: &Progress| -> Control {
             if now() - last >= PROGRESS_MS {
                 post(&Response::Progress { id, progress: *p });
                 last = now();

@@ -3,40 +3,15 @@
 //! backend; when the WebGPU device is lost mid-job the job is restarted on the CPU (attacks
 //! are deterministic, so it gives the CPU's answer) and the page is told why.
 
+use crate::backend::{Backend, Devices};
 use crate::engine::Engine;
+use crate::job::{AttackJob, Attacked};
 use crate::gpu_client::{Failure, GpuWorker};
 use crate::pacing::paced;
-use crate::protocol::AttackJob;
-use blindspot_core::attack::{LbfgsProgress, Outcome};
+use blindspot_core::attack::{Method, Progress};
 use blindspot_core::data::{Digits, slice};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Cpu,
-    WebGpu,
-}
-
-impl Backend {
-    pub fn label(self) -> &'static str {
-        match self {
-            Backend::Cpu => "CPU",
-            Backend::WebGpu => "WebGPU",
-        }
-    }
-}
-
-/// What the page learns about the devices at start-up.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Devices {
-    pub chosen: Backend,
-    /// The WebGPU adapter's name and type, or why there is none.
-    pub adapter: Result<String, String>,
-    /// Milliseconds of the start-up probe on each backend (see [`Engine::probe`]).
-    pub cpu_ms: f64,
-    pub gpu_ms: Option<f64>,
-}
 
 pub struct Lab {
     cpu: Engine,
@@ -56,15 +31,23 @@ impl PartialEq for LabRef {
     }
 }
 
-/// One line on where an L-BFGS search is.
-pub fn describe(p: &LbfgsProgress) -> String {
-    format!(
-        "L-BFGS: round {} (c = {:.3}), iteration {}, loss {:.4}",
-        p.round + 1,
-        p.c,
-        p.iteration + 1,
-        p.loss
-    )
+/// One line on where a running attack is.
+pub fn progress_line(method: Method, p: &Progress) -> String {
+    match method {
+        Method::Lbfgs => format!(
+            "L-BFGS: round {} (c = {:.3}), iteration {}, loss {:.4}",
+            p.round + 1,
+            p.c,
+            p.iteration + 1,
+            p.loss
+        ),
+        Method::Fgsm { .. } | Method::Pgd { .. } => format!(
+            "{}: step {}, loss {:.4}",
+            method.name().to_uppercase(),
+            p.iteration + 1,
+            p.loss
+        ),
+    }
 }
 
 impl Default for Lab {
@@ -89,10 +72,6 @@ impl Lab {
         if backend == Backend::Cpu || self.gpu.borrow().is_some() {
             self.backend.set(backend);
         }
-        self.backend.get()
-    }
-
-    pub fn backend(&self) -> Backend {
         self.backend.get()
     }
 
@@ -148,40 +127,30 @@ impl Lab {
             }
         }
         let m = self.cpu.model(model).await?;
-        Ok(self.cpu.probabilities(&m, pixels).await)
+        self.cpu.probabilities(&m, pixels).await
     }
 
-    /// Attacks one image on the chosen backend, reporting L-BFGS progress to `status` (about
-    /// every 100 ms) and stopping with the best result so far once `stop` is set.
+    /// Attacks one image on the chosen backend and classifies the result, reporting progress
+    /// to `status` (about every 100 ms) and stopping with the best result so far once `stop`
+    /// is set.
     pub async fn attack(
         &self,
         job: AttackJob<'_>,
         stop: Rc<RefCell<bool>>,
-        status: impl FnMut(&LbfgsProgress) + 'static,
-    ) -> Result<Outcome, String> {
+        status: impl FnMut(&Progress) + 'static,
+    ) -> Result<Attacked, String> {
         let status = Rc::new(RefCell::new(status));
         if let Some(gpu) = self.active_gpu() {
             let report = status.clone();
-            let on_progress = Box::new(move |p: &LbfgsProgress| (report.borrow_mut())(p));
+            let on_progress = Box::new(move |p: &Progress| (report.borrow_mut())(p));
             match gpu.attack(&job, on_progress).await {
-                Ok(o) => return Ok(o),
+                Ok(attacked) => return Ok(attacked),
                 Err(Failure::Job(e)) => return Err(e),
                 Err(Failure::Lost(why)) => self.fall_back(why),
             }
         }
-        let m = self.cpu.model(job.model).await?;
-        let mut progress = paced(stop, move |p: &LbfgsProgress| (status.borrow_mut())(p));
-        let AttackJob {
-            pixels,
-            label,
-            goal,
-            method,
-            ..
-        } = job;
-        Ok(self
-            .cpu
-            .attack(&m, pixels, label, goal, method, &mut progress)
-            .await)
+        let mut progress = paced(stop, move |p: &Progress| (status.borrow_mut())(p));
+        self.cpu.attack(job, &mut progress).await
     }
 
     /// Stops the running attack (the CPU one sees the page's stop flag itself).

@@ -2,20 +2,36 @@
 //! find its adversarial twin. Everything runs client-side with the shared core. Two entry
 //! points share this library: the page (`src/main.rs`) and, built with the `webgpu` feature,
 //! the WebGPU worker (`src/bin/gpu_worker.rs`), which the page loads only where the browser
-//! has a WebGPU adapter. Browser-only: natively the library is empty.
-#![cfg(target_arch = "wasm32")]
+//! has a WebGPU adapter. The page's state, its messages to the worker and its colour maps are
+//! plain Rust, unit-tested natively; the modules that touch the browser are wasm32-only.
 
-pub mod app;
-pub mod clock;
-pub mod components;
-pub mod engine;
-pub mod fetch;
-pub mod gpu_client;
-#[cfg(feature = "webgpu")]
-pub mod gpu_worker;
-pub mod ink;
-pub mod lab;
-pub mod pacing;
-pub mod pixels;
+pub mod backend;
+pub mod colour;
+pub mod job;
 pub mod protocol;
 pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod clock;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod control;
+#[cfg(target_arch = "wasm32")]
+pub mod engine;
+#[cfg(target_arch = "wasm32")]
+pub mod fetch;
+#[cfg(target_arch = "wasm32")]
+pub mod gpu_client;
+#[cfg(all(target_arch = "wasm32", feature = "webgpu"))]
+pub mod gpu_worker;
+#[cfg(target_arch = "wasm32")]
+pub mod ink;
+#[cfg(target_arch = "wasm32")]
+pub mod lab;
+#[cfg(target_arch = "wasm32")]
+pub mod pacing;
+#[cfg(target_arch = "wasm32")]
+pub mod pixels;

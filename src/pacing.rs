@@ -2,13 +2,14 @@
 //! rendering and Stop keep working while an attack or an experiment runs.
 
 use crate::clock::now;
-use blindspot_core::attack::{Control, LbfgsProgress};
+use blindspot_core::attack::{Control, Progress};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Longest stretch of computation between two yields to the browser (one evaluation may
-/// overrun it: attacks on the CPU evaluate one problem at a time, about 20 ms on the convnet).
+/// Longest stretch of computation between two yields to the browser. One evaluation slice may
+/// overrun it: attacks on the CPU evaluate `engine::SLICE_MACS` of work at a time (about 40 ms,
+/// two convnet problems), so the page waits at most about 55 ms (the e2e heartbeat checks 100).
 pub const SLICE_MS: f64 = 15.0;
 /// Progress text is refreshed at most this often (each refresh re-renders the page).
 const STATUS_MS: f64 = 100.0;
@@ -38,11 +39,11 @@ pub async fn next_frame() {
 /// `stop` is set).
 pub fn paced(
     stop: Rc<RefCell<bool>>,
-    mut status: impl FnMut(&LbfgsProgress) + 'static,
-) -> impl FnMut(&LbfgsProgress) -> Control {
+    mut status: impl FnMut(&Progress) + 'static,
+) -> impl FnMut(&Progress) -> Control {
     let mut last_yield = now();
     let mut last_status = f64::NEG_INFINITY;
-    move |p: &LbfgsProgress| -> Control {
+    move |p: &Progress| -> Control {
         let stopped = *stop.borrow();
         if stopped || now() - last_yield < SLICE_MS {
             return Box::pin(std::future::ready(!stopped));

@@ -1,27 +1,9 @@
 //! Messages between the page and the WebGPU worker, sent as JSON strings. Every job carries an
 //! id; its answer (or its failure, as a value) carries the same id.
 
-use blindspot_core::attack::{Goal, LbfgsProgress, Outcome};
+use crate::job::Attacked;
+use blindspot_core::attack::{Goal, Method, Progress};
 use serde::{Deserialize, Serialize};
-
-/// Which attack to run and how.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Method {
-    Lbfgs,
-    Fgsm { epsilon: f32 },
-    Pgd { epsilon: f32, steps: usize },
-}
-
-/// One attack: which model, on which image (and the label the model gives it), aiming where,
-/// and how.
-#[derive(Clone, Copy, Debug)]
-pub struct AttackJob<'a> {
-    pub model: &'a str,
-    pub pixels: &'a [f32],
-    pub label: u8,
-    pub goal: Goal,
-    pub method: Method,
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Request {
@@ -64,11 +46,11 @@ pub enum Response {
     },
     Progress {
         id: u32,
-        progress: LbfgsProgress,
+        progress: Progress,
     },
     Attacked {
         id: u32,
-        result: Result<Outcome, String>,
+        result: Result<Attacked, String>,
     },
 }
 
@@ -80,5 +62,67 @@ impl Response {
             | Response::Progress { id, .. }
             | Response::Attacked { id, .. } => *id,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use blindspot_core::attack::{Distortion, Outcome};
+
+    #[test]
+    fn an_attack_and_its_answer_cross_the_wire_intact() {
+        let request = Request::Attack {
+            id: 7,
+            model: "convnet".into(),
+            pixels: vec![0.5; 784],
+            label: 7,
+            goal: Goal::Target(3),
+            method: Method::Pgd {
+                epsilon: 0.1,
+                steps: Method::PGD_STEPS,
+            },
+        };
+        let text = serde_json::to_string(&request).unwrap();
+        match serde_json::from_str::<Request>(&text).unwrap() {
+            Request::Attack { id, goal, method, .. } => {
+                assert_eq!((id, goal), (7, Goal::Target(3)));
+                assert_eq!(method.name(), "pgd");
+            }
+            other => panic!("came back as {other:?}"),
+        }
+        let outcome = Outcome {
+            adversarial: vec![0.25; 784],
+            label: 3,
+            target: 3,
+            success: true,
+            distortion: Distortion::default(),
+            c: 0.5,
+            iterations: 40,
+        };
+        let answer = Response::Attacked {
+            id: 7,
+            result: Ok(Attacked {
+                outcome,
+                probabilities: vec![0.1; 10],
+            }),
+        };
+        let text = serde_json::to_string(&answer).unwrap();
+        let back = serde_json::from_str::<Response>(&text).unwrap();
+        assert_eq!(back.id(), 7);
+        let Response::Attacked { result: Ok(a), .. } = back else {
+            panic!("came back as {back:?}");
+        };
+        assert_eq!((a.outcome.label, a.probabilities.len()), (3, 10));
+    }
+
+    #[test]
+    fn a_failure_is_an_answer_too() {
+        let answer = Response::Probabilities {
+            id: 2,
+            result: Err("no such model".into()),
+        };
+        let back: Response = serde_json::from_str(&serde_json::to_string(&answer).unwrap()).unwrap();
+        assert!(matches!(back, Response::Probabilities { id: 2, result: Err(e) } if e == "no such model"));
     }
 }

@@ -1,12 +1,12 @@
-//! The page's state and every change to it (`use_reducer`).
+//! The page's state and every change to it: one plain, serialisable struct and its reducer
+//! (the page drives it with `use_reducer`; natively it is unit-tested below).
 
-use crate::lab::{Backend, Devices};
+use crate::backend::{Backend, Devices};
 use blindspot_core::attack::Distortion;
-use std::rc::Rc;
-use yew::Reducible;
+use serde::{Deserialize, Serialize};
 
 /// A finished attack, ready to show.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttackView {
     pub adversarial: Vec<f32>,
     pub label: u8,
@@ -15,11 +15,20 @@ pub struct AttackView {
     pub success: bool,
     pub distortion: Distortion,
     pub milliseconds: f64,
-    /// The same-RMS Gaussian noise twin and what the model says of it, once asked for.
-    pub noise: Option<(Vec<f32>, u8, f32)>,
+    /// The same-RMS Gaussian twin and what the model says of it, once asked for.
+    pub noise: Option<Twin>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// The Gaussian twin of an adversarial example (`experiment::gaussian_twin`) as classified.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Twin {
+    pub pixels: Vec<f32>,
+    pub label: u8,
+    /// The model's probability for `label`.
+    pub confidence: f32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub backend: Backend,
     pub devices: Option<Devices>,
@@ -29,6 +38,7 @@ pub struct State {
     pub probabilities: Option<Vec<f32>>,
     /// Time the last classification took.
     pub inference_ms: Option<f64>,
+    /// The attack's name (`attack::Method::parse` reads it with `epsilon`).
     pub method: String,
     /// `None`: untargeted.
     pub target: Option<u8>,
@@ -46,7 +56,7 @@ impl Default for State {
         State {
             backend: Backend::Cpu,
             devices: None,
-            model: "convnet".into(),
+            model: blindspot_core::zoo::DEFAULT.into(),
             input: None,
             probabilities: None,
             inference_ms: None,
@@ -78,18 +88,17 @@ pub enum Action {
     Gain(f32),
     Busy(Option<String>),
     Result(AttackView),
-    Noise(Vec<f32>, u8, f32),
+    Noise(Twin),
     Error(Option<String>),
     /// The WebGPU device was lost (why): the CPU runs from now on.
     GpuLost(String),
     Notice(Option<String>),
 }
 
-impl Reducible for State {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut s = (*self).clone();
+impl State {
+    /// The state after `action`.
+    pub fn apply(&self, action: Action) -> State {
+        let mut s = self.clone();
         match action {
             Action::Devices(d) => {
                 s.backend = d.chosen;
@@ -126,9 +135,9 @@ impl Reducible for State {
                 s.result = Some(r);
                 s.busy = None;
             }
-            Action::Noise(x, label, confidence) => {
+            Action::Noise(twin) => {
                 if let Some(r) = s.result.as_mut() {
-                    r.noise = Some((x, label, confidence));
+                    r.noise = Some(twin);
                 }
             }
             Action::Error(e) => {
@@ -145,6 +154,93 @@ impl Reducible for State {
             }
             Action::Notice(n) => s.notice = n,
         }
-        Rc::new(s)
+        s
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl yew::Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: std::rc::Rc<Self>, action: Action) -> std::rc::Rc<Self> {
+        std::rc::Rc::new(self.apply(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attacked() -> AttackView {
+        AttackView {
+            adversarial: vec![0.5; 784],
+            label: 3,
+            probabilities: vec![0.1; 10],
+            target: 3,
+            success: true,
+            distortion: Distortion::default(),
+            milliseconds: 12.0,
+            noise: None,
+        }
+    }
+
+    #[test]
+    fn a_new_input_clears_the_result_and_the_error() {
+        let s = State::default()
+            .apply(Action::Result(attacked()))
+            .apply(Action::Error(Some("bad upload".into())))
+            .apply(Action::Input(vec![0.0; 784]));
+        assert!(s.result.is_none() && s.error.is_none() && s.input.is_some());
+    }
+
+    #[test]
+    fn a_result_ends_the_busy_state_and_a_twin_joins_it() {
+        let twin = Twin {
+            pixels: vec![0.2; 784],
+            label: 7,
+            confidence: 0.9,
+        };
+        let s = State::default()
+            .apply(Action::Busy(Some("running".into())))
+            .apply(Action::Result(attacked()))
+            .apply(Action::Noise(twin.clone()));
+        assert_eq!(s.busy, None);
+        assert_eq!(s.result.unwrap().noise, Some(twin));
+    }
+
+    #[test]
+    fn a_twin_without_a_result_is_dropped() {
+        let twin = Twin {
+            pixels: vec![],
+            label: 0,
+            confidence: 0.0,
+        };
+        assert_eq!(State::default().apply(Action::Noise(twin)), State::default());
+    }
+
+    #[test]
+    fn a_lost_gpu_moves_the_page_to_the_cpu_and_says_why() {
+        let devices = Devices {
+            chosen: Backend::WebGpu,
+            adapter: Ok("test adapter".into()),
+            cpu_ms: 2.0,
+            gpu_ms: Some(1.0),
+        };
+        let s = State::default()
+            .apply(Action::Devices(devices))
+            .apply(Action::GpuLost("device lost".into()));
+        assert_eq!(s.backend, Backend::Cpu);
+        assert_eq!(s.devices.unwrap().chosen, Backend::Cpu);
+        assert!(s.notice.unwrap().starts_with("device lost"));
+    }
+
+    #[test]
+    fn the_state_survives_a_json_round_trip() {
+        let s = State::default()
+            .apply(Action::Input(vec![0.25; 784]))
+            .apply(Action::Target(Some(3)))
+            .apply(Action::Result(attacked()));
+        let text = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<State>(&text).unwrap(), s);
     }
 }

@@ -1,5 +1,5 @@
 use super::DigitCanvas;
-use crate::pixels::digit_rgba;
+use crate::colour::digit_rgba;
 use blindspot_core::data::Digits;
 use std::rc::Rc;
 use yew::prelude::*;

@@ -1,3 +1,4 @@
+use blindspot_core::eval::argmax;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,7 +16,7 @@ pub fn Probabilities(props: &Props) -> Html {
     let best = props
         .probabilities
         .as_ref()
-        .and_then(|p| (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])));
+        .map(|p| argmax(p) as usize);
     html! {
         <div class="bars">
         { for (0..10).map(|d| html! {

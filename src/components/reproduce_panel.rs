@@ -4,10 +4,13 @@
 use crate::clock::now;
 use crate::lab::LabRef;
 use crate::pacing::paced;
-use blindspot_core::attack::LbfgsProgress;
+use blindspot_core::attack::Progress;
 use blindspot_core::data::Digits;
-use blindspot_core::experiment::{adversarial_set, error_rate, predict};
-use blindspot_core::paper::{TABLE2, TABLE2_MODELS};
+use blindspot_core::experiment::{
+    TABLE2_NOISE_SALT, TransferRow, adversarial_set, gaussian_row, transfer_row,
+};
+use blindspot_core::model::Classifier;
+use blindspot_core::paper::{TABLE2, TABLE2_MODELS, TABLE2_NOISE};
 use blindspot_core::zoo;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -29,8 +32,10 @@ struct Results {
     models: Vec<String>,
     /// Per model (as far as it got): mean RMS, successes, seconds.
     rows: Vec<(f64, usize, f64)>,
-    /// errors[row][column]: error of column model on the row model's adversarial set.
-    errors: Vec<Vec<f64>>,
+    /// Table 2: each column model's error on each row model's adversarial set…
+    table2: Vec<TransferRow>,
+    /// …and on the same digits with Gaussian noise (the paper's σ values).
+    noise: Vec<TransferRow>,
     n: usize,
     stopped: bool,
 }
@@ -65,7 +70,7 @@ async fn run(
         let model = lab.0.cpu().model(&name).await?;
         let started = now();
         let s = status.clone();
-        let mut progress = paced(stop.clone(), move |p: &LbfgsProgress| {
+        let mut progress = paced(stop.clone(), move |p: &Progress| {
             let done = (k as f64 + p.finished as f64 / p.problems.max(1) as f64) / count;
             s.emit((
                 done,
@@ -83,7 +88,8 @@ async fn run(
             BATCH,
             &mut progress,
         )
-        .await;
+        .await
+        .map_err(|e| e.to_string())?;
         results
             .rows
             .push((set.mean_rms(), set.labels.len(), (now() - started) / 1000.0));
@@ -94,16 +100,20 @@ async fn run(
         }
     }
     status.emit((1.0, "testing every model on every set…".into()));
-    for set in &sets {
-        let mut row = Vec::new();
-        for name in &models {
-            let model = lab.0.cpu().model(name).await?;
-            row.push(error_rate(
-                &predict(&model, &device, &set.adversarial).await,
-                &set.labels,
-            ));
-        }
-        results.errors.push(row);
+    let mut loaded = Vec::new();
+    for name in &models {
+        loaded.push(lab.0.cpu().model(name).await?);
+    }
+    let columns: Vec<&Classifier> = loaded.iter().map(|m| m.as_ref()).collect();
+    let failed = |e: blindspot_core::Error| e.to_string();
+    for (set, name) in sets.iter().zip(&models) {
+        let (x, labels, rms) = (&set.adversarial, &set.labels, set.mean_rms());
+        let row = transfer_row(&columns, &device, name, rms, x, labels).await;
+        results.table2.push(row.map_err(failed)?);
+    }
+    for (stddev, _) in TABLE2_NOISE {
+        let row = gaussian_row(&columns, &device, stddev, TABLE2_NOISE_SALT, &pixels, &labels);
+        results.noise.push(row.await.map_err(failed)?);
     }
     Ok(results)
 }
@@ -200,11 +210,11 @@ pub fn ReproducePanel(props: &Props) -> Html {
 
 fn render(r: &Results) -> Html {
     let spec = |name: &str| zoo::spec(name).ok().and_then(|s| s.paper);
+    let at = |m: &str| TABLE2_MODELS.iter().position(|x| *x == m);
     // The paper's Table 2 cell for (made for, tested on), where both are its models.
-    let paper2 = |a: &str, b: &str| {
-        let at = |m: &str| TABLE2_MODELS.iter().position(|x| *x == m);
-        Some(TABLE2[at(a)?][at(b)?])
-    };
+    let paper2 = |a: &str, b: &str| Some(TABLE2[at(a)?][at(b)?]);
+    // Its noise row for σ = TABLE2_NOISE[k].0.
+    let paper_noise = |k: usize, b: &str| Some(TABLE2_NOISE[k].1[at(b)?]);
     let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!(" ({:.0}%)", 100.0 * v));
     html! {
         <div data-testid="reproduce-results" data-stopped={r.stopped.to_string()}>
@@ -222,16 +232,24 @@ fn render(r: &Results) -> Html {
             </table>
             <table data-testid="table2" class="heat">
                 <tr><th>{"made for ↓ / tested on →"}</th>{ for r.models.iter().map(|m| html! { <th>{m.clone()}</th> }) }</tr>
-                { for r.errors.iter().zip(&r.models).map(|(row, made)| html! {
-                    <tr><th>{made.clone()}</th>
-                    { for row.iter().zip(&r.models).map(|(e, tested)| html! {
+                { for r.table2.iter().map(|row| html! {
+                    <tr><th>{row.made_for.clone()}</th>
+                    { for row.errors.iter().zip(&r.models).map(|(e, tested)| html! {
                         <td data-testid="table2-cell" style={heat(*e)}>
-                            {format!("{:.0}%", 100.0 * e)}<small>{pct(paper2(made, tested))}</small></td>
+                            {format!("{:.0}%", 100.0 * e)}<small>{pct(paper2(&row.made_for, tested))}</small></td>
+                    }) }
+                    </tr>
+                }) }
+                { for r.noise.iter().enumerate().map(|(k, row)| html! {
+                    <tr><th>{format!("{} (RMS {:.3})", row.made_for, row.distortion)}</th>
+                    { for row.errors.iter().zip(&r.models).map(|(e, tested)| html! {
+                        <td data-testid="table2-noise-cell" style={heat(*e)}>
+                            {format!("{:.0}%", 100.0 * e)}<small>{pct(paper_noise(k, tested))}</small></td>
                     }) }
                     </tr>
                 }) }
             </table>
-            <p class="legend">{"Cells: ours (paper's). The diagonal is each model on its own successful adversarial examples."}</p>
+            <p class="legend">{"Cells: ours (paper's). The diagonal is each model on its own successful adversarial examples; the Gaussian rows are the same digits with noise of about the perturbations' size."}</p>
         </div>
     }
 }

@@ -1,5 +1,6 @@
 use super::{DigitCanvas, Probabilities};
-use crate::pixels::{digit_rgba, paint_rgba, perturbation_rgba, png_url};
+use crate::colour::{digit_rgba, perturbation_rgba};
+use crate::pixels::{paint_rgba, png_url};
 use crate::state::AttackView;
 use web_sys::{HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
@@ -81,11 +82,11 @@ pub fn ResultView(props: &Props) -> Html {
                 <button data-testid="download-adv" onclick={download(digit_rgba(&r.adversarial), "adversarial.png")}>{"Download adversarial PNG"}</button>
                 <button data-testid="download-noise" onclick={download(noise_rgba, "perturbation.png")}>{"Download amplified noise PNG"}</button>
             </div>
-            if let Some((noisy, label, conf)) = &r.noise {
+            if let Some(twin) = &r.noise {
                 <div class="noise-twin">
-                    <DigitCanvas rgba={digit_rgba(noisy)} class="big" />
-                    <span data-testid="gaussian-prediction" data-label={label.to_string()}>
-                        {format!("Gaussian noise, same RMS: the model says {label} ({:.1}%)", 100.0 * conf)}</span>
+                    <DigitCanvas rgba={digit_rgba(&twin.pixels)} class="big" />
+                    <span data-testid="gaussian-prediction" data-label={twin.label.to_string()}>
+                        {format!("Gaussian noise, same RMS: the model says {} ({:.1}%)", twin.label, 100.0 * twin.confidence)}</span>
                 </div>
             }
         </div>

@@ -2,7 +2,9 @@
 //! every model of the zoo — one live row of the paper's Table 2.
 
 use crate::lab::LabRef;
-use blindspot_core::experiment::gaussian_noise;
+use blindspot_core::model::Classifier;
+use blindspot_core::eval::argmax;
+use blindspot_core::experiment::gaussian_twin;
 use blindspot_core::zoo::ZOO;
 use yew::prelude::*;
 
@@ -24,11 +26,11 @@ struct Row {
     twin: (u8, f32),
 }
 
-fn top(p: &[f32]) -> (u8, f32) {
-    let best = (0..p.len())
-        .max_by(|&a, &b| p[a].total_cmp(&p[b]))
-        .unwrap_or(0);
-    (best as u8, p[best])
+/// The model's label for `pixels` and its probability.
+async fn top(lab: &LabRef, model: &Classifier, pixels: &[f32]) -> Result<(u8, f32), String> {
+    let p = lab.0.cpu().probabilities(model, pixels).await?;
+    let best = argmax(&p);
+    Ok((best, p[best as usize]))
 }
 
 #[function_component]
@@ -49,18 +51,22 @@ pub fn TransferPanel(props: &Props) -> Html {
         );
         Callback::from(move |_| {
             let (rows, busy, lab) = (rows.clone(), busy.clone(), lab.clone());
-            let twin = gaussian_noise(&original, rms, 1);
+            let twin = gaussian_twin(&original, rms);
             let adversarial = adversarial.clone();
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 let mut out = Vec::new();
+                let row = async |name: &'static str| -> Result<Row, String> {
+                    let m = lab.0.cpu().model(name).await?;
+                    Ok(Row {
+                        model: name,
+                        adversarial: top(&lab, &m, &adversarial).await?,
+                        twin: top(&lab, &m, &twin).await?,
+                    })
+                };
                 for spec in ZOO {
-                    match lab.0.cpu().model(spec.name).await {
-                        Ok(m) => out.push(Row {
-                            model: spec.name,
-                            adversarial: top(&lab.0.cpu().probabilities(&m, &adversarial).await),
-                            twin: top(&lab.0.cpu().probabilities(&m, &twin).await),
-                        }),
+                    match row(spec.name).await {
+                        Ok(r) => out.push(r),
                         Err(e) => {
                             rows.set(Some(Err(e)));
                             busy.set(false);

@@ -5,11 +5,11 @@
 use super::DigitCanvas;
 use crate::lab::LabRef;
 use crate::pacing::next_frame;
-use crate::pixels::digit_rgba;
+use crate::colour::digit_rgba;
 use blindspot_core::data::Digits;
 use blindspot_core::rng::Rng;
-use blindspot_core::units::{Direction, Features, extremes, features, find_layer, layers};
-use blindspot_core::zoo::ZOO;
+use blindspot_core::units::{Direction, Features, extremes, features, find_layer};
+use blindspot_core::zoo::{self, ModelSpec, ZOO};
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -56,11 +56,10 @@ async fn deal(
     let mut values = Vec::with_capacity(digits.len() * layer.width);
     for start in (0..digits.len()).step_by(PIECE) {
         let piece = digits.range(start, (start + PIECE).min(digits.len()));
-        values.extend(
-            features(&m, &layer, &piece, lab.0.cpu().device())
-                .await
-                .values,
-        );
+        let piece = features(&m, &layer, &piece, lab.0.cpu().device())
+            .await
+            .map_err(|e| e.to_string())?;
+        values.extend(piece.values);
         next_frame().await;
     }
     let f = Features {
@@ -91,32 +90,36 @@ async fn deal(
     })
 }
 
+/// The zoo models with hidden layers to probe.
+fn probed_models() -> impl Iterator<Item = &'static ModelSpec> {
+    ZOO.iter().filter(|s| !s.arch.probe_layers().is_empty())
+}
+
+/// The names of a model's probe layers, input side first.
+fn layer_names(spec: &ModelSpec) -> Vec<String> {
+    spec.arch.probe_layers().into_iter().map(|l| l.name).collect()
+}
+
 #[function_component]
 pub fn UnitsPanel(props: &Props) -> Html {
-    let model = use_state(|| "convnet".to_string());
-    let layer = use_state(|| "dense".to_string());
-    let layer_names = use_state(|| vec!["conv".to_string(), "dense".to_string()]);
+    // The app's default model and its deepest layer to start (zoo.rs tests it has layers).
+    let first = zoo::spec(zoo::DEFAULT).expect("zoo.rs tests that DEFAULT is in the zoo");
+    let model = use_state(|| first.name.to_string());
+    let layer = use_state(|| layer_names(first).last().cloned().unwrap_or_default());
+    let layer_names_now = use_state(|| layer_names(first));
     let round = use_state(|| 1u64);
     let current = use_state(|| None::<Result<Deal, String>>);
     let busy = use_state(|| false);
     let on_model = {
-        let (model, layer, names, lab) = (
-            model.clone(),
-            layer.clone(),
-            layer_names.clone(),
-            props.lab.clone(),
-        );
+        let (model, layer, names) = (model.clone(), layer.clone(), layer_names_now.clone());
         Callback::from(move |e: Event| {
             let name = e.target_unchecked_into::<HtmlSelectElement>().value();
-            model.set(name.clone());
-            let (layer, names, lab) = (layer.clone(), names.clone(), lab.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(m) = lab.0.cpu().model(&name).await {
-                    let all: Vec<String> = layers(&m).into_iter().map(|l| l.name).collect();
-                    layer.set(all.last().cloned().unwrap_or_default());
-                    names.set(all);
-                }
-            });
+            if let Some(spec) = probed_models().find(|s| s.name == name) {
+                let all = layer_names(spec);
+                layer.set(all.last().cloned().unwrap_or_default());
+                names.set(all);
+                model.set(name);
+            }
         })
     };
     let on_layer = {
@@ -174,7 +177,7 @@ pub fn UnitsPanel(props: &Props) -> Html {
             }
         })
     };
-    let hidden_models = ZOO.iter().filter(|s| !s.name.starts_with("fc10-"));
+
     let body = match (&*current, &props.digits) {
         (Some(Err(e)), _) => html! { <p class="error" role="alert">{e.clone()}</p> },
         (Some(Ok(d)), Some(digits)) => {
@@ -220,10 +223,10 @@ pub fn UnitsPanel(props: &Props) -> Html {
             <p>{"Each row: the 10 gallery digits that most excite one direction of a hidden layer. Half the rows are single units, half random directions. Which are which?"}</p>
             <div class="row">
                 <label>{"Model "}<select data-testid="units-model" onchange={on_model}>
-                    { for hidden_models.map(|s| html! { <option value={s.name} selected={*model == s.name}>{s.name}</option> }) }
+                    { for probed_models().map(|s| html! { <option value={s.name} selected={*model == s.name}>{s.name}</option> }) }
                 </select></label>
                 <label>{"Layer "}<select data-testid="units-layer" onchange={on_layer}>
-                    { for layer_names.iter().map(|l| html! { <option value={l.clone()} selected={*layer == *l}>{l.clone()}</option> }) }
+                    { for layer_names_now.iter().map(|l| html! { <option value={l.clone()} selected={*layer == *l}>{l.clone()}</option> }) }
                 </select></label>
                 <button data-testid="units-deal" disabled={*busy || props.digits.is_none()} onclick={on_deal}>{"Deal rows"}</button>
             </div>

@@ -4,10 +4,10 @@
 //! tolerance.
 #![cfg(target_arch = "wasm32")]
 
-use blindspot_core::attack::{Goal, Outcome, keep_going};
+use blindspot_core::attack::{Goal, Method, Outcome, keep_going};
 use blindspot_core::data::Digits;
 use blindspot_web::engine::Engine;
-use blindspot_web::protocol::Method;
+use blindspot_web::job::AttackJob;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -33,16 +33,18 @@ async fn answers(engine: &Engine) -> (Vec<f32>, Outcome, Outcome) {
         )
         .expect("the shipped model matches its card");
     let (x, label) = digit(0);
-    let p = engine.probabilities(&model, &x).await;
-    let goal = Goal::Target(3);
-    let fgsm = Method::Fgsm { epsilon: 0.1 };
-    let fgsm = engine
-        .attack(&model, &x, label, goal, fgsm, &mut keep_going)
-        .await;
-    let lbfgs = engine
-        .attack(&model, &x, label, goal, Method::Lbfgs, &mut keep_going)
-        .await;
-    (p, fgsm, lbfgs)
+    let p = engine.probabilities(&model, &x).await.unwrap();
+    let job = |method| AttackJob {
+        model: MODEL, // admitted above, so the engine fetches nothing
+        pixels: &x,
+        label,
+        goal: Goal::Target(3),
+        method,
+    };
+    let fgsm = job(Method::Fgsm { epsilon: 0.1 });
+    let fgsm = engine.attack(fgsm, &mut keep_going).await.unwrap();
+    let lbfgs = engine.attack(job(Method::Lbfgs), &mut keep_going).await;
+    (p, fgsm.outcome, lbfgs.unwrap().outcome)
 }
 
 #[wasm_bindgen_test]

@@ -104,7 +104,8 @@ async fn the_convnet_reads_what_was_drawn() {
         paint_strokes(&pad, &digit);
         let p = engine
             .probabilities(&model, &mnist_input(&pad).unwrap())
-            .await;
+            .await
+            .unwrap();
         let best = (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
         assert_eq!(best, label, "probabilities {p:?}");
     }

@@ -2,9 +2,7 @@
 
 use crate::out::outln;
 use crate::Dirs;
-use blindspot_core::attack::{
-    FgsmConfig, Goal, LbfgsConfig, block_on, keep_going, lbfgs_each, pgd,
-};
+use blindspot_core::attack::{Attack, Goal, Method, block_on, keep_going};
 use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;
 use blindspot_core::experiment::random_wrong_label;
@@ -28,7 +26,7 @@ pub struct AttackArgs {
     #[arg(long, default_value_t = 0.1)]
     pub epsilon: f32,
     /// Iterations for pgd
-    #[arg(long, default_value_t = 40)]
+    #[arg(long, default_value_t = Method::PGD_STEPS)]
     pub steps: usize,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -77,12 +75,10 @@ fn goal_for(target: &str, label: u8, index: usize, seed: u64) -> Result<Goal> {
 
 pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
     let spec = zoo::spec(&args.model)?;
-    if !["lbfgs", "fgsm", "pgd"].contains(&args.method.as_str()) {
-        return Err(Error::Other(format!(
-            "method '{}' is not lbfgs, fgsm or pgd",
-            args.method
-        )));
-    }
+    let attack = Attack {
+        seed: args.seed,
+        ..Attack::new(Method::parse(&args.method, args.epsilon, args.steps)?)
+    };
     let mnist = Mnist::load(&dirs.data)?;
     let indices = parse_indices(&args.indices, mnist.test.len())?;
     let device = Device::flex().autodiff();
@@ -97,45 +93,14 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
             .collect::<Result<_>>()?;
         let pixels = digits.floats();
         let started = Instant::now();
-        let outcomes = match args.method.as_str() {
-            "lbfgs" => block_on(lbfgs_each(
-                &model,
-                &device,
-                &pixels,
-                &digits.labels,
-                &goals,
-                &LbfgsConfig::default(),
-                &mut keep_going,
-            )),
-            method => {
-                let steps = if method == "fgsm" { 1 } else { args.steps };
-                let random_start = (method == "pgd").then_some(args.seed);
-                let config = FgsmConfig {
-                    epsilon: args.epsilon,
-                    steps,
-                    random_start,
-                };
-                // FGSM/PGD take one goal per call: group the chunk by goal.
-                let mut outcomes = vec![None; chunk.len()];
-                for goal in goals.iter().copied() {
-                    let members: Vec<usize> =
-                        (0..chunk.len()).filter(|&k| goals[k] == goal).collect();
-                    if outcomes[members[0]].is_some() {
-                        continue;
-                    }
-                    let sub = digits.select(&members);
-                    let px = sub.floats();
-                    let out = block_on(pgd(&model, &device, &px, &sub.labels, goal, config));
-                    for (k, o) in members.into_iter().zip(out) {
-                        outcomes[k] = Some(o);
-                    }
-                }
-                outcomes
-                    .into_iter()
-                    .map(|o| o.expect("every image has a goal"))
-                    .collect()
-            }
-        };
+        let outcomes = block_on(attack.run(
+            &model,
+            &device,
+            &pixels,
+            &digits.labels,
+            &goals,
+            &mut keep_going,
+        ))?;
         let ms = started.elapsed().as_secs_f64() * 1000.0 / chunk.len() as f64;
         for ((&index, &label), o) in chunk.iter().zip(&digits.labels).zip(outcomes) {
             results.push(serde_json::json!({

@@ -14,8 +14,8 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
     let mnist = Mnist::load(&dirs.data)?;
     let train = mnist.train_split(spec.split);
     let started = std::time::Instant::now();
-    let train_error = eval::error_rate(&model, &train, &device);
-    let test_error = eval::error_rate(&model, &mnist.test, &device);
+    let train_error = eval::error_rate(&model, &train, &device)?;
+    let test_error = eval::error_rate(&model, &mnist.test, &device)?;
     let seconds = started.elapsed().as_secs_f64();
     if json {
         outln!(

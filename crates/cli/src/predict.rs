@@ -14,10 +14,8 @@ pub fn run(dirs: &Dirs, name: &str, image: &Path, json: bool) -> Result<()> {
     let pixels = to_mnist(&gray)?;
     let device = Device::flex();
     let (model, _) = load_model(&dirs.models, spec, &device)?;
-    let probs = blindspot_core::attack::block_on(eval::probabilities(&model, &pixels, &device));
-    let label = (0..probs.len())
-        .max_by(|&a, &b| probs[a].total_cmp(&probs[b]))
-        .unwrap_or(0);
+    let probs = blindspot_core::attack::block_on(eval::probabilities(&model, &pixels, &device))?;
+    let label = eval::argmax(&probs);
     if json {
         outln!(
             "{}",
@@ -27,7 +25,7 @@ pub fn run(dirs: &Dirs, name: &str, image: &Path, json: bool) -> Result<()> {
         outln!(
             "{}: {label} ({:.1}%)",
             image.display(),
-            100.0 * probs[label]
+            100.0 * probs[label as usize]
         );
     }
     Ok(())

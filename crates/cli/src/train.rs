@@ -73,18 +73,18 @@ fn train_one(
                 p.loss
             ));
         }
-    });
+    })?;
     let train_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let device = Device::flex();
     let measured = Measured {
-        train_error: eval::error_rate(&model, &mnist.train_split(spec.split), &device),
-        test_error: eval::error_rate(&model, &mnist.test, &device),
-        slice_error: eval::error_rate(&model, test_slice, &device),
+        train_error: eval::error_rate(&model, &mnist.train_split(spec.split), &device)?,
+        test_error: eval::error_rate(&model, &mnist.test, &device)?,
+        slice_error: eval::error_rate(&model, test_slice, &device)?,
         train_seconds,
     };
     let weights = model.to_safetensors()?;
-    let card = ModelCard::describe(spec, &model, &weights, &measured)?;
+    let card = ModelCard::record(spec, &model, &weights, &measured)?;
     let path = dirs.models.join(format!("{}.safetensors", spec.name));
     std::fs::write(&path, &weights).map_err(|e| Error::io(&path, e))?;
     card.save(&dirs.models)?;

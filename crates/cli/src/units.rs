@@ -69,7 +69,7 @@ pub fn run(dirs: &Dirs, args: &UnitsArgs, json: bool) -> Result<()> {
         return Err(Error::Other("--k must be 1 to 100".into()));
     }
     let test = Mnist::load(&dirs.data)?.test;
-    let f = block_on(features(&model, &layer, &test, &device));
+    let f = block_on(features(&model, &layer, &test, &device))?;
     let mut rows = Vec::new();
     let mut report = Vec::new();
     for d in &directions {

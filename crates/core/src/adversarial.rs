@@ -10,20 +10,13 @@
 
 use crate::attack::{Goal, LbfgsConfig, block_on, keep_going, lbfgs_each};
 use crate::data::Digits;
+use crate::experiment::wrong_label;
 use crate::model::Classifier;
 use crate::rng::Rng;
-use crate::{CLASSES, PIXELS};
+use crate::zoo::PoolRecipe;
+use crate::{PIXELS, Result};
 use burn::prelude::Device;
 use std::collections::VecDeque;
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PoolRecipe {
-    pub capacity: usize,
-    /// Digits attacked before each epoch.
-    pub refresh: usize,
-    /// First epoch (0-based) that sees a pool; earlier epochs are clean.
-    pub start_epoch: usize,
-}
 
 /// The attack used to fill the pool: the paper's L-BFGS with a shorter c search than the one
 /// that measures distortion (3 bracket steps, 2 bisections, 30 iterations), for speed.
@@ -45,14 +38,6 @@ pub struct Pool {
 }
 
 impl Pool {
-    pub fn len(&self) -> usize {
-        self.examples.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.examples.is_empty()
-    }
-
     /// Attacks `recipe.refresh` digits of `data` against `model` (which must live on the
     /// autodiff `device`) and adds the successes, dropping the oldest beyond capacity.
     pub fn refresh(
@@ -62,14 +47,14 @@ impl Pool {
         data: &Digits,
         recipe: &PoolRecipe,
         rng: &mut Rng,
-    ) {
+    ) -> Result<()> {
         let picked: Vec<usize> = (0..recipe.refresh).map(|_| rng.below(data.len())).collect();
         for chunk in picked.chunks(ATTACK_BATCH) {
             let digits = data.select(chunk);
             let goals: Vec<Goal> = digits
                 .labels
                 .iter()
-                .map(|&l| Goal::Target(((l as usize + 1 + rng.below(CLASSES - 1)) % CLASSES) as u8))
+                .map(|&l| Goal::Target(wrong_label(l, rng)))
                 .collect();
             let pixels = digits.floats();
             let config = pool_attack();
@@ -81,7 +66,7 @@ impl Pool {
                 &goals,
                 &config,
                 &mut keep_going,
-            ));
+            ))?;
             for (o, &label) in out.iter().zip(&digits.labels) {
                 if o.success {
                     let bytes = o
@@ -96,6 +81,7 @@ impl Pool {
         while self.examples.len() > recipe.capacity {
             self.examples.pop_front();
         }
+        Ok(())
     }
 
     /// The clean data with the pool appended.

@@ -81,7 +81,7 @@ pub fn default_dir() -> PathBuf {
 }
 
 impl ModelCard {
-    pub fn describe(
+    pub fn record(
         spec: &ModelSpec,
         model: &Classifier,
         weights: &[u8],
@@ -104,12 +104,8 @@ impl ModelCard {
         let r = &spec.recipe;
         Ok(ModelCard {
             name: spec.name.into(),
-            architecture: spec.arch.describe(),
-            activation: match spec.arch {
-                crate::model::Arch::Mlp([]) => "none (linear logits, softmax)".into(),
-                crate::model::Arch::Mlp(_) => "sigmoid".into(),
-                crate::model::Arch::ConvNet => "relu".into(),
-            },
+            architecture: spec.arch.summary(),
+            activation: spec.arch.activation().into(),
             layers,
             weight_decay: "loss = mean cross-entropy + Σ_k (λ_k/2)·Σ w² over layer k's weights (gradient λ_k·w; biases not decayed)".into(),
             optimizer: format!(
@@ -198,7 +194,7 @@ pub fn tensor_shapes(bytes: &[u8]) -> Result<Vec<(String, Vec<usize>)>> {
     Ok(tensors)
 }
 
-/// Loads `dir/<name>.safetensors`, checks it against the card's sha256, and decodes it.
+/// Loads `dir/<name>.safetensors` and its card, and [`admit`]s the weights.
 pub fn load_model(
     dir: &Path,
     spec: &ModelSpec,
@@ -207,16 +203,27 @@ pub fn load_model(
     let card = ModelCard::load(dir, spec.name)?;
     let path = dir.join(format!("{}.safetensors", spec.name));
     let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-    let sha = hex_sha256(&bytes);
+    let model = admit(spec, &card, bytes, &path.display().to_string(), device)?;
+    Ok((model, card))
+}
+
+/// Checks `weights` (read from `source`) against the sha256 on the model's card, then decodes
+/// them into the architecture of `spec` on `device`: every model the CLI or the app runs
+/// passes here.
+pub fn admit(
+    spec: &ModelSpec,
+    card: &ModelCard,
+    weights: Vec<u8>,
+    source: &str,
+    device: &Device,
+) -> Result<Classifier> {
+    let sha = hex_sha256(&weights);
     if sha != card.sha256 {
         return Err(Error::Checksum {
-            path: path.display().to_string(),
-            expected: card.sha256,
+            path: source.to_string(),
+            expected: card.sha256.clone(),
             actual: sha,
         });
     }
-    Ok((
-        Classifier::from_safetensors(spec.arch, bytes, device)?,
-        card,
-    ))
+    Classifier::from_safetensors(spec.arch, weights, device)
 }

@@ -16,12 +16,14 @@ pub enum Error {
         expected: String,
         actual: String,
     },
-    /// No model of that name exists in the zoo.
-    UnknownModel(String),
+    /// No model of that name exists in the zoo (`known`: the zoo's names, for the message).
+    UnknownModel { name: String, known: String },
     /// Weights could not be decoded into the model's architecture.
     Weights(String),
     /// An image cannot be turned into a digit (empty, no ink, too large).
     Image(String),
+    /// A compute device failed (a readback, a lost WebGPU device).
+    Device(String),
     /// Anything else, with its explanation.
     Other(String),
 }
@@ -43,17 +45,12 @@ impl fmt::Display for Error {
                     "{path}: sha256 {actual} does not match the canonical {expected}"
                 )
             }
-            Error::UnknownModel(name) => write!(
-                f,
-                "unknown model '{name}'; known models: {}",
-                crate::zoo::ZOO
-                    .iter()
-                    .map(|m| m.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Error::UnknownModel { name, known } => {
+                write!(f, "unknown model '{name}'; known models: {known}")
+            }
             Error::Weights(msg) => write!(f, "cannot load weights: {msg}"),
             Error::Image(msg) => write!(f, "cannot use this image: {msg}"),
+            Error::Device(msg) => write!(f, "the compute device failed: {msg}"),
             Error::Other(msg) => f.write_str(msg),
         }
     }
@@ -62,6 +59,11 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 impl Error {
+    /// A failed read from a compute device (e.g. `into_data_async`), as a value.
+    pub fn device(cause: impl fmt::Debug) -> Self {
+        Error::Device(format!("{cause:?}"))
+    }
+
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.as_ref().display().to_string(),

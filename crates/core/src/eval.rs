@@ -1,42 +1,69 @@
-//! Inference and error rates.
+//! Inference, in one place for the app, the CLI and the experiments: class probabilities, the
+//! predicted label, labels of many images and error rates.
 
+use crate::attack::block_on;
 use crate::data::Digits;
 use crate::model::Classifier;
+use crate::{Error, PIXELS, Result};
 use burn::prelude::*;
 use burn::tensor::activation::softmax;
 
 /// Images evaluated per forward pass.
 const EVAL_BATCH: usize = 1000;
 
-/// Predicted labels for every digit in `data`.
-pub fn predict_labels(model: &Classifier, data: &Digits, device: &Device) -> Vec<u8> {
-    let indices: Vec<usize> = (0..data.len()).collect();
-    indices
-        .chunks(EVAL_BATCH)
-        .flat_map(|chunk| {
-            let labels = model.forward(data.batch(chunk, device)).argmax(1);
-            labels
-                .into_data()
-                .iter::<i64>()
-                .map(|l| l as u8)
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
-/// Fraction of `data` the model gets wrong.
-pub fn error_rate(model: &Classifier, data: &Digits, device: &Device) -> f64 {
-    let wrong = predict_labels(model, data, device)
-        .iter()
-        .zip(&data.labels)
-        .filter(|(p, l)| p != l)
-        .count();
-    wrong as f64 / data.len().max(1) as f64
+/// The class with the highest score (the last of exact equals; 0 for no scores).
+pub fn argmax(scores: &[f32]) -> u8 {
+    (0..scores.len())
+        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
+        .unwrap_or(0) as u8
 }
 
 /// Class probabilities for one 784-pixel image (async: a WebGPU device is read asynchronously).
-pub async fn probabilities(model: &Classifier, pixels: &[f32], device: &Device) -> Vec<f32> {
-    let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, crate::PIXELS]), device);
+pub async fn probabilities(model: &Classifier, pixels: &[f32], device: &Device) -> Result<Vec<f32>> {
+    let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, PIXELS]), device);
     let probs = softmax(model.forward(x), 1).into_data_async().await;
-    probs.expect("device readback").iter::<f32>().collect()
+    Ok(probs.map_err(Error::device)?.iter::<f32>().collect())
+}
+
+/// Labels the model gives each row of `pixels` (`n × 784`), in batches of 1,000.
+pub async fn predict(model: &Classifier, device: &Device, pixels: &[f32]) -> Result<Vec<u8>> {
+    let mut labels = Vec::with_capacity(pixels.len() / PIXELS);
+    for chunk in pixels.chunks(EVAL_BATCH * PIXELS) {
+        let x = Tensor::<2>::from_data(
+            TensorData::new(chunk.to_vec(), [chunk.len() / PIXELS, PIXELS]),
+            device,
+        );
+        let out = model.forward(x).argmax(1).into_data_async().await;
+        labels.extend(out.map_err(Error::device)?.iter::<i64>().map(|l| l as u8));
+    }
+    Ok(labels)
+}
+
+/// Fraction of `predicted` that differ from `labels` (0 for an empty set).
+pub fn fraction_wrong(predicted: &[u8], labels: &[u8]) -> f64 {
+    let wrong = predicted.iter().zip(labels).filter(|(p, l)| p != l).count();
+    wrong as f64 / labels.len().max(1) as f64
+}
+
+/// Fraction of `data` the model gets wrong, on a CPU device (it blocks), converting 1,000
+/// digits at a time so that the whole set is never held as floats.
+pub fn error_rate(model: &Classifier, data: &Digits, device: &Device) -> Result<f64> {
+    let mut predicted = Vec::with_capacity(data.len());
+    for start in (0..data.len()).step_by(EVAL_BATCH) {
+        let part = data.range(start, (start + EVAL_BATCH).min(data.len()));
+        predicted.extend(block_on(predict(model, device, &part.floats()))?);
+    }
+    Ok(fraction_wrong(&predicted, &data.labels))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argmax_takes_the_highest() {
+        assert_eq!(argmax(&[0.1, 0.7, 0.2]), 1);
+        assert_eq!(argmax(&[0.5, 0.2, 0.5]), 2);
+        assert_eq!(argmax(&[]), 0);
+    }
 }

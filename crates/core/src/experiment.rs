@@ -1,39 +1,25 @@
-//! Building blocks of the paper's transfer experiments (Tables 1–4), shared by
-//! `blindspot reproduce` and the browser's Reproduce and Transfer panels: seeded random wrong
-//! targets, adversarial sets made in batches, Gaussian noise of a given size, rescaled
-//! perturbations, and error rates of any model on any of them.
+//! The paper's transfer experiments (Tables 1–4), shared by `blindspot reproduce` and the
+//! browser's Reproduce and Transfer panels: seeded random wrong targets, adversarial sets made
+//! in batches (their mean distortion and success rate: Table 1), Gaussian noise of a given
+//! size (and the one Gaussian twin every view shows), rescaled perturbations, and transfer
+//! rows (Tables 2 and 4: every column model's error on one set of examples).
 
-use crate::attack::{Control, Goal, LbfgsConfig, LbfgsProgress, lbfgs_each};
+use crate::attack::{Control, Goal, LbfgsConfig, Progress, lbfgs_each};
+use crate::eval::{fraction_wrong, predict};
 use crate::model::Classifier;
 use crate::rng::Rng;
-use crate::{CLASSES, PIXELS};
+use crate::{CLASSES, PIXELS, Result};
 use burn::prelude::*;
+
+/// One of the nine labels other than `label`, uniformly, drawn from `rng`.
+pub fn wrong_label(label: u8, rng: &mut Rng) -> u8 {
+    ((label as usize + 1 + rng.below(CLASSES - 1)) % CLASSES) as u8
+}
 
 /// The target for image `index` (of its data set) with true `label`: a random wrong label,
 /// from a generator seeded by `seed` and the index, so any subset gets the same targets.
 pub fn random_wrong_label(label: u8, index: usize, seed: u64) -> u8 {
-    let shift = 1 + Rng::new(seed ^ (index as u64 + 1)).below(CLASSES - 1);
-    ((label as usize + shift) % CLASSES) as u8
-}
-
-/// Labels the model gives each row of `pixels` (`n × 784`), in batches of 1,000.
-pub async fn predict(model: &Classifier, device: &Device, pixels: &[f32]) -> Vec<u8> {
-    let mut labels = Vec::with_capacity(pixels.len() / PIXELS);
-    for chunk in pixels.chunks(1000 * PIXELS) {
-        let x = Tensor::<2>::from_data(
-            TensorData::new(chunk.to_vec(), [chunk.len() / PIXELS, PIXELS]),
-            device,
-        );
-        let out = model.forward(x).argmax(1).into_data_async().await;
-        labels.extend(out.expect("device readback").iter::<i64>().map(|l| l as u8));
-    }
-    labels
-}
-
-/// Fraction of `predicted` that differ from `labels` (0 for an empty set).
-pub fn error_rate(predicted: &[u8], labels: &[u8]) -> f64 {
-    let wrong = predicted.iter().zip(labels).filter(|(p, l)| p != l).count();
-    wrong as f64 / labels.len().max(1) as f64
+    wrong_label(label, &mut Rng::new(seed ^ (index as u64 + 1)))
 }
 
 /// x + Gaussian noise of standard deviation `stddev` per pixel, clipped to [0, 1] (clipping
@@ -44,6 +30,16 @@ pub fn gaussian_noise(pixels: &[f32], stddev: f32, seed: u64) -> Vec<f32> {
         .iter()
         .map(|&p| (p + stddev * rng.gaussian() as f32).clamp(0.0, 1.0))
         .collect()
+}
+
+/// The seed of the Gaussian twin, so that every view shows the same one.
+pub const TWIN_SEED: u64 = 1;
+
+/// The Gaussian twin of an adversarial example: the original plus Gaussian noise whose
+/// standard deviation is the perturbation's per-pixel RMS, clipped to [0, 1] (Table 1's
+/// "same size, random direction" control).
+pub fn gaussian_twin(original: &[f32], rms: f32) -> Vec<f32> {
+    gaussian_noise(original, rms, TWIN_SEED)
 }
 
 /// Each perturbation r = adversarial − original rescaled (direction kept) to per-pixel RMS
@@ -62,6 +58,68 @@ pub fn rescaled(original: &[f32], adversarial: &[f32], rms: f32) -> Vec<f32> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// Per-pixel RMS of the difference between two sets of images (all pixels of all images):
+/// the realised size of noise or of rescaled perturbations after clipping.
+pub fn set_rms(a: &[f32], b: &[f32]) -> f64 {
+    let sq: f64 = a.iter().zip(b).map(|(p, q)| ((p - q) as f64).powi(2)).sum();
+    (sq / a.len().max(1) as f64).sqrt()
+}
+
+/// One row of a transfer table (Tables 2 and 4): examples made for one model (or noise), their
+/// size, and each column model's error rate on them.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct TransferRow {
+    /// "fc10-1e-4", "gaussian 0.1", "fc100-100-10-p1, amplified to 0.1", …
+    pub made_for: String,
+    /// Mean per-pixel RMS of the examples' perturbations.
+    pub distortion: f64,
+    pub examples: usize,
+    /// One per column model, in the order given.
+    pub errors: Vec<f64>,
+}
+
+/// The error rate of each of `columns` on `pixels` (`n × 784`, true `labels`).
+pub async fn transfer_row(
+    columns: &[&Classifier],
+    device: &Device,
+    made_for: &str,
+    distortion: f64,
+    pixels: &[f32],
+    labels: &[u8],
+) -> Result<TransferRow> {
+    let mut errors = Vec::with_capacity(columns.len());
+    for model in columns {
+        errors.push(fraction_wrong(&predict(model, device, pixels).await?, labels));
+    }
+    Ok(TransferRow {
+        made_for: made_for.into(),
+        distortion,
+        examples: labels.len(),
+        errors,
+    })
+}
+
+/// Salts XORed into a run's seed for the Gaussian noise rows of Tables 2 and 4, so that the two
+/// tables draw different noise.
+pub const TABLE2_NOISE_SALT: u64 = 0x6a;
+pub const TABLE4_NOISE_SALT: u64 = 0x6b;
+
+/// A transfer row for Gaussian noise of standard deviation `stddev` (seeded) on `pixels`,
+/// labelled "gaussian σ" with the noise's realised RMS.
+pub async fn gaussian_row(
+    columns: &[&Classifier],
+    device: &Device,
+    stddev: f32,
+    seed: u64,
+    pixels: &[f32],
+    labels: &[u8],
+) -> Result<TransferRow> {
+    let noisy = gaussian_noise(pixels, stddev, seed);
+    let rms = set_rms(&noisy, pixels);
+    let name = format!("gaussian {stddev}");
+    transfer_row(columns, device, &name, rms, &noisy, labels).await
 }
 
 /// Adversarial examples for a set of images, one random wrong target each.
@@ -100,8 +158,8 @@ pub async fn adversarial_set(
     seed: u64,
     config: &LbfgsConfig,
     batch: usize,
-    progress: &mut dyn FnMut(&LbfgsProgress) -> Control,
-) -> (AdversarialSet, bool) {
+    progress: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<(AdversarialSet, bool)> {
     let mut set = AdversarialSet::default();
     let mut stopped = false;
     for (start, chunk) in (0..labels.len())
@@ -114,7 +172,7 @@ pub async fn adversarial_set(
             .zip(&indices[start..start + chunk.len()])
             .map(|(&l, &i)| Goal::Target(random_wrong_label(l, i, seed)))
             .collect();
-        let outcomes = lbfgs_each(model, device, rows, chunk, &goals, config, progress).await;
+        let outcomes = lbfgs_each(model, device, rows, chunk, &goals, config, progress).await?;
         // A stopped batch's unfinished problems are not successes; stop after recording it.
         for ((o, x), &label) in outcomes.iter().zip(rows.chunks(PIXELS)).zip(chunk) {
             set.attempted += 1;
@@ -125,7 +183,7 @@ pub async fn adversarial_set(
                 set.rms.push(o.distortion.rms);
             }
         }
-        if !progress(&LbfgsProgress {
+        if !progress(&Progress {
             round: 0,
             iteration: 0,
             c: 0.0,
@@ -139,5 +197,5 @@ pub async fn adversarial_set(
             break;
         }
     }
-    (set, stopped)
+    Ok((set, stopped))
 }

@@ -1,10 +1,12 @@
-//! Training: seeded Adam on mini-batches, one loop for every architecture.
+//! Training: one seeded mini-batch loop for every architecture, with the optimizer the
+//! model's recipe names (Adam, or SGD with momentum).
 
 use crate::adversarial::Pool;
 use crate::data::{Digits, Mnist};
 use crate::model::{Arch, Autoencoder, Classifier, ConvNet, Mlp};
 use crate::rng::Rng;
 use crate::zoo::{ModelSpec, Optimizer, Recipe};
+use crate::Result;
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::momentum::MomentumConfig;
@@ -44,7 +46,7 @@ fn fit<M: Module>(
     device: &Device,
     loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
     progress: &mut dyn FnMut(Progress),
-) -> M {
+) -> Result<M> {
     fit_mixed(
         model,
         data,
@@ -52,7 +54,7 @@ fn fit<M: Module>(
         phase,
         device,
         loss,
-        &mut |_, _| None,
+        &mut |_, _| Ok(None),
         progress,
     )
 }
@@ -67,9 +69,9 @@ fn fit_mixed<M: Module>(
     Phase(phase, epochs): Phase,
     device: &Device,
     loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
-    mix: &mut dyn FnMut(usize, &M) -> Option<Digits>,
+    mix: &mut dyn FnMut(usize, &M) -> Result<Option<Digits>>,
     progress: &mut dyn FnMut(Progress),
-) -> M {
+) -> Result<M> {
     let mut optim = match recipe.optimizer {
         Optimizer::Adam => AdamConfig::new().init(),
         Optimizer::Momentum => SgdConfig::new()
@@ -82,7 +84,7 @@ fn fit_mixed<M: Module>(
     let steps = per_epoch * epochs;
     let mut step = 0;
     for epoch in 0..epochs {
-        let mixed = mix(epoch, &model);
+        let mixed = mix(epoch, &model)?;
         let data = mixed.as_ref().unwrap_or(data);
         let mut order: Vec<usize> = (0..data.len()).collect();
         Rng::new(recipe.seed.wrapping_mul(1000) + epoch as u64).shuffle(&mut order);
@@ -107,7 +109,7 @@ fn fit_mixed<M: Module>(
             });
         }
     }
-    model
+    Ok(model)
 }
 
 /// Mean cross-entropy of `logits` `[n, 10]` against labels `[n]`.
@@ -129,7 +131,7 @@ pub fn pretrain_autoencoder(
     recipe: &Recipe,
     device: &Device,
     progress: &mut dyn FnMut(Progress),
-) -> Autoencoder {
+) -> Result<Autoencoder> {
     let ae = Autoencoder::new(hidden, device);
     let mask_rng = std::cell::RefCell::new(Rng::new(recipe.seed ^ 0xAE));
     let loss = |m: &Autoencoder, x: Tensor<2>, _y| {
@@ -159,7 +161,11 @@ pub fn pretrain_autoencoder(
 
 /// Trains the model `spec` describes on its split of `mnist`, on the CPU (Flex), and returns
 /// it without autodiff, ready to evaluate and save.
-pub fn train(spec: &ModelSpec, mnist: &Mnist, progress: &mut dyn FnMut(Progress)) -> Classifier {
+pub fn train(
+    spec: &ModelSpec,
+    mnist: &Mnist,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Classifier> {
     let device = Device::flex().autodiff();
     device.seed(spec.recipe.seed);
     let data = mnist.train_split(spec.split);
@@ -172,7 +178,7 @@ pub fn train_on(
     data: &Digits,
     device: &Device,
     progress: &mut dyn FnMut(Progress),
-) -> Classifier {
+) -> Result<Classifier> {
     let recipe = &spec.recipe;
     let lambdas = spec.lambdas;
     let phase = Phase("train", recipe.epochs);
@@ -180,20 +186,23 @@ pub fn train_on(
         Arch::Mlp(hidden) => {
             let mut mlp = Mlp::new(&Arch::mlp_widths(hidden), device);
             if recipe.pretrain_epochs > 0 {
-                let ae = pretrain_autoencoder(hidden[0], data, recipe, device, progress);
+                let ae = pretrain_autoencoder(hidden[0], data, recipe, device, progress)?;
                 mlp.layers[0] = ae.encoder;
             }
             let loss = |m: &Mlp, x, y| cross_entropy(m.forward(x), y) + m.weight_penalty(lambdas);
             let mut pool = Pool::default();
             let mut rng = Rng::new(recipe.seed ^ 0xAD5);
             let mut mix = |epoch: usize, m: &Mlp| {
-                let pool_recipe = recipe.adversarial.filter(|p| epoch >= p.start_epoch)?;
+                let Some(pool_recipe) = recipe.adversarial.filter(|p| epoch >= p.start_epoch)
+                else {
+                    return Ok(None);
+                };
                 let current = Classifier::Mlp(m.clone());
-                pool.refresh(&current, device, data, &pool_recipe, &mut rng);
-                Some(pool.mixed_with(data))
+                pool.refresh(&current, device, data, &pool_recipe, &mut rng)?;
+                Ok(Some(pool.mixed_with(data)))
             };
-            let trained = fit_mixed(mlp, data, recipe, phase, device, loss, &mut mix, progress);
-            Classifier::Mlp(trained.valid())
+            let trained = fit_mixed(mlp, data, recipe, phase, device, loss, &mut mix, progress)?;
+            Ok(Classifier::Mlp(trained.valid()))
         }
         Arch::ConvNet => {
             let loss =
@@ -206,8 +215,8 @@ pub fn train_on(
                 device,
                 loss,
                 progress,
-            );
-            Classifier::Conv(Box::new(net.valid()))
+            )?;
+            Ok(Classifier::Conv(Box::new(net.valid())))
         }
     }
 }

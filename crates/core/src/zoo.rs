@@ -2,7 +2,6 @@
 //! that trains it. `blindspot train <name>` follows these specs; the cards in `models/` record
 //! what came out.
 
-use crate::adversarial::PoolRecipe;
 use crate::data::Split;
 use crate::model::Arch;
 use crate::{Error, Result};
@@ -22,6 +21,17 @@ pub struct Recipe {
     pub adversarial: Option<PoolRecipe>,
 }
 
+/// Adversarial training's pool (see `adversarial.rs`): how many examples it keeps, how many
+/// digits are attacked before each epoch, and from which epoch on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PoolRecipe {
+    pub capacity: usize,
+    /// Digits attacked before each epoch.
+    pub refresh: usize,
+    /// First epoch (0-based) that sees a pool; earlier epochs are clean.
+    pub start_epoch: usize,
+}
+
 /// The paper's figures for a model (Tables 1 and 3), where it has them.
 #[derive(Clone, Copy, Debug, serde::Serialize)]
 pub struct PaperFigures {
@@ -39,7 +49,7 @@ pub struct ModelSpec {
     pub split: Split,
     pub recipe: Recipe,
     pub paper: Option<PaperFigures>,
-    /// The test error the issue asks this model to reach (fraction).
+    /// The test error this model must reach (fraction); `tests/shipped_models.rs` checks it.
     pub target_test_error: f64,
 }
 
@@ -214,11 +224,17 @@ pub const ZOO: &[ModelSpec] = &[
     },
 ];
 
+/// The model the app starts with: the modern convnet.
+pub const DEFAULT: &str = "convnet";
+
 /// The spec of the model called `name`.
 pub fn spec(name: &str) -> Result<&'static ModelSpec> {
     ZOO.iter()
         .find(|m| m.name == name)
-        .ok_or_else(|| Error::UnknownModel(name.to_string()))
+        .ok_or_else(|| Error::UnknownModel {
+            name: name.to_string(),
+            known: ZOO.iter().map(|m| m.name).collect::<Vec<_>>().join(", "),
+        })
 }
 
 #[cfg(test)]
@@ -236,6 +252,7 @@ mod tests {
             assert_eq!(m.lambdas.len(), expected, "{}", m.name);
             assert_eq!(ZOO.iter().filter(|o| o.name == m.name).count(), 1);
         }
+        assert!(!spec(DEFAULT).unwrap().arch.probe_layers().is_empty());
         assert!(
             spec("nope")
                 .unwrap_err()

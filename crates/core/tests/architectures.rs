@@ -93,12 +93,12 @@ fn a_short_training_run_lowers_the_loss() {
         lr: 1e-2,
         ..spec.recipe
     };
-    let before = eval::error_rate(&spec.arch.build(&device), &digits, &device);
+    let before = eval::error_rate(&spec.arch.build(&device), &digits, &device).unwrap();
     let ad = Device::flex().autodiff();
     ad.seed(1);
     let mut losses = Vec::new();
-    let model = train::train_on(&spec, &digits, &ad, &mut |p| losses.push(p.loss));
-    let after = eval::error_rate(&model, &digits, &device);
+    let model = train::train_on(&spec, &digits, &ad, &mut |p| losses.push(p.loss)).unwrap();
+    let after = eval::error_rate(&model, &digits, &device).unwrap();
     let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
     let n = losses.len();
     assert!(

@@ -18,7 +18,7 @@ fn top_k_are_the_largest_projections_and_directions_are_reproducible() {
     let names: Vec<String> = layers(&model).into_iter().map(|l| l.name).collect();
     assert_eq!(names, ["conv", "dense"]);
     let layer = find_layer(&model, "dense").unwrap();
-    let f = block_on(features(&model, &layer, &digits, &device));
+    let f = block_on(features(&model, &layer, &digits, &device)).unwrap();
     assert_eq!((f.len(), f.width), (300, 128));
 
     let v = Direction::Random(4).vector(128);

@@ -3,11 +3,13 @@
 use blindspot_core::attack::{LbfgsConfig, block_on, keep_going};
 use blindspot_core::card::{ModelCard, load_model};
 use blindspot_core::data::{Digits, Mnist, Split};
+use blindspot_core::eval::{fraction_wrong, predict};
 use blindspot_core::experiment::{
-    AdversarialSet, adversarial_set, error_rate, gaussian_noise, predict, rescaled,
+    AdversarialSet, TABLE2_NOISE_SALT, TABLE4_NOISE_SALT, TransferRow, adversarial_set,
+    gaussian_row, rescaled, set_rms, transfer_row,
 };
 use blindspot_core::model::Classifier;
-use blindspot_core::paper::{TABLE2_MODELS, TABLE4_MODELS};
+use blindspot_core::paper::{self, TABLE2_MODELS, TABLE4_MODELS};
 use blindspot_core::rng::Rng;
 use blindspot_core::stability::{LayerBound, lipschitz_bounds};
 use blindspot_core::units::study::{LayerStudy, study};
@@ -34,13 +36,22 @@ pub struct Row1 {
     pub seconds: f64,
 }
 
-#[derive(Serialize)]
-pub struct CrossRow {
-    /// "fc10-1e-4", "gaussian 0.1", "fc100-100-10-p1 → rms 0.1", …
-    pub made_for: String,
-    pub distortion: f64,
-    pub examples: usize,
-    pub errors: Vec<f64>,
+/// A transfer table in the paper's layout: blocks of rows of examples made for each model,
+/// each followed by its Gaussian noise rows (Table 2: one block; Table 4: the minimal examples,
+/// then the same amplified to RMS 0.1). In JSON, the rows in that order.
+pub struct TransferTable {
+    pub blocks: Vec<TransferBlock>,
+}
+
+pub struct TransferBlock {
+    pub examples: Vec<TransferRow>,
+    pub noise: Vec<TransferRow>,
+}
+
+impl Serialize for TransferTable {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.blocks.iter().flat_map(|b| b.examples.iter().chain(&b.noise)))
+    }
 }
 
 #[derive(Serialize)]
@@ -75,27 +86,29 @@ pub struct Reproduction {
     pub seed: u64,
     pub attack: LbfgsConfig,
     pub table1: Vec<Row1>,
-    pub table2: Vec<CrossRow>,
+    pub table2: TransferTable,
     pub table3: Vec<Row3>,
-    pub table4: Vec<CrossRow>,
+    pub table4: TransferTable,
     pub units: Vec<UnitsRow>,
     pub stability: Vec<Stability>,
     pub seconds: f64,
 }
 
-pub struct Lab {
+/// What a reproduction works from: the CPU device, MNIST and the models' folder.
+pub struct Materials {
     pub device: Device,
     pub mnist: Mnist,
     pub models: std::path::PathBuf,
 }
 
-impl Lab {
+impl Materials {
     fn model(&self, name: &str) -> Result<(Classifier, ModelCard)> {
         load_model(&self.models, zoo::spec(name)?, &self.device)
     }
 
-    fn error(&self, model: &Classifier, pixels: &[f32], labels: &[u8]) -> f64 {
-        error_rate(&block_on(predict(model, &self.device, pixels)), labels)
+    fn error(&self, model: &Classifier, pixels: &[f32], labels: &[u8]) -> Result<f64> {
+        let predicted = block_on(predict(model, &self.device, pixels))?;
+        Ok(fraction_wrong(&predicted, labels))
     }
 }
 
@@ -109,13 +122,13 @@ fn sample(len: usize, n: usize, seed: u64) -> Vec<usize> {
 }
 
 fn attack(
-    lab: &Lab,
+    lab: &Materials,
     model: &Classifier,
     data: &Digits,
     idx: &[usize],
     seed: u64,
     config: &LbfgsConfig,
-) -> (AdversarialSet, f64) {
+) -> Result<(AdversarialSet, f64)> {
     let d = data.select(idx);
     let started = Instant::now();
     let (set, _) = block_on(adversarial_set(
@@ -128,41 +141,20 @@ fn attack(
         config,
         BATCH,
         &mut keep_going,
-    ));
-    (set, started.elapsed().as_secs_f64())
+    ))?;
+    Ok((set, started.elapsed().as_secs_f64()))
 }
 
 fn log(msg: &str) {
     eprintln!("[reproduce] {msg}");
 }
 
-/// Cross-model error rows for adversarial sets and noise rows, columns `names`.
-fn cross(
-    lab: &Lab,
-    names: &[&str],
-    made_for: &str,
-    distortion: f64,
-    x: &[f32],
-    labels: &[u8],
-) -> Result<CrossRow> {
-    let errors = names
-        .iter()
-        .map(|n| Ok(lab.error(&lab.model(n)?.0, x, labels)))
-        .collect::<Result<Vec<f64>>>()?;
-    Ok(CrossRow {
-        made_for: made_for.into(),
-        distortion,
-        examples: labels.len(),
-        errors,
-    })
+/// The zoo models called `names`, loaded once: the columns of a transfer table.
+fn columns(lab: &Materials, names: &[&str]) -> Result<Vec<Classifier>> {
+    names.iter().map(|n| Ok(lab.model(n)?.0)).collect()
 }
 
-fn realised_rms(a: &[f32], b: &[f32]) -> f64 {
-    let sq: f64 = a.iter().zip(b).map(|(p, q)| ((p - q) as f64).powi(2)).sum();
-    (sq / a.len().max(1) as f64).sqrt()
-}
-
-pub fn reproduce(lab: &Lab, n: usize, seed: u64) -> Result<Reproduction> {
+pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
     let started = Instant::now();
     let train = &lab.mnist.train;
     let train_idx = sample(train.len(), n, seed);
@@ -178,15 +170,17 @@ pub fn reproduce(lab: &Lab, n: usize, seed: u64) -> Result<Reproduction> {
     for (name, count) in rows1 {
         let (model, card) = lab.model(name)?;
         let idx = &train_idx[..count];
-        let (set, seconds) = attack(lab, &model, train, idx, seed, &LbfgsConfig::default());
+        let (set, seconds) = attack(lab, &model, train, idx, seed, &LbfgsConfig::default())?;
         // The paper's own loss (T = 1), for the paper's models: how much the sharper loss gains.
-        let paper_loss = TABLE2_MODELS.contains(&name).then(|| {
+        let paper_loss = if TABLE2_MODELS.contains(&name) {
             let t1 = LbfgsConfig {
                 temperature: 1.0,
                 ..LbfgsConfig::default()
             };
-            attack(lab, &model, train, idx, seed, &t1).0.mean_rms()
-        });
+            Some(attack(lab, &model, train, idx, seed, &t1)?.0.mean_rms())
+        } else {
+            None
+        };
         log(&format!(
             "{name}: {} of {count} attacks succeeded, mean RMS {:.4}, {seconds:.1} s",
             set.labels.len(),
@@ -204,29 +198,26 @@ pub fn reproduce(lab: &Lab, n: usize, seed: u64) -> Result<Reproduction> {
         });
         sets.push((name, set));
     }
+    let models2 = columns(lab, &TABLE2_MODELS)?;
+    let columns2: Vec<&Classifier> = models2.iter().collect();
+    let device = &lab.device;
     let mut table2 = Vec::new();
     for (name, set) in sets.iter().filter(|(n, _)| TABLE2_MODELS.contains(n)) {
-        table2.push(cross(
-            lab,
-            &TABLE2_MODELS,
-            name,
-            set.mean_rms(),
-            &set.adversarial,
-            &set.labels,
-        )?);
+        let (x, labels) = (&set.adversarial, &set.labels);
+        let row = transfer_row(&columns2, device, name, set.mean_rms(), x, labels);
+        table2.push(block_on(row)?);
     }
-    for stddev in [0.1f32, 0.3] {
-        let noisy = gaussian_noise(&train_x, stddev, seed ^ 0x6a);
-        let rms = realised_rms(&noisy, &train_x);
-        table2.push(cross(
-            lab,
-            &TABLE2_MODELS,
-            &format!("gaussian {stddev}"),
-            rms,
-            &noisy,
-            &train_labels,
-        )?);
+    let mut noise2 = Vec::new();
+    for (stddev, _) in paper::TABLE2_NOISE {
+        let row = gaussian_row(&columns2, device, stddev, seed ^ TABLE2_NOISE_SALT, &train_x, &train_labels);
+        noise2.push(block_on(row)?);
     }
+    let table2 = TransferTable {
+        blocks: vec![TransferBlock {
+            examples: table2,
+            noise: noise2,
+        }],
+    };
     log("tables 1 and 2 done");
 
     // Tables 3 and 4: the P1/P2 models, adversarial sets on N test digits.
@@ -236,12 +227,14 @@ pub fn reproduce(lab: &Lab, n: usize, seed: u64) -> Result<Reproduction> {
     let test_idx = sample(test.len(), n, seed ^ 0x7e57);
     let test_d = test.select(&test_idx);
     let test_x = test_d.floats();
+    let models4 = columns(lab, &TABLE4_MODELS)?;
+    let columns4: Vec<&Classifier> = models4.iter().collect();
     let mut table3 = Vec::new();
-    let mut table4 = Vec::new();
+    let mut minimal = Vec::new();
     let mut amplified = Vec::new();
     for name in TABLE4_MODELS {
         let (model, _) = lab.model(name)?;
-        let (set, seconds) = attack(lab, &model, test, &test_idx, seed, &LbfgsConfig::default());
+        let (set, seconds) = attack(lab, &model, test, &test_idx, seed, &LbfgsConfig::default())?;
         log(&format!(
             "{name}: {} of {n} test attacks, mean RMS {:.4}, {seconds:.1} s",
             set.labels.len(),
@@ -249,48 +242,28 @@ pub fn reproduce(lab: &Lab, n: usize, seed: u64) -> Result<Reproduction> {
         ));
         table3.push(Row3 {
             model: name.into(),
-            p1: lab.error(&model, &p.floats(), &p.labels),
-            p2: lab.error(&model, &q.floats(), &q.labels),
-            test: lab.error(&model, &test.floats(), &test.labels),
+            p1: lab.error(&model, &p.floats(), &p.labels)?,
+            p2: lab.error(&model, &q.floats(), &q.labels)?,
+            test: lab.error(&model, &test.floats(), &test.labels)?,
             distortion: set.mean_rms(),
         });
-        table4.push(cross(
-            lab,
-            &TABLE4_MODELS,
-            name,
-            set.mean_rms(),
-            &set.adversarial,
-            &set.labels,
-        )?);
+        let (x, labels) = (&set.adversarial, &set.labels);
+        let row = transfer_row(&columns4, device, name, set.mean_rms(), x, labels);
+        minimal.push(block_on(row)?);
         let louder = rescaled(&set.original, &set.adversarial, 0.1);
-        let rms = realised_rms(&louder, &set.original);
-        amplified.push(cross(
-            lab,
-            &TABLE4_MODELS,
-            &format!("{name}, amplified to 0.1"),
-            rms,
-            &louder,
-            &set.labels,
-        )?);
+        let rms = set_rms(&louder, &set.original);
+        let made_for = format!("{name}, amplified to 0.1");
+        let row = transfer_row(&columns4, device, &made_for, rms, &louder, labels);
+        amplified.push(block_on(row)?);
     }
-    for stddev in [0.06f32, 0.1] {
-        let noisy = gaussian_noise(&test_x, stddev, seed ^ 0x6b);
-        let rms = realised_rms(&noisy, &test_x);
-        let row = cross(
-            lab,
-            &TABLE4_MODELS,
-            &format!("gaussian {stddev}"),
-            rms,
-            &noisy,
-            &test_d.labels,
-        )?;
-        if stddev < 0.08 {
-            table4.push(row);
-        } else {
-            amplified.push(row);
-        }
+    // Each block with the paper's noise row of about its size: σ = 0.06, then σ = 0.1.
+    let mut blocks = Vec::new();
+    for (examples, (stddev, _)) in [minimal, amplified].into_iter().zip(paper::TABLE4_NOISE) {
+        let row = gaussian_row(&columns4, device, stddev, seed ^ TABLE4_NOISE_SALT, &test_x, &test_d.labels);
+        let noise = vec![block_on(row)?];
+        blocks.push(TransferBlock { examples, noise });
     }
-    table4.extend(amplified);
+    let table4 = TransferTable { blocks };
     log("tables 3 and 4 done");
 
     let units = units_study(lab, seed)?;
@@ -312,12 +285,12 @@ pub fn reproduce(lab: &Lab, n: usize, seed: u64) -> Result<Reproduction> {
 }
 
 /// 100 units vs 100 random directions per hidden layer, top 10 of the 10,000 test digits.
-fn units_study(lab: &Lab, seed: u64) -> Result<Vec<UnitsRow>> {
+fn units_study(lab: &Materials, seed: u64) -> Result<Vec<UnitsRow>> {
     let mut rows = Vec::new();
     for name in ["convnet", "fc100-100-10", "ae400-10"] {
         let (model, _) = lab.model(name)?;
         for layer in layers(&model) {
-            let f = block_on(features(&model, &layer, &lab.mnist.test, &lab.device));
+            let f = block_on(features(&model, &layer, &lab.mnist.test, &lab.device))?;
             rows.push(UnitsRow {
                 model: name.into(),
                 study: study(&layer, &f, &lab.mnist.test, 10, 100, seed),
@@ -329,7 +302,7 @@ fn units_study(lab: &Lab, seed: u64) -> Result<Vec<UnitsRow>> {
 
 /// Per-layer bounds of every zoo model, and the certified distortion they imply.
 fn stability(
-    lab: &Lab,
+    lab: &Materials,
     table1: &[Row1],
     x: &[f32],
     labels: &[u8],

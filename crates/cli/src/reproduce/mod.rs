@@ -1,6 +1,7 @@
 //! `reproduce`: the paper's Tables 1–4, Section 3's units study and Section 4.3's bounds on
 //! our zoo, written to REPRODUCTION.md and reproduction.json.
 
+mod discussion;
 mod markdown;
 mod measure;
 
@@ -42,7 +43,7 @@ pub fn run(dirs: &Dirs, args: &ReproduceArgs, json: bool) -> Result<()> {
     if args.n == 0 || args.n > 10_000 {
         return Err(Error::Other("--n must be 1 to 10000".into()));
     }
-    let lab = measure::Lab {
+    let lab = measure::Materials {
         device: Device::flex().autodiff(),
         mnist: Mnist::load(&dirs.data)?,
         models: dirs.models.clone(),

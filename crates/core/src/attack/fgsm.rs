@@ -2,10 +2,10 @@
 //! steps along the sign of the gradient, inside an L∞ ball of radius ε and the box [0, 1].
 
 use super::objective::{Batch, evaluate};
-use super::{Distortion, Goal, Outcome};
-use crate::PIXELS;
+use super::{Control, Distortion, Goal, Outcome, Progress, keep_going};
 use crate::model::Classifier;
 use crate::rng::Rng;
+use crate::{PIXELS, Result};
 use burn::prelude::Device;
 
 #[derive(Clone, Copy, Debug)]
@@ -18,7 +18,7 @@ pub struct FgsmConfig {
     pub random_start: Option<u64>,
 }
 
-/// One FGSM step of size ε.
+/// One FGSM step of size ε, every image with the same goal.
 pub async fn fgsm(
     model: &Classifier,
     device: &Device,
@@ -26,24 +26,16 @@ pub async fn fgsm(
     labels: &[u8],
     goal: Goal,
     epsilon: f32,
-) -> Vec<Outcome> {
-    pgd(
-        model,
-        device,
-        images,
-        labels,
-        goal,
-        FgsmConfig {
-            epsilon,
-            steps: 1,
-            random_start: None,
-        },
-    )
-    .await
+) -> Result<Vec<Outcome>> {
+    let config = FgsmConfig {
+        epsilon,
+        steps: 1,
+        random_start: None,
+    };
+    pgd(model, device, images, labels, goal, config).await
 }
 
-/// Iterative FGSM with step 2.5·ε/steps (one step: ε), projected after every step.
-/// Targeted: descends the cross-entropy of the target; untargeted: ascends that of the label.
+/// [`pgd_each`] with the same goal for every image.
 pub async fn pgd(
     model: &Classifier,
     device: &Device,
@@ -51,7 +43,23 @@ pub async fn pgd(
     labels: &[u8],
     goal: Goal,
     config: FgsmConfig,
-) -> Vec<Outcome> {
+) -> Result<Vec<Outcome>> {
+    let goals = vec![goal; labels.len()];
+    pgd_each(model, device, images, labels, &goals, config, &mut keep_going).await
+}
+
+/// Iterative FGSM with step 2.5·ε/steps (one step: ε), projected after every step, each image
+/// with its own goal. Targeted: descends the cross-entropy of the target; untargeted: ascends
+/// that of the label. `progress` hears after every step and may stop the attack there.
+pub async fn pgd_each(
+    model: &Classifier,
+    device: &Device,
+    images: &[f32],
+    labels: &[u8],
+    goals: &[Goal],
+    config: FgsmConfig,
+    progress: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<Vec<Outcome>> {
     let n = labels.len();
     let eps = config.epsilon;
     let step = if config.steps == 1 {
@@ -59,10 +67,15 @@ pub async fn pgd(
     } else {
         2.5 * eps / config.steps as f32
     };
-    let (aim, direction): (Vec<u8>, f32) = match goal {
-        Goal::Target(t) => (vec![t; n], -1.0),
-        Goal::Untargeted => (labels.to_vec(), 1.0),
-    };
+    // Per image: the label whose cross-entropy is followed, and which way.
+    let (aim, direction): (Vec<u8>, Vec<f32>) = goals
+        .iter()
+        .zip(labels)
+        .map(|(goal, &label)| match *goal {
+            Goal::Target(t) => (t, -1.0),
+            Goal::Untargeted => (label, 1.0),
+        })
+        .unzip();
     let project = |v: f32, x0: f32| v.clamp(x0 - eps, x0 + eps).clamp(0.0, 1.0);
     let mut x = images.to_vec();
     if let Some(seed) = config.random_start {
@@ -72,39 +85,52 @@ pub async fn pgd(
         }
     }
     let zeros = vec![0.0; n]; // c = 0, T = 1: the gradient of the plain cross-entropy
-    for _ in 0..config.steps {
-        let e = evaluate(model, device, Batch::new(&x, images, &aim, &zeros, 1.0)).await;
-        for ((v, &x0), &g) in x.iter_mut().zip(images).zip(&e.grad) {
-            *v = project(
-                *v + direction * step * g.signum() * (g != 0.0) as u8 as f32,
-                x0,
-            );
+    let mut steps = 0;
+    while steps < config.steps {
+        let e = evaluate(model, device, Batch::new(&x, images, &aim, &zeros, 1.0)).await?;
+        for (row, (xs, x0s)) in x.chunks_mut(PIXELS).zip(images.chunks(PIXELS)).enumerate() {
+            let grad = &e.grad[row * PIXELS..(row + 1) * PIXELS];
+            for ((v, &x0), &g) in xs.iter_mut().zip(x0s).zip(grad) {
+                *v = project(
+                    *v + direction[row] * step * g.signum() * (g != 0.0) as u8 as f32,
+                    x0,
+                );
+            }
+        }
+        steps += 1;
+        let report = Progress {
+            round: 0,
+            iteration: steps - 1,
+            c: 0.0,
+            loss: e.cross_entropy.iter().sum::<f32>() / n.max(1) as f32,
+            finished: 0,
+            problems: n,
+        };
+        if !progress(&report).await {
+            break;
         }
     }
-    let last = evaluate(model, device, Batch::new(&x, images, &aim, &zeros, 1.0)).await;
-    (0..n)
+    let last = evaluate(model, device, Batch::new(&x, images, &aim, &zeros, 1.0)).await?;
+    Ok((0..n)
         .map(|i| {
             let (orig, adv) = (
                 &images[i * PIXELS..(i + 1) * PIXELS],
                 &x[i * PIXELS..(i + 1) * PIXELS],
             );
             let label = last.label[i];
-            let success = match goal {
-                Goal::Target(t) => label == t,
-                Goal::Untargeted => label != labels[i],
+            let (success, target) = match goals[i] {
+                Goal::Target(t) => (label == t, t),
+                Goal::Untargeted => (label != labels[i], label),
             };
             Outcome {
                 adversarial: adv.to_vec(),
                 label,
-                target: match goal {
-                    Goal::Target(t) => t,
-                    Goal::Untargeted => label,
-                },
+                target,
                 success,
                 distortion: Distortion::between(orig, adv),
                 c: 0.0,
-                iterations: config.steps,
+                iterations: steps,
             }
         })
-        .collect()
+        .collect())
 }

@@ -12,9 +12,9 @@
 //! own c, its own line search and its own convergence.
 
 use super::objective::{Batch, Evaluation, evaluate_in_chunks};
-use super::{Control, Distortion, Goal, Outcome};
+use super::{Control, Distortion, Goal, Outcome, Progress};
 use crate::model::Classifier;
-use crate::{CLASSES, PIXELS};
+use crate::{CLASSES, Error, PIXELS, Result};
 use burn::prelude::Device;
 use std::collections::VecDeque;
 
@@ -56,21 +56,6 @@ impl Default for LbfgsConfig {
             eval_chunk: None,
         }
     }
-}
-
-/// Reported after every evaluation of an L-BFGS iteration; answer `false` to stop early
-/// (the best result found so far is returned).
-#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
-pub struct LbfgsProgress {
-    /// Solve round (one value of c per problem) and iteration within it.
-    pub round: usize,
-    pub iteration: usize,
-    /// For the first problem still searching: its c and objective value.
-    pub c: f32,
-    pub loss: f32,
-    /// Problems finished / all problems.
-    pub finished: usize,
-    pub problems: usize,
 }
 
 /// One (image, target) pair and its search over c.
@@ -127,8 +112,8 @@ pub async fn lbfgs(
     labels: &[u8],
     goal: Goal,
     config: &LbfgsConfig,
-    progress: &mut dyn FnMut(&LbfgsProgress) -> Control,
-) -> Vec<Outcome> {
+    progress: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<Vec<Outcome>> {
     let goals = vec![goal; labels.len()];
     lbfgs_each(model, device, images, labels, &goals, config, progress).await
 }
@@ -141,9 +126,15 @@ pub async fn lbfgs_each(
     labels: &[u8],
     goals: &[Goal],
     config: &LbfgsConfig,
-    progress: &mut dyn FnMut(&LbfgsProgress) -> Control,
-) -> Vec<Outcome> {
-    assert_eq!(goals.len(), labels.len(), "one goal per image");
+    progress: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<Vec<Outcome>> {
+    if goals.len() != labels.len() {
+        return Err(Error::Other(format!(
+            "{} goals for {} images: an attack needs one goal per image",
+            goals.len(),
+            labels.len()
+        )));
+    }
     let mut problems: Vec<Problem> = Vec::new();
     for (image, (&label, &goal)) in labels.iter().zip(goals).enumerate() {
         let targets: Vec<u8> = match goal {
@@ -177,7 +168,7 @@ pub async fn lbfgs_each(
         let cs: Vec<f32> = active.iter().map(|&p| problems[p].c).collect();
         let finished = problems.len() - active.len();
         let mut report = |iteration: usize, loss: f32| {
-            progress(&LbfgsProgress {
+            progress(&Progress {
                 round,
                 iteration,
                 c: cs[0],
@@ -186,7 +177,7 @@ pub async fn lbfgs_each(
                 problems: problems.len(),
             })
         };
-        let solved = minimise(model, device, &x0, &targets, &cs, config, &mut report).await;
+        let solved = minimise(model, device, &x0, &targets, &cs, config, &mut report).await?;
         stopped = solved.stopped;
         for (k, &p) in active.iter().enumerate() {
             let z = solved.z[k * PIXELS..(k + 1) * PIXELS].to_vec();
@@ -196,7 +187,7 @@ pub async fn lbfgs_each(
         }
         round += 1;
     }
-    labels
+    Ok(labels
         .iter()
         .enumerate()
         .map(|(image, &label)| {
@@ -227,7 +218,7 @@ pub async fn lbfgs_each(
                 },
             }
         })
-        .collect()
+        .collect())
 }
 
 /// One projected L-BFGS solve per row of `images` at a fixed c each (no search over c):
@@ -240,17 +231,17 @@ pub async fn solve_at(
     targets: &[u8],
     cs: &[f32],
     config: &LbfgsConfig,
-) -> Vec<(Vec<f32>, u8)> {
+) -> Result<Vec<(Vec<f32>, u8)>> {
     let solved = minimise(model, device, images, targets, cs, config, &mut |_, _| {
         Box::pin(std::future::ready(true))
     })
-    .await;
-    solved
+    .await?;
+    Ok(solved
         .z
         .chunks(PIXELS)
         .map(<[f32]>::to_vec)
         .zip(solved.label)
-        .collect()
+        .collect())
 }
 
 struct Solved {
@@ -314,7 +305,7 @@ async fn minimise(
     cs: &[f32],
     config: &LbfgsConfig,
     report: &mut dyn FnMut(usize, f32) -> Control,
-) -> Solved {
+) -> Result<Solved> {
     let n = targets.len();
     let slice = |v: &[f32], k: usize| v[k * PIXELS..(k + 1) * PIXELS].to_vec();
     let mut z = x0.to_vec();
@@ -327,7 +318,7 @@ async fn minimise(
         chunk,
         &mut || report(0, f32::NAN),
     )
-    .await;
+    .await?;
     let mut f = first.value;
     let mut g = first.grad;
     let mut label = first.label;
@@ -383,7 +374,7 @@ async fn minimise(
                 chunk,
                 &mut || report(iteration, loss),
             )
-            .await;
+            .await?;
             let mut still = Vec::new();
             for (i, &a) in pending.iter().enumerate() {
                 let k = active[a];
@@ -438,10 +429,10 @@ async fn minimise(
             done[active[a]] = true; // no decrease along the direction: a (local) minimum
         }
     }
-    Solved {
+    Ok(Solved {
         z,
         label,
         evaluations,
         stopped,
-    }
+    })
 }

@@ -4,14 +4,17 @@
 //! Every attack works on a batch: images are rows of a flat `n × 784` slice in [0, 1], each
 //! with its own target, and one tensor program evaluates them all at once. The functions are
 //! `async` because a WebGPU device can only be read asynchronously; on the CPU they complete
-//! at once (natively, [`block_on`] drives them).
+//! at once (natively, [`block_on`] drives them). Callers name an attack with [`Method`] and run
+//! it with [`Attack::run`].
 
 pub mod fgsm;
 pub mod lbfgs;
+pub mod method;
 pub mod objective;
 
-pub use fgsm::{FgsmConfig, fgsm, pgd};
-pub use lbfgs::{LbfgsConfig, LbfgsProgress, lbfgs, lbfgs_each, solve_at};
+pub use fgsm::{FgsmConfig, fgsm, pgd, pgd_each};
+pub use lbfgs::{LbfgsConfig, lbfgs, lbfgs_each, solve_at};
+pub use method::{Attack, Method};
 
 use crate::PIXELS;
 use std::future::Future;
@@ -24,6 +27,22 @@ pub type Control = Pin<Box<dyn Future<Output = bool>>>;
 /// A callback that never stops the attack and never waits.
 pub fn keep_going<T>(_: &T) -> Control {
     Box::pin(std::future::ready(true))
+}
+
+/// Reported after every evaluation of an attack; the callback's answer `false` stops it early
+/// (the best result found so far is returned). FGSM and PGD report round 0, their step as the
+/// iteration and c = 0.
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Progress {
+    /// Solve round (one value of c per problem) and iteration within it.
+    pub round: usize,
+    pub iteration: usize,
+    /// For the first problem still searching: its c and objective value.
+    pub c: f32,
+    pub loss: f32,
+    /// Problems finished / all problems.
+    pub finished: usize,
+    pub problems: usize,
 }
 
 /// What an attack aims for.

@@ -5,7 +5,7 @@
 
 use super::Control;
 use crate::model::Classifier;
-use crate::{CLASSES, PIXELS};
+use crate::{CLASSES, Error, PIXELS, Result};
 use burn::prelude::*;
 use burn::tensor::activation::log_softmax;
 
@@ -43,7 +43,11 @@ impl<'a> Batch<'a> {
 
 /// Evaluates the objective on a batch. `device` must have autodiff enabled; the model must
 /// live on it.
-pub async fn evaluate(model: &Classifier, device: &Device, batch: Batch<'_>) -> Evaluation {
+pub async fn evaluate(
+    model: &Classifier,
+    device: &Device,
+    batch: Batch<'_>,
+) -> Result<Evaluation> {
     let Batch {
         x,
         x0,
@@ -68,20 +72,23 @@ pub async fn evaluate(model: &Classifier, device: &Device, batch: Batch<'_>) -> 
     let distance = (x.clone() - x0).powf_scalar(2.0).sum_dim(1); // [n, 1]
     let value = ce.clone() + c * distance; // [n, 1]
     let grads = value.clone().sum().backward();
-    let grad = x.grad(&grads).expect("the input requires grad").detach(); // [n, 784]
+    let grad = x
+        .grad(&grads)
+        .ok_or_else(|| Error::Device("the input has no gradient (is autodiff on?)".into()))?
+        .detach(); // [n, 784]
     let label = logits.detach().argmax(1).float(); // [n, 1]
 
     // One readback: [value | ce | label | grad] per row.
     let packed = Tensor::cat(vec![value.detach(), ce.detach(), label, grad], 1); // [n, 787]
-    let data = packed.into_data_async().await.expect("device readback");
+    let data = packed.into_data_async().await.map_err(Error::device)?;
     let flat: Vec<f32> = data.iter::<f32>().collect();
     let row = PIXELS + 3;
-    Evaluation {
+    Ok(Evaluation {
         value: flat.chunks(row).map(|r| r[0]).collect(),
         cross_entropy: flat.chunks(row).map(|r| r[1]).collect(),
         label: flat.chunks(row).map(|r| r[2] as u8).collect(),
         grad: flat.chunks(row).flat_map(|r| r[3..].to_vec()).collect(),
-    }
+    })
 }
 
 /// [`evaluate`] in slices of at most `chunk` rows (all at once when `None`), awaiting
@@ -93,7 +100,7 @@ pub async fn evaluate_in_chunks(
     batch: Batch<'_>,
     chunk: Option<usize>,
     between: &mut dyn FnMut() -> Control,
-) -> Evaluation {
+) -> Result<Evaluation> {
     let n = batch.targets.len();
     let size = chunk.unwrap_or(n).max(1);
     if size >= n {
@@ -118,11 +125,11 @@ pub async fn evaluate_in_chunks(
             &batch.c[start..end],
             batch.temperature,
         );
-        let e = evaluate(model, device, part).await;
+        let e = evaluate(model, device, part).await?;
         all.value.extend(e.value);
         all.cross_entropy.extend(e.cross_entropy);
         all.label.extend(e.label);
         all.grad.extend(e.grad);
     }
-    all
+    Ok(all)
 }

@@ -1,4 +1,4 @@
-use super::{ConvNet, Mlp};
+use super::{ConvNet, LipschitzLayer, Mlp, ProbeLayer, mlp};
 use crate::{Result, weights};
 use burn::prelude::*;
 
@@ -28,7 +28,7 @@ impl Arch {
     }
 
     /// A one-line description for model cards and `--help`.
-    pub fn describe(&self) -> String {
+    pub fn summary(&self) -> String {
         match self {
             Arch::Mlp([]) => "softmax regression on the 784 pixels (784→10)".into(),
             Arch::Mlp(hidden) => {
@@ -47,6 +47,23 @@ impl Arch {
                 c2 = super::convnet::CONV2,
                 d = super::convnet::DENSE
             ),
+        }
+    }
+
+    /// The hidden layers the units study can probe, input side first.
+    pub fn probe_layers(&self) -> Vec<ProbeLayer> {
+        match self {
+            Arch::Mlp(hidden) => mlp::hidden_layers(hidden),
+            Arch::ConvNet => ConvNet::probe_layers(),
+        }
+    }
+
+    /// The hidden units' activation, for model cards.
+    pub fn activation(&self) -> &'static str {
+        match self {
+            Arch::Mlp([]) => "none (linear logits, softmax)",
+            Arch::Mlp(_) => "sigmoid",
+            Arch::ConvNet => "relu",
         }
     }
 
@@ -87,20 +104,32 @@ impl Classifier {
     /// for sizing batches.
     pub fn macs_per_image(&self) -> usize {
         match self {
-            Classifier::Mlp(m) => m
-                .layers
-                .iter()
-                .map(|l| l.weight.dims().iter().product::<usize>())
-                .sum(),
-            Classifier::Conv(c) => {
-                let conv = |layer: &burn::nn::conv::Conv2d, out_side: usize| {
-                    layer.weight.dims().iter().product::<usize>() * out_side * out_side
-                };
-                conv(&c.conv1, 24)
-                    + conv(&c.conv2, 8)
-                    + c.fc1.weight.dims().iter().product::<usize>()
-                    + c.fc2.weight.dims().iter().product::<usize>()
-            }
+            Classifier::Mlp(m) => m.macs_per_image(),
+            Classifier::Conv(c) => c.macs_per_image(),
+        }
+    }
+
+    /// The hidden layers the units study can probe, input side first.
+    pub fn probe_layers(&self) -> Vec<ProbeLayer> {
+        match self {
+            Classifier::Mlp(m) => m.probe_layers(),
+            Classifier::Conv(_) => ConvNet::probe_layers(),
+        }
+    }
+
+    /// `[n, 784]` pixels → `[n, width]` activations of the probe layer `name`, if it has one.
+    pub fn probe(&self, x: Tensor<2>, name: &str) -> Option<Tensor<2>> {
+        match self {
+            Classifier::Mlp(m) => m.probe(x, name),
+            Classifier::Conv(c) => c.probe(x, name),
+        }
+    }
+
+    /// The layers as the Lipschitz bounds see them, input side first.
+    pub fn lipschitz_layers(&self) -> Vec<LipschitzLayer<'_>> {
+        match self {
+            Classifier::Mlp(m) => m.lipschitz_layers(),
+            Classifier::Conv(c) => c.lipschitz_layers(),
         }
     }
 

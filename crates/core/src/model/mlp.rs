@@ -1,3 +1,4 @@
+use super::{LipschitzLayer, ProbeLayer};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
@@ -36,6 +37,47 @@ impl Mlp {
             .fold(x, |h, layer| sigmoid(layer.forward(h)))
     }
 
+    /// The hidden layers `h1`, `h2`, … (none for softmax regression).
+    pub fn probe_layers(&self) -> Vec<ProbeLayer> {
+        let last = self.layers.len() - 1;
+        let widths: Vec<usize> = self.layers[..last]
+            .iter()
+            .map(|l| l.weight.dims()[1]) // Burn stores [in, out]
+            .collect();
+        hidden_layers(&widths)
+    }
+
+    /// The activations of hidden layer `hK`, `[n, width]`.
+    pub fn probe(&self, x: Tensor<2>, name: &str) -> Option<Tensor<2>> {
+        let k: usize = name.strip_prefix('h')?.parse().ok()?;
+        (1..self.layers.len())
+            .contains(&k)
+            .then(|| self.hidden(x, k - 1))
+    }
+
+    /// `fc1`, `fc2`, …: sigmoid layers (slope ¼) and the linear output layer.
+    pub fn lipschitz_layers(&self) -> Vec<LipschitzLayer<'_>> {
+        let last = self.layers.len() - 1;
+        self.layers
+            .iter()
+            .enumerate()
+            .map(|(k, layer)| LipschitzLayer::Dense {
+                name: format!("fc{}", k + 1),
+                kind: if k == last { "fc" } else { "fc+sigmoid" },
+                layer,
+                slope: if k == last { 1.0 } else { 0.25 },
+            })
+            .collect()
+    }
+
+    /// Multiply-adds of one forward pass for one image.
+    pub fn macs_per_image(&self) -> usize {
+        self.layers
+            .iter()
+            .map(|l| l.weight.dims().iter().product::<usize>())
+            .sum()
+    }
+
     /// Σ_k (λ_k/2) ‖W_k‖² with one λ per layer.
     pub fn weight_penalty(&self, lambdas: &[f32]) -> Tensor<1> {
         assert_eq!(lambdas.len(), self.layers.len(), "one λ per layer");
@@ -47,4 +89,13 @@ impl Mlp {
         let first = terms.next().expect("at least one layer");
         terms.fold(first, |acc, t| acc + t)
     }
+}
+
+/// The probe layers of an MLP with these hidden widths: `h1`, `h2`, …
+pub fn hidden_layers(hidden: &[usize]) -> Vec<ProbeLayer> {
+    hidden
+        .iter()
+        .enumerate()
+        .map(|(k, &width)| ProbeLayer::new(format!("h{}", k + 1), width))
+        .collect()
 }

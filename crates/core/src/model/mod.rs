@@ -1,16 +1,59 @@
 //! The architectures of the zoo. One definition each, shared by the CLI, the app and the tests.
+//! Each architecture's file also says what the analyses need to know of it: its probe layers
+//! (Section 3), its layers as the Lipschitz bounds see them (Section 4.3), its cost per image
+//! and its activation. [`Classifier`] and [`Arch`] delegate to it; nothing else matches on
+//! architectures.
 
 mod autoencoder;
 mod classifier;
 pub mod convnet;
-mod mlp;
+pub mod mlp;
 
 pub use autoencoder::Autoencoder;
 pub use classifier::{Arch, Classifier};
 pub use convnet::ConvNet;
 pub use mlp::Mlp;
 
+use burn::nn::Linear;
+use burn::nn::conv::Conv2d;
 use burn::prelude::*;
+
+/// A hidden layer whose activations can be probed (Section 3's units study): its name and
+/// width.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ProbeLayer {
+    pub name: String,
+    pub width: usize,
+}
+
+impl ProbeLayer {
+    pub fn new(name: impl Into<String>, width: usize) -> Self {
+        ProbeLayer {
+            name: name.into(),
+            width,
+        }
+    }
+}
+
+/// One layer as the Lipschitz bounds (Section 4.3) see it, input side first.
+pub enum LipschitzLayer<'a> {
+    /// A fully connected layer, its kind for Table 5 (`fc`, `fc+sigmoid`, `fc+relu`) and the
+    /// largest slope of its activation (¼ for the sigmoid, 1 for ReLU or none).
+    Dense {
+        name: String,
+        kind: &'static str,
+        layer: &'a Linear,
+        slope: f64,
+    },
+    /// A convolution followed by ReLU, applied to a `grid` × `grid` input.
+    Conv {
+        name: &'static str,
+        layer: &'a Conv2d,
+        grid: usize,
+    },
+    /// 2×2 max-pooling with stride 2.
+    MaxPool { name: &'static str },
+}
 
 /// (λ/2) · Σ w² over one weight matrix: "weight decay λ" in its usual sense, a gradient of λ·w
 /// (biases are not decayed). REPRODUCTION notes compare this with the other readings.

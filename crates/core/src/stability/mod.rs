@@ -8,7 +8,7 @@
 pub mod conv;
 pub mod power;
 
-use crate::model::Classifier;
+use crate::model::{Classifier, LipschitzLayer};
 use burn::nn::Linear;
 use burn::nn::conv::Conv2d;
 use burn::prelude::*;
@@ -34,27 +34,22 @@ pub fn lipschitz_bounds(model: &Classifier) -> Vec<LayerBound> {
 
 /// One computation per layer, to run in order (a browser page yields between them).
 pub fn layer_jobs(model: &Classifier) -> Vec<Box<dyn FnOnce() -> LayerBound + '_>> {
-    match model {
-        Classifier::Mlp(m) => {
-            let last = m.layers.len() - 1;
-            m.layers
-                .iter()
-                .enumerate()
-                .map(|(k, l)| -> Box<dyn FnOnce() -> LayerBound + '_> {
-                    let kind = if k == last { "fc" } else { "fc+sigmoid" };
-                    Box::new(move || fc_bound(&format!("fc{}", k + 1), kind, l))
-                })
-                .collect()
-        }
-        Classifier::Conv(c) => vec![
-            Box::new(|| conv_bound("conv1", &c.conv1, crate::SIDE)),
-            Box::new(|| pool("pool1")),
-            Box::new(|| conv_bound("conv2", &c.conv2, 12)),
-            Box::new(|| pool("pool2")),
-            Box::new(|| fc_bound("fc1", "fc+relu", &c.fc1)),
-            Box::new(|| fc_bound("fc2", "fc", &c.fc2)),
-        ],
-    }
+    model
+        .lipschitz_layers()
+        .into_iter()
+        .map(|layer| -> Box<dyn FnOnce() -> LayerBound + '_> {
+            Box::new(move || match layer {
+                LipschitzLayer::Dense {
+                    name,
+                    kind,
+                    layer,
+                    slope,
+                } => fc_bound(&name, kind, layer, slope),
+                LipschitzLayer::Conv { name, layer, grid } => conv_bound(name, layer, grid),
+                LipschitzLayer::MaxPool { name } => pool(name),
+            })
+        })
+        .collect()
 }
 
 /// Appends the `network` entry: the products of the layers' σ and bounds.
@@ -76,10 +71,9 @@ fn host(t: Tensor<2>) -> Vec<f64> {
     t.into_data().iter::<f32>().map(f64::from).collect()
 }
 
-fn fc_bound(name: &str, kind: &str, layer: &Linear) -> LayerBound {
+fn fc_bound(name: &str, kind: &str, layer: &Linear, slope: f64) -> LayerBound {
     let [inputs, outputs] = layer.weight.dims(); // Burn stores [in, out]
     let sigma = power::matrix_norm(&host(layer.weight.val()), inputs, outputs);
-    let slope = if kind == "fc+sigmoid" { 0.25 } else { 1.0 };
     LayerBound {
         layer: name.into(),
         kind: kind.into(),

@@ -7,45 +7,19 @@ pub mod coherence;
 pub mod study;
 
 use crate::data::Digits;
-use crate::model::Classifier;
+use crate::model::{Classifier, ProbeLayer};
 use crate::rng::Rng;
 use crate::{Error, Result};
 use burn::prelude::*;
 
-/// A hidden layer that can be probed: its name and width.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Layer {
-    pub name: String,
-    pub width: usize,
-}
-
 /// The probe-able layers of a model, input side first: `h1`, `h2`, … for the MLPs; `conv`
 /// (the pooled convolutional features) and `dense` (the 128 ReLU units) for the convnet.
-pub fn layers(model: &Classifier) -> Vec<Layer> {
-    match model {
-        Classifier::Mlp(m) => m.layers[..m.layers.len() - 1]
-            .iter()
-            .enumerate()
-            .map(|(k, l)| Layer {
-                name: format!("h{}", k + 1),
-                width: l.weight.dims()[1],
-            })
-            .collect(),
-        Classifier::Conv(_) => vec![
-            Layer {
-                name: "conv".into(),
-                width: crate::model::convnet::FLAT,
-            },
-            Layer {
-                name: "dense".into(),
-                width: crate::model::convnet::DENSE,
-            },
-        ],
-    }
+pub fn layers(model: &Classifier) -> Vec<ProbeLayer> {
+    model.probe_layers()
 }
 
 /// The layer called `name`, or an error listing the model's layers.
-pub fn find_layer(model: &Classifier, name: &str) -> Result<Layer> {
+pub fn find_layer(model: &Classifier, name: &str) -> Result<ProbeLayer> {
     let all = layers(model);
     let names: Vec<String> = all.iter().map(|l| l.name.clone()).collect();
     all.into_iter().find(|l| l.name == name).ok_or_else(|| {
@@ -95,31 +69,24 @@ impl Features {
 /// φ(x) for every digit, in batches (async: a WebGPU device is read asynchronously).
 pub async fn features(
     model: &Classifier,
-    layer: &Layer,
+    layer: &ProbeLayer,
     digits: &Digits,
     device: &Device,
-) -> Features {
+) -> Result<Features> {
     let mut values = Vec::with_capacity(digits.len() * layer.width);
     let indices: Vec<usize> = (0..digits.len()).collect();
     for chunk in indices.chunks(1000) {
         let x = digits.batch(chunk, device);
-        let h = match model {
-            Classifier::Mlp(m) => {
-                let k: usize = layer.name[1..]
-                    .parse()
-                    .expect("layers() names MLP layers hN");
-                m.hidden(x, k - 1)
-            }
-            Classifier::Conv(c) if layer.name == "conv" => c.features(x),
-            Classifier::Conv(c) => c.dense(x),
-        };
-        let data = h.into_data_async().await.expect("device readback");
+        let h = model
+            .probe(x, &layer.name)
+            .ok_or_else(|| Error::Other(format!("this model has no layer '{}'", layer.name)))?;
+        let data = h.into_data_async().await.map_err(Error::device)?;
         values.extend(data.iter::<f32>());
     }
-    Features {
+    Ok(Features {
         width: layer.width,
         values,
-    }
+    })
 }
 
 /// A direction in a layer's activation space.

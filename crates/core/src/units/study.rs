@@ -3,7 +3,8 @@
 //! over many units and as many random directions.
 
 use super::coherence::{Spread, label_purity, pixel_similarity};
-use super::{Direction, Features, Layer, extremes};
+use super::{Direction, Features, extremes};
+use crate::model::ProbeLayer;
 use crate::data::Digits;
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -42,7 +43,7 @@ fn scores(features: &Features, digits: &Digits, directions: &[Direction], k: usi
 /// Compares up to `count` units (evenly spaced over the non-constant ones) with `count`
 /// random directions (seeds `seed`, `seed + 1`, …) on one layer's features of `digits`.
 pub fn study(
-    layer: &Layer,
+    layer: &ProbeLayer,
     features: &Features,
     digits: &Digits,
     k: usize,

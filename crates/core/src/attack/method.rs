@@ -1,0 +1,127 @@
+//! The attack vocabulary every caller shares (the page, the WebGPU worker, the CLI, the
+//! experiments): which method, parsed from its name in one place, and one entry point that runs
+//! it over a batch with a goal per image.
+
+use super::fgsm::{FgsmConfig, pgd_each};
+use super::lbfgs::{LbfgsConfig, lbfgs_each};
+use super::{Goal, Outcome, Progress};
+use crate::model::Classifier;
+use crate::{Error, Result};
+use burn::prelude::Device;
+
+/// Which attack to run, with the settings that belong to it.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Method {
+    /// The paper's box-constrained L-BFGS with its search over c.
+    Lbfgs,
+    /// One signed-gradient step of L∞ size ε (Goodfellow et al.).
+    Fgsm { epsilon: f32 },
+    /// Iterated, projected FGSM from a random start in the ε-ball (Madry et al.).
+    Pgd { epsilon: f32, steps: usize },
+}
+
+impl Method {
+    /// The names [`Method::parse`] accepts, in the order the page lists them.
+    pub const NAMES: [&'static str; 3] = ["lbfgs", "fgsm", "pgd"];
+    /// PGD's iterations unless a caller asks for others.
+    pub const PGD_STEPS: usize = 40;
+
+    /// The method called `name` (`lbfgs`, `fgsm` or `pgd`) with its L∞ budget `epsilon` and
+    /// PGD's `steps` (each ignored where the method has no such setting).
+    pub fn parse(name: &str, epsilon: f32, steps: usize) -> Result<Method> {
+        match name {
+            "lbfgs" => Ok(Method::Lbfgs),
+            "fgsm" => Ok(Method::Fgsm { epsilon }),
+            "pgd" => Ok(Method::Pgd { epsilon, steps }),
+            other => Err(Error::Other(format!(
+                "method '{other}' is not {}",
+                Method::NAMES.join(", ")
+            ))),
+        }
+    }
+
+    /// The name [`Method::parse`] reads back.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::Lbfgs => "lbfgs",
+            Method::Fgsm { .. } => "fgsm",
+            Method::Pgd { .. } => "pgd",
+        }
+    }
+}
+
+/// A method with everything it runs with: L-BFGS's settings, and the seed of PGD's random start.
+#[derive(Clone, Copy, Debug)]
+pub struct Attack {
+    pub method: Method,
+    pub lbfgs: LbfgsConfig,
+    pub seed: u64,
+}
+
+impl Attack {
+    /// `method` with the default L-BFGS settings and seed 0.
+    pub fn new(method: Method) -> Self {
+        Attack {
+            method,
+            lbfgs: LbfgsConfig::default(),
+            seed: 0,
+        }
+    }
+
+    /// Attacks every image (rows of `images`, true labels `labels`), each towards its own goal,
+    /// as one batch. `progress` hears after every evaluation and may stop the attack (the best
+    /// results so far are returned).
+    pub async fn run(
+        &self,
+        model: &Classifier,
+        device: &Device,
+        images: &[f32],
+        labels: &[u8],
+        goals: &[Goal],
+        progress: &mut dyn FnMut(&Progress) -> super::Control,
+    ) -> Result<Vec<Outcome>> {
+        if goals.len() != labels.len() || images.len() != labels.len() * crate::PIXELS {
+            return Err(Error::Other(format!(
+                "an attack needs one goal and 784 pixels per label ({} labels, {} goals, {} pixels)",
+                labels.len(),
+                goals.len(),
+                images.len()
+            )));
+        }
+        match self.method {
+            Method::Lbfgs => {
+                lbfgs_each(model, device, images, labels, goals, &self.lbfgs, progress).await
+            }
+            Method::Fgsm { epsilon } => {
+                let config = FgsmConfig {
+                    epsilon,
+                    steps: 1,
+                    random_start: None,
+                };
+                pgd_each(model, device, images, labels, goals, config, progress).await
+            }
+            Method::Pgd { epsilon, steps } => {
+                let config = FgsmConfig {
+                    epsilon,
+                    steps,
+                    random_start: Some(self.seed),
+                };
+                pgd_each(model, device, images, labels, goals, config, progress).await
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_parses_back_to_itself_and_others_are_refused() {
+        for name in Method::NAMES {
+            assert_eq!(Method::parse(name, 0.1, 40).unwrap().name(), name);
+        }
+        let err = Method::parse("deepfool", 0.1, 40).unwrap_err().to_string();
+        assert!(err.contains("lbfgs, fgsm, pgd"), "{err}");
+    }
+}

@@ -1,0 +1,63 @@
+//! The page's header: which backend computes (and why), the backend switch, the model.
+
+use crate::backend::{Backend, Devices};
+use blindspot_core::zoo::ZOO;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub backend: Backend,
+    /// What start-up found (`None` while it looks).
+    pub devices: Option<Devices>,
+    pub model: AttrValue,
+    pub on_backend: Callback<Backend>,
+    pub on_model: Callback<String>,
+}
+
+#[function_component]
+pub fn Header(props: &Props) -> Html {
+    let gpu_available = props.devices.as_ref().is_some_and(|d| d.adapter.is_ok());
+    let adapter = match &props.devices {
+        None => "looking for WebGPU…".to_string(),
+        Some(d) => match &d.adapter {
+            Ok(name) => format!("WebGPU adapter: {name}"),
+            Err(why) => format!("no WebGPU ({why})"),
+        },
+    };
+    let probe = props.devices.as_ref().map(|d| {
+        format!(
+            "start-up probe: CPU {:.1} ms, WebGPU {}; the faster is chosen",
+            d.cpu_ms,
+            d.gpu_ms.map_or("–".into(), |g| format!("{g:.1} ms"))
+        )
+    });
+    let on_backend = props.on_backend.reform(|e: Event| {
+        match e.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
+            "webgpu" => Backend::WebGpu,
+            _ => Backend::Cpu,
+        }
+    });
+    let on_model = props
+        .on_model
+        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    html! {
+        <header>
+            <span class="badge" title={probe}>{"Backend: "}<b data-testid="backend">{props.backend.label()}</b>
+                {format!(" — {adapter}")}</span>
+            <label>{"Switch "}
+                <select data-testid="backend-select" onchange={on_backend}>
+                    <option value="cpu" selected={props.backend == Backend::Cpu}>{"CPU (Burn Flex, WebAssembly)"}</option>
+                    if gpu_available {
+                        <option value="webgpu" selected={props.backend == Backend::WebGpu}>{"WebGPU"}</option>
+                    }
+                </select>
+            </label>
+            <label>{"Model "}
+                <select data-testid="model-select" onchange={on_model}>
+                    { for ZOO.iter().map(|s| html! { <option value={s.name} selected={s.name == props.model}>{s.name}</option> }) }
+                </select>
+            </label>
+        </header>
+    }
+}

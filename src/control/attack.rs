@@ -1,0 +1,77 @@
+//! Run and Stop: the selected attack on the input, on the chosen backend, with progress; its
+//! outcome comes back with the model's probabilities on the adversarial image.
+
+use super::report_loss;
+use crate::clock::now;
+use crate::job::AttackJob;
+use crate::lab::{Lab, progress_line};
+use crate::pacing::next_frame;
+use crate::state::{Action, AttackView, State};
+use blindspot_core::attack::{Goal, Method, Progress};
+use blindspot_core::eval::argmax;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The Run and Stop callbacks of the attack panel.
+#[hook]
+pub fn use_attack(lab: Rc<Lab>, state: UseReducerHandle<State>) -> (Callback<()>, Callback<()>) {
+    let stop = use_mut_ref(|| false);
+    let on_run = {
+        let (lab, stop) = (lab.clone(), stop.clone());
+        Callback::from(move |()| {
+            let (Some(input), Some(probs)) = (state.input.clone(), state.probabilities.clone())
+            else {
+                return;
+            };
+            let (lab, dispatch) = (lab.clone(), state.dispatcher());
+            let method = match Method::parse(&state.method, state.epsilon, Method::PGD_STEPS) {
+                Ok(m) => m,
+                Err(e) => return dispatch.dispatch(Action::Error(Some(e.to_string()))),
+            };
+            let (model, label) = (state.model.clone(), argmax(&probs));
+            let goal = state.target.map_or(Goal::Untargeted, Goal::Target);
+            dispatch.dispatch(Action::Busy(Some(format!(
+                "running {} on {model}…",
+                method.name()
+            ))));
+            *stop.borrow_mut() = false;
+            let stop = stop.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                next_frame().await;
+                let started = now();
+                let progress_dispatch = dispatch.clone();
+                let status = move |p: &Progress| {
+                    progress_dispatch.dispatch(Action::Busy(Some(progress_line(method, p))));
+                };
+                let job = AttackJob {
+                    model: &model,
+                    pixels: &input,
+                    label,
+                    goal,
+                    method,
+                };
+                let attacked = lab.attack(job, stop, status).await;
+                let milliseconds = now() - started;
+                report_loss(&lab, &dispatch);
+                match attacked {
+                    Ok(a) => dispatch.dispatch(Action::Result(AttackView {
+                        label: argmax(&a.probabilities),
+                        probabilities: a.probabilities,
+                        adversarial: a.outcome.adversarial,
+                        target: a.outcome.target,
+                        success: a.outcome.success,
+                        distortion: a.outcome.distortion,
+                        milliseconds,
+                        noise: None,
+                    })),
+                    Err(e) => dispatch.dispatch(Action::Error(Some(e))),
+                }
+            });
+        })
+    };
+    let on_stop = Callback::from(move |()| {
+        *stop.borrow_mut() = true;
+        lab.stop();
+    });
+    (on_run, on_stop)
+}
