@@ -35,7 +35,10 @@ mod tests {
 
     #[test]
     fn digits_are_white_ink_on_black() {
-        assert_eq!(digit_rgba(&[0.0, 1.0, 2.0]), [0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255]);
+        assert_eq!(
+            digit_rgba(&[0.0, 1.0, 2.0]),
+            [0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 255]
+        );
     }
 
     #[test]

@@ -139,7 +139,14 @@ impl Engine {
             ..Attack::new(job.method)
         };
         let outcome = attack
-            .run(&model, &self.device, job.pixels, &[job.label], &[job.goal], progress)
+            .run(
+                &model,
+                &self.device,
+                job.pixels,
+                &[job.label],
+                &[job.goal],
+                progress,
+            )
             .await
             .map_err(|e| e.to_string())?
             .pop()

@@ -5,8 +5,8 @@
 
 use crate::backend::{Backend, Devices};
 use crate::engine::Engine;
-use crate::job::{AttackJob, Attacked};
 use crate::gpu_client::{Failure, GpuWorker};
+use crate::job::{AttackJob, Attacked};
 use crate::pacing::paced;
 use blindspot_core::attack::{Method, Progress};
 use blindspot_core::data::{Digits, slice};

@@ -85,7 +85,9 @@ mod tests {
         };
         let text = serde_json::to_string(&request).unwrap();
         match serde_json::from_str::<Request>(&text).unwrap() {
-            Request::Attack { id, goal, method, .. } => {
+            Request::Attack {
+                id, goal, method, ..
+            } => {
                 assert_eq!((id, goal), (7, Goal::Target(3)));
                 assert_eq!(method.name(), "pgd");
             }
@@ -122,7 +124,10 @@ mod tests {
             id: 2,
             result: Err("no such model".into()),
         };
-        let back: Response = serde_json::from_str(&serde_json::to_string(&answer).unwrap()).unwrap();
-        assert!(matches!(back, Response::Probabilities { id: 2, result: Err(e) } if e == "no such model"));
+        let back: Response =
+            serde_json::from_str(&serde_json::to_string(&answer).unwrap()).unwrap();
+        assert!(
+            matches!(back, Response::Probabilities { id: 2, result: Err(e) } if e == "no such model")
+        );
     }
 }

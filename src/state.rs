@@ -215,7 +215,10 @@ mod tests {
             label: 0,
             confidence: 0.0,
         };
-        assert_eq!(State::default().apply(Action::Noise(twin)), State::default());
+        assert_eq!(
+            State::default().apply(Action::Noise(twin)),
+            State::default()
+        );
     }
 
     #[test]

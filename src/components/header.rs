@@ -33,7 +33,11 @@ pub fn Header(props: &Props) -> Html {
         )
     });
     let on_backend = props.on_backend.reform(|e: Event| {
-        match e.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
+        match e
+            .target_unchecked_into::<HtmlSelectElement>()
+            .value()
+            .as_str()
+        {
             "webgpu" => Backend::WebGpu,
             _ => Backend::Cpu,
         }

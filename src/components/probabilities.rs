@@ -13,10 +13,7 @@ pub struct Props {
 #[function_component]
 pub fn Probabilities(props: &Props) -> Html {
     let p = props.probabilities.clone().unwrap_or_else(|| vec![0.0; 10]);
-    let best = props
-        .probabilities
-        .as_ref()
-        .map(|p| argmax(p) as usize);
+    let best = props.probabilities.as_ref().map(|p| argmax(p) as usize);
     html! {
         <div class="bars">
         { for (0..10).map(|d| html! {

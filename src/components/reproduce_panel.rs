@@ -112,7 +112,14 @@ async fn run(
         results.table2.push(row.map_err(failed)?);
     }
     for (stddev, _) in TABLE2_NOISE {
-        let row = gaussian_row(&columns, &device, stddev, TABLE2_NOISE_SALT, &pixels, &labels);
+        let row = gaussian_row(
+            &columns,
+            &device,
+            stddev,
+            TABLE2_NOISE_SALT,
+            &pixels,
+            &labels,
+        );
         results.noise.push(row.await.map_err(failed)?);
     }
     Ok(results)

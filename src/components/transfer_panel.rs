@@ -2,9 +2,9 @@
 //! every model of the zoo — one live row of the paper's Table 2.
 
 use crate::lab::LabRef;
-use blindspot_core::model::Classifier;
 use blindspot_core::eval::argmax;
 use blindspot_core::experiment::gaussian_twin;
+use blindspot_core::model::Classifier;
 use blindspot_core::zoo::ZOO;
 use yew::prelude::*;
 

@@ -3,9 +3,9 @@
 //! units, then reveal.
 
 use super::DigitCanvas;
+use crate::colour::digit_rgba;
 use crate::lab::LabRef;
 use crate::pacing::next_frame;
-use crate::colour::digit_rgba;
 use blindspot_core::data::Digits;
 use blindspot_core::rng::Rng;
 use blindspot_core::units::{Direction, Features, extremes, features, find_layer};
@@ -97,7 +97,11 @@ fn probed_models() -> impl Iterator<Item = &'static ModelSpec> {
 
 /// The names of a model's probe layers, input side first.
 fn layer_names(spec: &ModelSpec) -> Vec<String> {
-    spec.arch.probe_layers().into_iter().map(|l| l.name).collect()
+    spec.arch
+        .probe_layers()
+        .into_iter()
+        .map(|l| l.name)
+        .collect()
 }
 
 #[function_component]

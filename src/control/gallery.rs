@@ -16,9 +16,8 @@ pub fn use_gallery(dispatch: UseReducerDispatcher<State>) -> Option<Rc<Digits>> 
             wasm_bindgen_futures::spawn_local(async move {
                 match gallery_digits().await {
                     Ok(d) => digits.set(Some(Rc::new(d))),
-                    Err(e) => dispatch.dispatch(Action::Error(Some(format!(
-                        "cannot load the gallery: {e}"
-                    )))),
+                    Err(e) => dispatch
+                        .dispatch(Action::Error(Some(format!("cannot load the gallery: {e}")))),
                 }
             });
         });

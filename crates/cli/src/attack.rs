@@ -1,7 +1,7 @@
 //! `attack`: adversarial examples for test-set digits, one JSON object per image.
 
-use crate::out::outln;
 use crate::Dirs;
+use crate::out::outln;
 use blindspot_core::attack::{Attack, Goal, Method, block_on, keep_going};
 use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;

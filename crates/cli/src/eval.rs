@@ -1,7 +1,7 @@
 //! `eval`: train and test error of a committed model on the full MNIST data.
 
-use crate::out::outln;
 use crate::Dirs;
+use crate::out::outln;
 use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;
 use blindspot_core::{Result, eval, zoo};

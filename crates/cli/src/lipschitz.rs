@@ -1,7 +1,7 @@
 //! `lipschitz`: per-layer upper Lipschitz bounds of a model (the paper's Table 5 shape).
 
-use crate::out::outln;
 use crate::Dirs;
+use crate::out::outln;
 use blindspot_core::card::load_model;
 use blindspot_core::stability::lipschitz_bounds;
 use blindspot_core::{Result, zoo};
@@ -16,7 +16,12 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
     }
     outln!(
         "{:<8} {:<11} {:<14} {:>6} {:>10} {:>10}",
-        "layer", "kind", "shape", "stride", "sigma", "bound"
+        "layer",
+        "kind",
+        "shape",
+        "stride",
+        "sigma",
+        "bound"
     );
     for b in &bounds {
         let shape: Vec<String> = b.shape.iter().map(usize::to_string).collect();

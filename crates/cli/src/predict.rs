@@ -1,7 +1,7 @@
 //! `predict`: classify a picture of a digit with the preprocessing the app uses.
 
-use crate::out::outln;
 use crate::Dirs;
+use crate::out::outln;
 use blindspot_core::card::load_model;
 use blindspot_core::preprocess::to_mnist;
 use blindspot_core::{Result, eval, zoo};

@@ -1,7 +1,7 @@
 //! `slice`: writes the small test-set excerpt committed for the app's gallery and for tests.
 
-use crate::out::outln;
 use crate::Dirs;
+use crate::out::outln;
 use blindspot_core::Result;
 use blindspot_core::data::{Mnist, slice};
 use std::path::Path;

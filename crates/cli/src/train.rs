@@ -1,8 +1,8 @@
 //! `train`: trains zoo models on the CPU with a progress bar, then measures them and writes
 //! their weights and cards.
 
-use crate::out::outln;
 use crate::Dirs;
+use crate::out::outln;
 use blindspot_core::card::{Measured, ModelCard};
 use blindspot_core::data::{Mnist, slice};
 use blindspot_core::zoo::{self, ModelSpec};

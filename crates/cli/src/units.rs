@@ -1,8 +1,8 @@
 //! `units`: the test digits that most excite a unit or a random direction of a hidden layer,
 //! as a PNG grid like the paper's Figures 1–2 (one row per direction).
 
-use crate::out::outln;
 use crate::Dirs;
+use crate::out::outln;
 use blindspot_core::attack::block_on;
 use blindspot_core::card::load_model;
 use blindspot_core::data::{Digits, Mnist};

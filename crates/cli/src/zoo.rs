@@ -1,7 +1,7 @@
 //! `zoo`: the table of committed models, from their cards (the README's table is its output).
 
-use crate::out::outln;
 use crate::Dirs;
+use crate::out::outln;
 use blindspot_core::card::ModelCard;
 use blindspot_core::{Result, zoo::ZOO};
 

@@ -19,7 +19,11 @@ pub fn argmax(scores: &[f32]) -> u8 {
 }
 
 /// Class probabilities for one 784-pixel image (async: a WebGPU device is read asynchronously).
-pub async fn probabilities(model: &Classifier, pixels: &[f32], device: &Device) -> Result<Vec<f32>> {
+pub async fn probabilities(
+    model: &Classifier,
+    pixels: &[f32],
+    device: &Device,
+) -> Result<Vec<f32>> {
     let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, PIXELS]), device);
     let probs = softmax(model.forward(x), 1).into_data_async().await;
     Ok(probs.map_err(Error::device)?.iter::<f32>().collect())

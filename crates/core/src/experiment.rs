@@ -91,7 +91,10 @@ pub async fn transfer_row(
 ) -> Result<TransferRow> {
     let mut errors = Vec::with_capacity(columns.len());
     for model in columns {
-        errors.push(fraction_wrong(&predict(model, device, pixels).await?, labels));
+        errors.push(fraction_wrong(
+            &predict(model, device, pixels).await?,
+            labels,
+        ));
     }
     Ok(TransferRow {
         made_for: made_for.into(),

@@ -1,12 +1,12 @@
 //! Training: one seeded mini-batch loop for every architecture, with the optimizer the
 //! model's recipe names (Adam, or SGD with momentum).
 
+use crate::Result;
 use crate::adversarial::Pool;
 use crate::data::{Digits, Mnist};
 use crate::model::{Arch, Autoencoder, Classifier, ConvNet, Mlp};
 use crate::rng::Rng;
 use crate::zoo::{ModelSpec, Optimizer, Recipe};
-use crate::Result;
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::momentum::MomentumConfig;

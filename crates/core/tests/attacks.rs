@@ -27,7 +27,8 @@ fn lbfgs_reaches_chosen_targets_with_small_distortion_inside_the_box() {
                 Goal::Target(target),
                 &config,
                 &mut keep_going,
-            )).unwrap()
+            ))
+            .unwrap()
         };
         let o = &run()[0];
         assert!(o.success && o.label == target, "digit {i}: {o:?}");
@@ -57,7 +58,8 @@ fn batched_lbfgs_matches_one_image_at_a_time() {
         goal,
         &config,
         &mut keep_going,
-    )).unwrap();
+    ))
+    .unwrap();
     for i in 0..3 {
         let x = &pixels[i * PIXELS..(i + 1) * PIXELS];
         let alone = block_on(lbfgs(
@@ -68,7 +70,8 @@ fn batched_lbfgs_matches_one_image_at_a_time() {
             goal,
             &config,
             &mut keep_going,
-        )).unwrap();
+        ))
+        .unwrap();
         assert_eq!(alone[0].success, together[i].success);
         assert!(
             (alone[0].distortion.rms - together[i].distortion.rms).abs() < 1e-4,
@@ -100,7 +103,8 @@ fn evaluating_in_slices_gives_the_same_attack_and_yields_between_slices() {
                 *calls += 1;
                 Box::pin(std::future::ready(true))
             },
-        )).unwrap()
+        ))
+        .unwrap()
     };
     let (mut calls_whole, mut calls_sliced) = (0, 0);
     let a = &run(&whole, &mut calls_whole)[0];
@@ -132,7 +136,8 @@ fn untargeted_lbfgs_finds_the_nearest_other_class() {
         Goal::Untargeted,
         &config,
         &mut keep_going,
-    )).unwrap()[0];
+    ))
+    .unwrap()[0];
     assert!(nearest.success && nearest.label != digits.labels[0] && in_box(nearest));
     for t in (0..10).filter(|&t| t != digits.labels[0]) {
         let o = &block_on(lbfgs(
@@ -143,7 +148,8 @@ fn untargeted_lbfgs_finds_the_nearest_other_class() {
             Goal::Target(t),
             &config,
             &mut keep_going,
-        )).unwrap()[0];
+        ))
+        .unwrap()[0];
         assert!(
             !o.success || nearest.distortion.rms <= o.distortion.rms + 1e-4,
             "target {t}: {} < {}",
@@ -169,7 +175,8 @@ fn stop_returns_the_best_so_far() {
             let go = calls < 3;
             Box::pin(async move { go })
         },
-    )).unwrap();
+    ))
+    .unwrap();
     assert_eq!(calls, 3, "no more work after Stop");
     assert!(in_box(&o[0]));
 }
@@ -185,7 +192,8 @@ fn fgsm_at_0_25_fools_softmax_regression_almost_always() {
         &digits.labels,
         Goal::Untargeted,
         0.25,
-    )).unwrap();
+    ))
+    .unwrap();
     let fooled = out.iter().filter(|o| o.success).count();
     assert!(fooled >= 190, "{fooled}/200");
     assert!(
@@ -210,7 +218,8 @@ fn pgd_reaches_targets_on_the_convnet_within_its_budget() {
             &digits.labels,
             Goal::Target(8),
             config,
-        )).unwrap()
+        ))
+        .unwrap()
     };
     let out = run();
     let reached = out.iter().filter(|o| o.success && o.label == 8).count();

@@ -92,7 +92,8 @@ fn lbfgs_comes_within_10_percent_of_the_exact_minimum_on_linear_models() {
             &goals,
             &LbfgsConfig::default(),
             &mut keep_going,
-        )).unwrap();
+        ))
+        .unwrap();
         for (i, (o, goal)) in out.iter().zip(&goals).enumerate() {
             let Goal::Target(t) = *goal else {
                 unreachable!()
@@ -140,7 +141,8 @@ fn the_c_search_is_no_worse_than_a_dense_grid_over_c() {
             Goal::Target(target),
             &config,
             &mut keep_going,
-        )).unwrap()[0];
+        ))
+        .unwrap()[0];
         let images: Vec<f32> = grid.iter().flat_map(|_| x.to_vec()).collect();
         let solved = block_on(solve_at(
             &model,
@@ -149,7 +151,8 @@ fn the_c_search_is_no_worse_than_a_dense_grid_over_c() {
             &vec![target; grid.len()],
             &grid,
             &config,
-        )).unwrap();
+        ))
+        .unwrap();
         let best_grid = solved
             .iter()
             .filter(|(_, label)| *label == target)

@@ -38,18 +38,31 @@ fn table1(o: &mut String, r: &Reproduction) {
         .collect();
     let close: Vec<&str> = (r.table1.iter())
         .filter(|row| {
-            paper_of(&row.model).is_some_and(|p| (row.distortion / p.min_distortion - 1.0).abs() <= 0.1)
+            paper_of(&row.model)
+                .is_some_and(|p| (row.distortion / p.min_distortion - 1.0).abs() <= 0.1)
         })
         .map(|row| row.model.as_str())
         .collect();
-    let compared = r.table1.iter().filter(|row| paper_of(&row.model).is_some()).count();
+    let compared = r
+        .table1
+        .iter()
+        .filter(|row| paper_of(&row.model).is_some())
+        .count();
     let error_gaps: Vec<String> = (r.table1.iter())
         .filter_map(|row| Some((row, row.test_error - paper_of(&row.model)?.test_error)))
         .filter(|(_, gap)| gap.abs() > 0.005)
         .map(|(row, gap)| format!("{} {}", row.model, pp(gap)))
         .collect();
-    let distortion = |m: &str| r.table1.iter().find(|row| row.model == m).map(|row| row.distortion);
-    let fc10: Vec<f64> = paper::TABLE2_MODELS[..3].iter().filter_map(|m| distortion(m)).collect();
+    let distortion = |m: &str| {
+        r.table1
+            .iter()
+            .find(|row| row.model == m)
+            .map(|row| row.distortion)
+    };
+    let fc10: Vec<f64> = paper::TABLE2_MODELS[..3]
+        .iter()
+        .filter_map(|m| distortion(m))
+        .collect();
     let rising = fc10.windows(2).all(|w| w[0] < w[1]);
     let _ = writeln!(
         o,
@@ -57,8 +70,16 @@ fn table1(o: &mut String, r: &Reproduction) {
         close.len(),
         close.join(", "),
         100.0 * mean(&gains),
-        if error_gaps.is_empty() { "none".into() } else { error_gaps.join(", ") },
-        if rising { "larger" } else { "not always larger" },
+        if error_gaps.is_empty() {
+            "none".into()
+        } else {
+            error_gaps.join(", ")
+        },
+        if rising {
+            "larger"
+        } else {
+            "not always larger"
+        },
         fc10.iter().map(|d| rms(*d)).collect::<Vec<_>>().join(" < "),
         if rising { "as in" } else { "unlike" }
     );
@@ -72,7 +93,11 @@ fn table1(o: &mut String, r: &Reproduction) {
             pct(a.test_error),
             pct(b.test_error),
             pct(paper::ADVERSARIAL_TEST_ERROR_BELOW),
-            if reproduced { "reproduced" } else { "not reproduced" },
+            if reproduced {
+                "reproduced"
+            } else {
+                "not reproduced"
+            },
             rms(a.distortion),
             rms(b.distortion),
             100.0 * (a.distortion / b.distortion - 1.0)
@@ -89,7 +114,11 @@ fn table2(o: &mut String, r: &Reproduction) {
     let lowest = diagonal.iter().copied().fold(1.0, f64::min);
     let noise: Vec<String> = (block.noise.iter().zip(&theirs.noise))
         .map(|(row, (sigma, p))| {
-            format!("{:.1}% at σ = {sigma} (paper: {:.1}%)", 100.0 * mean(&row.errors), 100.0 * mean(p))
+            format!(
+                "{:.1}% at σ = {sigma} (paper: {:.1}%)",
+                100.0 * mean(&row.errors),
+                100.0 * mean(p)
+            )
         })
         .collect();
     let _ = writeln!(
@@ -110,14 +139,27 @@ fn tables34(o: &mut String, r: &Reproduction) {
     let blocks: Vec<String> = (r.table4.blocks.iter().zip(&theirs))
         .map(|(ours_b, p)| {
             let noise = (ours_b.noise.iter())
-                .map(|n| format!("{:.1}% for {} (RMS {})", 100.0 * mean(&n.errors), n.made_for, rms(n.distortion)))
+                .map(|n| {
+                    format!(
+                        "{:.1}% for {} (RMS {})",
+                        100.0 * mean(&n.errors),
+                        n.made_for,
+                        rms(n.distortion)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ");
             format!(
                 "{:.1}% (paper: {:.1}%) at mean RMS {}, against {noise}",
                 100.0 * off_diagonal(ours(ours_b)),
                 100.0 * off_diagonal(p.examples.iter().copied()),
-                rms(mean(&ours_b.examples.iter().map(|e| e.distortion).collect::<Vec<_>>()))
+                rms(mean(
+                    &ours_b
+                        .examples
+                        .iter()
+                        .map(|e| e.distortion)
+                        .collect::<Vec<_>>()
+                ))
             )
         })
         .collect();
@@ -134,9 +176,19 @@ fn units(o: &mut String, r: &Reproduction) {
         return;
     }
     let gaps: Vec<String> = (r.units.iter())
-        .map(|u| format!("{:+.2}", u.study.units.purity.mean - u.study.random.purity.mean))
+        .map(|u| {
+            format!(
+                "{:+.2}",
+                u.study.units.purity.mean - u.study.random.purity.mean
+            )
+        })
         .collect();
-    let spread = mean(&r.units.iter().map(|u| u.study.random.purity.std).collect::<Vec<_>>());
+    let spread = mean(
+        &r.units
+            .iter()
+            .map(|u| u.study.random.purity.std)
+            .collect::<Vec<_>>(),
+    );
     let similar = (r.units.iter())
         .filter(|u| u.study.units.similarity.mean > u.study.random.similarity.mean)
         .count();
@@ -150,16 +202,34 @@ fn units(o: &mut String, r: &Reproduction) {
         gaps.join(", "),
         spread,
         r.units.len(),
-        if dead.is_empty() { "none".into() } else { dead.join(", ") }
+        if dead.is_empty() {
+            "none".into()
+        } else {
+            dead.join(", ")
+        }
     );
 }
 
 fn stability(o: &mut String, r: &Reproduction) {
     let with: Vec<(&str, f64, f64)> = (r.stability.iter())
-        .filter_map(|s| Some((s.model.as_str(), s.layers.last()?.bound, s.distortion? / s.certified_rms?)))
+        .filter_map(|s| {
+            Some((
+                s.model.as_str(),
+                s.layers.last()?.bound,
+                s.distortion? / s.certified_rms?,
+            ))
+        })
         .collect();
-    let ratios: Vec<String> = with.iter().map(|(m, _, k)| format!("{m} {k:.0}×")).collect();
-    let distortion = |m: &str| r.stability.iter().find(|s| s.model == m).and_then(|s| s.distortion);
+    let ratios: Vec<String> = with
+        .iter()
+        .map(|(m, _, k)| format!("{m} {k:.0}×"))
+        .collect();
+    let distortion = |m: &str| {
+        r.stability
+            .iter()
+            .find(|s| s.model == m)
+            .and_then(|s| s.distortion)
+    };
     let pairs: Vec<(f64, f64)> = (with.iter())
         .filter_map(|(m, bound, _)| Some((*bound, distortion(m)?)))
         .collect();

@@ -180,7 +180,15 @@ fn stability(o: &mut String, r: &Reproduction) {
             .layers
             .iter()
             .filter(|l| l.kind != "network")
-            .map(|l| format!("{} {} {} → {:.2}", l.layer, l.kind, shape(&l.shape), l.bound))
+            .map(|l| {
+                format!(
+                    "{} {} {} → {:.2}",
+                    l.layer,
+                    l.kind,
+                    shape(&l.shape),
+                    l.bound
+                )
+            })
             .collect();
         let net = s.layers.last().map_or(0.0, |l| l.bound);
         let opt = |v: Option<f64>| v.map_or("–".into(), |v| format!("{v:.5}"));

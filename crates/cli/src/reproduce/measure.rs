@@ -50,7 +50,11 @@ pub struct TransferBlock {
 
 impl Serialize for TransferTable {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(self.blocks.iter().flat_map(|b| b.examples.iter().chain(&b.noise)))
+        s.collect_seq(
+            self.blocks
+                .iter()
+                .flat_map(|b| b.examples.iter().chain(&b.noise)),
+        )
     }
 }
 
@@ -209,7 +213,14 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
     }
     let mut noise2 = Vec::new();
     for (stddev, _) in paper::TABLE2_NOISE {
-        let row = gaussian_row(&columns2, device, stddev, seed ^ TABLE2_NOISE_SALT, &train_x, &train_labels);
+        let row = gaussian_row(
+            &columns2,
+            device,
+            stddev,
+            seed ^ TABLE2_NOISE_SALT,
+            &train_x,
+            &train_labels,
+        );
         noise2.push(block_on(row)?);
     }
     let table2 = TransferTable {
@@ -259,7 +270,14 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
     // Each block with the paper's noise row of about its size: σ = 0.06, then σ = 0.1.
     let mut blocks = Vec::new();
     for (examples, (stddev, _)) in [minimal, amplified].into_iter().zip(paper::TABLE4_NOISE) {
-        let row = gaussian_row(&columns4, device, stddev, seed ^ TABLE4_NOISE_SALT, &test_x, &test_d.labels);
+        let row = gaussian_row(
+            &columns4,
+            device,
+            stddev,
+            seed ^ TABLE4_NOISE_SALT,
+            &test_x,
+            &test_d.labels,
+        );
         let noise = vec![block_on(row)?];
         blocks.push(TransferBlock { examples, noise });
     }

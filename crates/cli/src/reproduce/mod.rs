@@ -5,8 +5,8 @@ mod discussion;
 mod markdown;
 mod measure;
 
-use crate::out::outln;
 use crate::Dirs;
+use crate::out::outln;
 use blindspot_core::data::Mnist;
 use blindspot_core::{Error, Result};
 use burn::prelude::Device;

@@ -45,7 +45,16 @@ pub async fn pgd(
     config: FgsmConfig,
 ) -> Result<Vec<Outcome>> {
     let goals = vec![goal; labels.len()];
-    pgd_each(model, device, images, labels, &goals, config, &mut keep_going).await
+    pgd_each(
+        model,
+        device,
+        images,
+        labels,
+        &goals,
+        config,
+        &mut keep_going,
+    )
+    .await
 }
 
 /// Iterative FGSM with step 2.5·ε/steps (one step: ε), projected after every step, each image

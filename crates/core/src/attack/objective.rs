@@ -43,11 +43,7 @@ impl<'a> Batch<'a> {
 
 /// Evaluates the objective on a batch. `device` must have autodiff enabled; the model must
 /// live on it.
-pub async fn evaluate(
-    model: &Classifier,
-    device: &Device,
-    batch: Batch<'_>,
-) -> Result<Evaluation> {
+pub async fn evaluate(model: &Classifier, device: &Device, batch: Batch<'_>) -> Result<Evaluation> {
     let Batch {
         x,
         x0,

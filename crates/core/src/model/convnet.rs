@@ -61,7 +61,10 @@ impl ConvNet {
     /// The hidden layers Section 3 probes: the pooled convolutional features and the dense
     /// ReLU units.
     pub fn probe_layers() -> Vec<ProbeLayer> {
-        vec![ProbeLayer::new("conv", FLAT), ProbeLayer::new("dense", DENSE)]
+        vec![
+            ProbeLayer::new("conv", FLAT),
+            ProbeLayer::new("dense", DENSE),
+        ]
     }
 
     /// The activations of probe layer `name` (see [`ConvNet::probe_layers`]), `[n, width]`.

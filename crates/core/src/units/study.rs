@@ -4,8 +4,8 @@
 
 use super::coherence::{Spread, label_purity, pixel_similarity};
 use super::{Direction, Features, extremes};
-use crate::model::ProbeLayer;
 use crate::data::Digits;
+use crate::model::ProbeLayer;
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Scores {
