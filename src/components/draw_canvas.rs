@@ -46,7 +46,9 @@ pub fn DrawCanvas(props: &Props) -> Html {
             (e.client_y() as f64 - rect.top()) * scale,
         )
     };
-    let down = {
+    // Pointer down starts a stroke and a move extends it (while the pointer is down); both
+    // repaint and send the new input.
+    let on_pointer = |starts: bool| {
         let (node, strokes, drawing, on_input) = (
             node.clone(),
             strokes.clone(),
@@ -57,33 +59,20 @@ pub fn DrawCanvas(props: &Props) -> Html {
             let Some(canvas) = node.cast::<HtmlCanvasElement>() else {
                 return;
             };
-            e.prevent_default();
-            let _ = canvas.set_pointer_capture(e.pointer_id());
-            *drawing.borrow_mut() = true;
-            strokes.borrow_mut().push(vec![point(&e, &canvas)]);
-            refresh(&canvas, &strokes.borrow(), &on_input);
-        })
-    };
-    let moved = {
-        let (node, strokes, drawing, on_input) = (
-            node.clone(),
-            strokes.clone(),
-            drawing.clone(),
-            props.on_input.clone(),
-        );
-        Callback::from(move |e: PointerEvent| {
-            if !*drawing.borrow() {
+            if starts {
+                e.prevent_default();
+                let _ = canvas.set_pointer_capture(e.pointer_id());
+                *drawing.borrow_mut() = true;
+                strokes.borrow_mut().push(vec![point(&e, &canvas)]);
+            } else if !*drawing.borrow() {
                 return;
-            }
-            let Some(canvas) = node.cast::<HtmlCanvasElement>() else {
-                return;
-            };
-            if let Some(last) = strokes.borrow_mut().last_mut() {
+            } else if let Some(last) = strokes.borrow_mut().last_mut() {
                 last.push(point(&e, &canvas));
             }
             refresh(&canvas, &strokes.borrow(), &on_input);
         })
     };
+    let (down, moved) = (on_pointer(true), on_pointer(false));
     let up = {
         let drawing = drawing.clone();
         Callback::from(move |_: PointerEvent| *drawing.borrow_mut() = false)

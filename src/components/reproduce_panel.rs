@@ -3,7 +3,7 @@
 
 use crate::clock::now;
 use crate::lab::LabRef;
-use crate::pacing::paced;
+use crate::pacing::{next_frame, paced};
 use blindspot_core::attack::Progress;
 use blindspot_core::data::Digits;
 use blindspot_core::experiment::{
@@ -110,6 +110,7 @@ async fn run(
         let (x, labels, rms) = (&set.adversarial, &set.labels, set.mean_rms());
         let row = transfer_row(&columns, &device, name, rms, x, labels).await;
         results.table2.push(row.map_err(failed)?);
+        next_frame().await;
     }
     for (stddev, _) in TABLE2_NOISE {
         let row = gaussian_row(
@@ -121,6 +122,7 @@ async fn run(
             &labels,
         );
         results.noise.push(row.await.map_err(failed)?);
+        next_frame().await;
     }
     Ok(results)
 }

@@ -69,6 +69,7 @@ pub async fn pgd_each(
     config: FgsmConfig,
     progress: &mut dyn FnMut(&Progress) -> Control,
 ) -> Result<Vec<Outcome>> {
+    super::check_batch(images, labels, goals)?;
     let n = labels.len();
     let eps = config.epsilon;
     let step = if config.steps == 1 {

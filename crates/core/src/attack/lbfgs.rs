@@ -14,7 +14,7 @@
 use super::objective::{Batch, Evaluation, evaluate_in_chunks};
 use super::{Control, Distortion, Goal, Outcome, Progress};
 use crate::model::Classifier;
-use crate::{CLASSES, Error, PIXELS, Result};
+use crate::{CLASSES, PIXELS, Result};
 use burn::prelude::Device;
 use std::collections::VecDeque;
 
@@ -128,13 +128,7 @@ pub async fn lbfgs_each(
     config: &LbfgsConfig,
     progress: &mut dyn FnMut(&Progress) -> Control,
 ) -> Result<Vec<Outcome>> {
-    if goals.len() != labels.len() {
-        return Err(Error::Other(format!(
-            "{} goals for {} images: an attack needs one goal per image",
-            goals.len(),
-            labels.len()
-        )));
-    }
+    super::check_batch(images, labels, goals)?;
     let mut problems: Vec<Problem> = Vec::new();
     for (image, (&label, &goal)) in labels.iter().zip(goals).enumerate() {
         let targets: Vec<u8> = match goal {

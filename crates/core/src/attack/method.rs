@@ -80,14 +80,6 @@ impl Attack {
         goals: &[Goal],
         progress: &mut dyn FnMut(&Progress) -> super::Control,
     ) -> Result<Vec<Outcome>> {
-        if goals.len() != labels.len() || images.len() != labels.len() * crate::PIXELS {
-            return Err(Error::Other(format!(
-                "an attack needs one goal and 784 pixels per label ({} labels, {} goals, {} pixels)",
-                labels.len(),
-                goals.len(),
-                images.len()
-            )));
-        }
         match self.method {
             Method::Lbfgs => {
                 lbfgs_each(model, device, images, labels, goals, &self.lbfgs, progress).await

@@ -100,6 +100,19 @@ impl Distortion {
     }
 }
 
+/// Checks that a batch has 784 pixels and one goal per label.
+fn check_batch(images: &[f32], labels: &[u8], goals: &[Goal]) -> crate::Result<()> {
+    if goals.len() == labels.len() && images.len() == labels.len() * PIXELS {
+        return Ok(());
+    }
+    Err(crate::Error::Other(format!(
+        "an attack needs 784 pixels and one goal per image ({} labels, {} goals, {} pixels)",
+        labels.len(),
+        goals.len(),
+        images.len()
+    )))
+}
+
 /// Runs an attack's future to completion on this thread. CPU devices only: their futures are
 /// ready at once (in a browser a WebGPU readback would never complete this way).
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
