@@ -1,7 +1,7 @@
 //! Compute on one Burn device: verified and cached models, inference and attacks. The page
 //! owns a CPU engine (Burn Flex); the WebGPU worker owns a WebGPU one.
 
-use crate::job::{AttackJob, Attacked};
+use crate::job::{AttackJob, Attacked, Failure};
 use blindspot_core::attack::{Attack, Control, LbfgsConfig, Progress};
 use blindspot_core::card::{self, ModelCard};
 use blindspot_core::model::Classifier;
@@ -119,10 +119,8 @@ impl Engine {
         &self,
         model: &Classifier,
         pixels: &[f32],
-    ) -> Result<Vec<f32>, String> {
-        eval::probabilities(model, pixels, &self.device)
-            .await
-            .map_err(|e| e.to_string())
+    ) -> Result<Vec<f32>, Failure> {
+        Ok(eval::probabilities(model, pixels, &self.device).await?)
     }
 
     /// Runs `job` on its model (fetched and admitted once) and classifies the adversarial
@@ -132,7 +130,7 @@ impl Engine {
         &self,
         job: AttackJob<'_>,
         progress: &mut dyn FnMut(&Progress) -> Control,
-    ) -> Result<Attacked, String> {
+    ) -> Result<Attacked, Failure> {
         let model = self.model(job.model).await?;
         let attack = Attack {
             lbfgs: self.lbfgs_config(&model),
@@ -147,10 +145,9 @@ impl Engine {
                 &[job.goal],
                 progress,
             )
-            .await
-            .map_err(|e| e.to_string())?
+            .await?
             .pop()
-            .ok_or("the attack gave no outcome")?;
+            .ok_or_else(|| Failure::Job("the attack gave no outcome".into()))?;
         let probabilities = self.probabilities(&model, &outcome.adversarial).await?;
         Ok(Attacked {
             outcome,

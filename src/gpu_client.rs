@@ -5,7 +5,7 @@
 //! [`SILENCE_MS`].
 
 use crate::clock::now;
-use crate::job::{AttackJob, Attacked};
+use crate::job::{AttackJob, Attacked, Failure};
 use crate::protocol::{GpuInfo, Request, Response};
 use blindspot_core::attack::Progress;
 use std::cell::{Cell, RefCell};
@@ -21,14 +21,6 @@ const LOADER: &str = "./gpu-worker.js";
 /// slowest WebGPU evaluation seen here, on SwiftShader, takes well under a second; start-up
 /// compiles kernels for a few seconds).
 const SILENCE_MS: f64 = 60_000.0;
-
-/// Why a job did not give its answer.
-pub enum Failure {
-    /// The WebGPU device (or the worker) is gone: run the job elsewhere.
-    Lost(String),
-    /// The job itself failed (a model that does not load, say).
-    Job(String),
-}
 
 /// Where an attack in the worker reports its progress.
 pub type OnProgress = Box<dyn FnMut(&Progress)>;
@@ -240,7 +232,7 @@ impl GpuWorker {
             pixels: pixels.to_vec(),
         };
         match self.call(request, None).await? {
-            Response::Probabilities { result, .. } => result.map_err(Failure::Job),
+            Response::Probabilities { result, .. } => result,
             _ => Err(Failure::Job(
                 "the WebGPU worker answered out of turn".into(),
             )),
@@ -261,7 +253,7 @@ impl GpuWorker {
             method: job.method,
         };
         match self.call(request, Some(on_progress)).await? {
-            Response::Attacked { result, .. } => result.map_err(Failure::Job),
+            Response::Attacked { result, .. } => result,
             _ => Err(Failure::Job(
                 "the WebGPU worker answered out of turn".into(),
             )),

@@ -4,7 +4,7 @@
 
 use crate::clock::now;
 use crate::engine::Engine;
-use crate::job::AttackJob;
+use crate::job::{AttackJob, Failure};
 use crate::protocol::{GpuInfo, Request, Response};
 use blindspot_core::attack::{Control, Progress};
 use std::cell::{Cell, RefCell};
@@ -86,7 +86,7 @@ impl Worker {
                 };
                 let result = match self.engine() {
                     Ok(engine) => engine.attack(job, &mut self.reporter(id)).await,
-                    Err(e) => Err(e),
+                    Err(e) => Err(e.into()),
                 };
                 Response::Attacked { id, result }
             }
@@ -103,7 +103,7 @@ impl Worker {
         Ok(GpuInfo { adapter, probe_ms })
     }
 
-    async fn probabilities(&self, model: &str, pixels: &[f32]) -> Result<Vec<f32>, String> {
+    async fn probabilities(&self, model: &str, pixels: &[f32]) -> Result<Vec<f32>, Failure> {
         let engine = self.engine()?;
         let m = engine.model(model).await?;
         engine.probabilities(&m, pixels).await

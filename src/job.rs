@@ -2,6 +2,7 @@
 //! engine and in the WebGPU worker (where `protocol` carries them).
 
 use blindspot_core::attack::{Goal, Method, Outcome};
+use std::fmt;
 
 /// One attack: which model, on which image (and the label the model gives it), aiming where,
 /// and how.
@@ -20,4 +21,42 @@ pub struct AttackJob<'a> {
 pub struct Attacked {
     pub outcome: Outcome,
     pub probabilities: Vec<f32>,
+}
+
+/// Why a job gave no answer.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Failure {
+    /// The device failed (a WebGPU device lost mid-job): the job can run elsewhere.
+    Lost(String),
+    /// The job itself failed (a model that does not load, say).
+    Job(String),
+}
+
+impl From<blindspot_core::Error> for Failure {
+    fn from(e: blindspot_core::Error) -> Self {
+        match e {
+            blindspot_core::Error::Device(_) => Failure::Lost(e.to_string()),
+            other => Failure::Job(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(why: String) -> Self {
+        Failure::Job(why)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Lost(why) | Failure::Job(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<Failure> for String {
+    fn from(failure: Failure) -> Self {
+        failure.to_string()
+    }
 }

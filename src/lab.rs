@@ -5,8 +5,8 @@
 
 use crate::backend::{Backend, Devices};
 use crate::engine::Engine;
-use crate::gpu_client::{Failure, GpuWorker};
-use crate::job::{AttackJob, Attacked};
+use crate::gpu_client::GpuWorker;
+use crate::job::{AttackJob, Attacked, Failure};
 use crate::pacing::paced;
 use blindspot_core::attack::{Method, Progress};
 use blindspot_core::data::{Digits, slice};
@@ -127,7 +127,7 @@ impl Lab {
             }
         }
         let m = self.cpu.model(model).await?;
-        self.cpu.probabilities(&m, pixels).await
+        Ok(self.cpu.probabilities(&m, pixels).await?)
     }
 
     /// Attacks one image on the chosen backend and classifies the result, reporting progress
@@ -150,7 +150,7 @@ impl Lab {
             }
         }
         let mut progress = paced(stop, move |p: &Progress| (status.borrow_mut())(p));
-        self.cpu.attack(job, &mut progress).await
+        Ok(self.cpu.attack(job, &mut progress).await?)
     }
 
     /// Stops the running attack (the CPU one sees the page's stop flag itself).

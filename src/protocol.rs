@@ -1,7 +1,7 @@
 //! Messages between the page and the WebGPU worker, sent as JSON strings. Every job carries an
 //! id; its answer (or its failure, as a value) carries the same id.
 
-use crate::job::Attacked;
+use crate::job::{Attacked, Failure};
 use blindspot_core::attack::{Goal, Method, Progress};
 use serde::{Deserialize, Serialize};
 
@@ -42,7 +42,7 @@ pub enum Response {
     },
     Probabilities {
         id: u32,
-        result: Result<Vec<f32>, String>,
+        result: Result<Vec<f32>, Failure>,
     },
     Progress {
         id: u32,
@@ -50,7 +50,7 @@ pub enum Response {
     },
     Attacked {
         id: u32,
-        result: Result<Attacked, String>,
+        result: Result<Attacked, Failure>,
     },
 }
 
@@ -122,12 +122,12 @@ mod tests {
     fn a_failure_is_an_answer_too() {
         let answer = Response::Probabilities {
             id: 2,
-            result: Err("no such model".into()),
+            result: Err(Failure::Lost("device lost".into())),
         };
         let back: Response =
             serde_json::from_str(&serde_json::to_string(&answer).unwrap()).unwrap();
         assert!(
-            matches!(back, Response::Probabilities { id: 2, result: Err(e) } if e == "no such model")
+            matches!(back, Response::Probabilities { id: 2, result: Err(Failure::Lost(e)) } if e == "device lost")
         );
     }
 }
