@@ -34,15 +34,24 @@ pub fn conv_norm(kernel: &Kernel, grid: usize, stride: usize) -> f64 {
     } = *kernel;
     assert_eq!(weights.len(), d * c * k * k);
     // Kernel DFTs at every input frequency: spectrum[(f1·grid + f2)][o·c + i] = (re, im).
+    // e^{-2πi m/grid} for m = 0..grid: every angle below is a whole multiple of 2π/grid, so a
+    // table replaces a cosine and a sine per weight and frequency (the page computes this on
+    // its own thread).
+    let twiddle: Vec<(f64, f64)> = (0..grid)
+        .map(|m| {
+            let angle = TAU * m as f64 / grid as f64;
+            (angle.cos(), angle.sin())
+        })
+        .collect();
     let mut spectrum = vec![vec![(0.0, 0.0); d * c]; grid * grid];
     for (f, entry) in spectrum.iter_mut().enumerate() {
-        let (f1, f2) = ((f / grid) as f64, (f % grid) as f64);
+        let (f1, f2) = (f / grid, f % grid);
         for (oi, value) in entry.iter_mut().enumerate() {
             let w = &weights[oi * k * k..(oi + 1) * k * k];
             for (pq, &wpq) in w.iter().enumerate() {
-                let angle = TAU * ((pq / k) as f64 * f1 + (pq % k) as f64 * f2) / grid as f64;
-                value.0 += wpq * angle.cos();
-                value.1 -= wpq * angle.sin();
+                let (cos, sin) = twiddle[((pq / k) * f1 + (pq % k) * f2) % grid];
+                value.0 += wpq * cos;
+                value.1 -= wpq * sin;
             }
         }
     }
