@@ -211,28 +211,21 @@ fn units(o: &mut String, r: &Reproduction) {
 }
 
 fn stability(o: &mut String, r: &Reproduction) {
-    let with: Vec<(&str, f64, f64)> = (r.stability.iter())
+    // Per model with both figures: (name, network bound, measured distortion, certified RMS).
+    let measured: Vec<(&str, f64, f64, f64)> = (r.stability.iter())
         .filter_map(|s| {
             Some((
                 s.model.as_str(),
                 s.layers.last()?.bound,
-                s.distortion? / s.certified_rms?,
+                s.distortion?,
+                s.certified_rms?,
             ))
         })
         .collect();
-    let ratios: Vec<String> = with
-        .iter()
-        .map(|(m, _, k)| format!("{m} {k:.0}×"))
+    let ratios: Vec<String> = (measured.iter())
+        .map(|(m, _, d, c)| format!("{m} {:.0}×", d / c))
         .collect();
-    let distortion = |m: &str| {
-        r.stability
-            .iter()
-            .find(|s| s.model == m)
-            .and_then(|s| s.distortion)
-    };
-    let pairs: Vec<(f64, f64)> = (with.iter())
-        .filter_map(|(m, bound, _)| Some((*bound, distortion(m)?)))
-        .collect();
+    let pairs: Vec<(f64, f64)> = measured.iter().map(|(_, b, d, _)| (*b, *d)).collect();
     let (mut agree, mut all) = (0, 0);
     for (i, a) in pairs.iter().enumerate() {
         for b in &pairs[i + 1..] {
