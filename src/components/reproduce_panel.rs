@@ -16,7 +16,8 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Digits attacked together (as the CLI's `reproduce`).
+/// Digits attacked together at most (as the CLI's `reproduce`; the page's thread takes fewer,
+/// see `Engine::batch`).
 const BATCH: usize = 100;
 
 #[derive(Properties, PartialEq)]
@@ -85,7 +86,7 @@ async fn run(
             &indices,
             0,
             &lab.0.cpu().lbfgs_config(&model),
-            BATCH,
+            lab.0.cpu().batch(&model, BATCH),
             &mut progress,
         )
         .await

@@ -5,7 +5,7 @@
 use super::DigitCanvas;
 use crate::colour::digit_rgba;
 use crate::lab::LabRef;
-use crate::pacing::next_frame;
+use crate::pacing::Pieces;
 use blindspot_core::data::Digits;
 use blindspot_core::rng::Rng;
 use blindspot_core::units::{Direction, Features, extremes, features, find_layer};
@@ -16,8 +16,6 @@ use yew::prelude::*;
 
 /// Rows of each kind per deal.
 const PER_KIND: usize = 3;
-/// Digits per forward pass while computing a layer's features.
-const PIECE: usize = 20;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -52,15 +50,15 @@ async fn deal(
 ) -> Result<Deal, String> {
     let m = lab.0.cpu().model(&model).await?;
     let layer = find_layer(&m, &layer).map_err(|e| e.to_string())?;
-    // In pieces, yielding between them: the convnet takes about 1 ms per digit on this thread.
+    // In pieces, yielding between them: the convnet takes about 5 ms per digit on this thread.
     let mut values = Vec::with_capacity(digits.len() * layer.width);
-    for start in (0..digits.len()).step_by(PIECE) {
-        let piece = digits.range(start, (start + PIECE).min(digits.len()));
+    let mut pieces = Pieces::new(digits.len());
+    while let Some(range) = pieces.next().await {
+        let piece = digits.range(range.start, range.end);
         let piece = features(&m, &layer, &piece, lab.0.cpu().device())
             .await
             .map_err(|e| e.to_string())?;
         values.extend(piece.values);
-        next_frame().await;
     }
     let f = Features {
         width: layer.width,

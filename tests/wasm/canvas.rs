@@ -98,6 +98,7 @@ async fn the_convnet_reads_what_was_drawn() {
             include_bytes!("../../models/convnet.json"),
             include_bytes!("../../models/convnet.safetensors").to_vec(),
         )
+        .await
         .expect("the shipped convnet matches its card");
     for (digit, label) in [(seven(), 7), (one(), 1)] {
         let pad = canvas();

@@ -209,7 +209,7 @@ pub fn load_model(
 
 /// Checks `weights` (read from `source`) against the sha256 on the model's card, then decodes
 /// them into the architecture of `spec` on `device`: every model the CLI or the app runs
-/// passes here.
+/// passes here, in one go or (on a browser page, which yields between) in these two steps.
 pub fn admit(
     spec: &ModelSpec,
     card: &ModelCard,
@@ -217,7 +217,13 @@ pub fn admit(
     source: &str,
     device: &Device,
 ) -> Result<Classifier> {
-    let sha = hex_sha256(&weights);
+    verify(card, &weights, source)?;
+    Classifier::from_safetensors(spec.arch, weights, device)
+}
+
+/// The first step of [`admit`]: `weights` (read from `source`) have the card's sha256.
+pub fn verify(card: &ModelCard, weights: &[u8], source: &str) -> Result<()> {
+    let sha = hex_sha256(weights);
     if sha != card.sha256 {
         return Err(Error::Checksum {
             path: source.to_string(),
@@ -225,5 +231,5 @@ pub fn admit(
             actual: sha,
         });
     }
-    Classifier::from_safetensors(spec.arch, weights, device)
+    Ok(())
 }
