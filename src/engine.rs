@@ -11,14 +11,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-/// Work per slice of an attack on the page's thread, in forward multiply-adds of the model:
-/// about 15 ms of gradient and L-BFGS work in Chromium on this 2-core machine.
-const SLICE_MACS: usize = 1_000_000;
-/// What one problem costs per evaluation besides its model's multiply-adds (the objective's
-/// 784-wide tensors, the L-BFGS direction and line search on the host), in multiply-adds of
-/// the same time. Profiled in Chromium: fc10 (7,850 multiply-adds per image) takes about
-/// 0.9 ms per problem and step in batches of 100, the convnet (1.1 M) about 20 ms.
-const PROBLEM_OVERHEAD_MACS: usize = 50_000;
+/// Forward multiply-adds per CPU evaluation slice during attacks: about 40 ms of gradient
+/// work on the page's thread (the convnet, 1.1 M per image, gets 2 problems per slice).
+const SLICE_MACS: usize = 2_400_000;
 
 pub struct Engine {
     device: Device,
@@ -111,28 +106,15 @@ impl Engine {
         Ok(model)
     }
 
-    /// Problems of `model` that fit in one slice of the page's thread (at least one), or
-    /// `None` on a device that computes off the page (WebGPU evaluates a whole batch at once).
-    fn problems_per_slice(&self, model: &Classifier) -> Option<usize> {
-        let cost = model.macs_per_image() + PROBLEM_OVERHEAD_MACS;
-        self.sliced.then_some((SLICE_MACS / cost).max(1))
-    }
-
-    /// The default L-BFGS settings for `model` here: on the page's thread each tensor
-    /// evaluation takes one slice's worth of problems, so that the page can yield between.
+    /// The default L-BFGS settings for `model` here. On the page's thread each tensor
+    /// evaluation takes at most about [`SLICE_MACS`] worth of problems so that the page can
+    /// yield between slices; WebGPU evaluates a whole batch at once.
     pub fn lbfgs_config(&self, model: &Classifier) -> LbfgsConfig {
+        let per_slice = (SLICE_MACS / model.macs_per_image().max(1)).max(1);
         LbfgsConfig {
-            eval_chunk: self.problems_per_slice(model),
+            eval_chunk: self.sliced.then_some(per_slice),
             ..LbfgsConfig::default()
         }
-    }
-
-    /// How many of `wanted` problems to attack together here. On the page's thread, one
-    /// slice's worth: L-BFGS's host work per step (directions, line search) covers the whole
-    /// batch between two yields, and on one thread a bigger batch saves no time.
-    pub fn batch(&self, model: &Classifier, wanted: usize) -> usize {
-        self.problems_per_slice(model)
-            .map_or(wanted, |n| n.min(wanted))
     }
 
     pub async fn probabilities(

@@ -16,8 +16,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Digits attacked together at most (as the CLI's `reproduce`; the page's thread takes fewer,
-/// see `Engine::batch`).
+/// Digits attacked together (as the CLI's `reproduce`).
 const BATCH: usize = 100;
 
 #[derive(Properties, PartialEq)]
@@ -86,7 +85,7 @@ async fn run(
             &indices,
             0,
             &lab.0.cpu().lbfgs_config(&model),
-            lab.0.cpu().batch(&model, BATCH),
+            BATCH,
             &mut progress,
         )
         .await
