@@ -31,17 +31,11 @@ install_node_packages() {
 
 # Trunk 0.22 needs a newer rustc than the pinned one; 0.21.14 is the last that builds with it.
 # wasm-bindgen-cli must match Cargo.lock's wasm-bindgen exactly (it does not build --locked).
-# Both are build tools, so they build without the fat LTO and single codegen unit that Trunk's
-# own release profile asks for (minutes of a newcomer's first run on 2 cores; BENCHMARKS.md).
 install_build_tools() {
   local wbg
   wbg=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
-  [ "$(trunk --version 2>/dev/null)" = "trunk 0.21.14" ] || install_tool trunk --version 0.21.14 --locked
-  [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $wbg" ] || install_tool wasm-bindgen-cli --version "$wbg"
-}
-
-install_tool() {
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install "$@"
+  [ "$(trunk --version 2>/dev/null)" = "trunk 0.21.14" ] || cargo install trunk --version 0.21.14 --locked
+  [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $wbg" ] || cargo install wasm-bindgen-cli --version "$wbg"
 }
 
 # Every crate that any build of this workspace needs, for the host and for wasm32 (all features),
