@@ -73,7 +73,7 @@ pub fn App() -> Html {
             </section>
             <Upload on_image={on_upload} />
             <Gallery digits={digits.clone()} {on_pick} />
-            <AttackPanel method={state.method.clone()} target={state.target} epsilon={state.epsilon}
+            <AttackPanel method={state.method} target={state.target} epsilon={state.epsilon}
                 busy={state.busy.clone().map(AttrValue::from)} can_run={state.probabilities.is_some()}
                 on_method={send(&dispatch, Action::Method)} on_target={send(&dispatch, Action::Target)}
                 on_epsilon={send(&dispatch, Action::Epsilon)} {on_run} {on_stop} />

@@ -43,7 +43,7 @@ pub fn progress_line(method: Method, p: &Progress) -> String {
         ),
         Method::Fgsm { .. } | Method::Pgd { .. } => format!(
             "{}: step {}, loss {:.4}",
-            method.name().to_uppercase(),
+            method.name().as_str().to_uppercase(),
             p.iteration + 1,
             p.loss
         ),

@@ -8,6 +8,7 @@
 pub mod backend;
 pub mod colour;
 pub mod job;
+pub mod link;
 pub mod protocol;
 pub mod state;
 

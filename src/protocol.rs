@@ -68,7 +68,7 @@ impl Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use blindspot_core::attack::{Distortion, Outcome};
+    use blindspot_core::attack::{Distortion, MethodName, Outcome};
 
     #[test]
     fn an_attack_and_its_answer_cross_the_wire_intact() {
@@ -89,7 +89,7 @@ mod tests {
                 id, goal, method, ..
             } => {
                 assert_eq!((id, goal), (7, Goal::Target(3)));
-                assert_eq!(method.name(), "pgd");
+                assert_eq!(method.name(), MethodName::Pgd);
             }
             other => panic!("came back as {other:?}"),
         }

@@ -2,7 +2,8 @@
 //! (the page drives it with `use_reducer`; natively it is unit-tested below).
 
 use crate::backend::{Backend, Devices};
-use blindspot_core::attack::Distortion;
+use crate::link::{Link, LinkInput, from_bytes, to_bytes};
+use blindspot_core::attack::{Distortion, MethodName};
 use serde::{Deserialize, Serialize};
 
 /// A finished attack, ready to show.
@@ -31,15 +32,19 @@ pub struct Twin {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub backend: Backend,
+    /// The backend a person asked for (`None`: whichever start-up found faster).
+    pub wanted_backend: Option<Backend>,
     pub devices: Option<Devices>,
     pub model: String,
-    /// The 28×28 the model sees.
+    /// The 28×28 the model sees, in 8-bit steps (as a link carries it).
     pub input: Option<Vec<f32>>,
+    /// The gallery index of the input, when it was picked there (not drawn or uploaded).
+    pub digit: Option<usize>,
     pub probabilities: Option<Vec<f32>>,
     /// Time the last classification took.
     pub inference_ms: Option<f64>,
-    /// The attack's name (`attack::Method::parse` reads it with `epsilon`).
-    pub method: String,
+    /// The attack, run with `epsilon` where it takes one.
+    pub method: MethodName,
     /// `None`: untargeted.
     pub target: Option<u8>,
     pub epsilon: f32,
@@ -55,12 +60,14 @@ impl Default for State {
     fn default() -> Self {
         State {
             backend: Backend::Cpu,
+            wanted_backend: None,
             devices: None,
             model: blindspot_core::zoo::DEFAULT.into(),
             input: None,
+            digit: None,
             probabilities: None,
             inference_ms: None,
-            method: "lbfgs".into(),
+            method: MethodName::Lbfgs,
             target: None,
             epsilon: 0.1,
             gain: 10.0,
@@ -75,14 +82,20 @@ impl Default for State {
 pub enum Action {
     /// What start-up found, including the backend it chose.
     Devices(Devices),
-    Backend(Backend),
+    /// The backend asked for, and the one the lab now uses.
+    Backend(Backend, Backend),
     Model(String),
+    /// A drawn or uploaded input.
     Input(Vec<f32>),
+    /// The gallery's digit of this index, and its pixels.
+    Digit(usize, Vec<f32>),
+    /// The settings of a link (a gallery digit comes as `Digit` once the gallery is there).
+    Link(Link),
     /// Input cleared (the canvas was cleared).
     Clear,
     /// Probabilities and the milliseconds the model took.
     Probabilities(Vec<f32>, f64),
-    Method(String),
+    Method(MethodName),
     Target(Option<u8>),
     Epsilon(f32),
     Gain(f32),
@@ -95,7 +108,31 @@ pub enum Action {
     Notice(Option<String>),
 }
 
+/// The first line of an error from below (a lost device's report runs over many lines of
+/// backtrace-like detail), at most 120 characters: enough to say what happened in a notice.
+fn headline(text: &str) -> String {
+    const MOST: usize = 120;
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("no reason given");
+    match line.char_indices().nth(MOST) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    }
+}
+
 impl State {
+    /// The state with a new input, in 8-bit steps (so that a link restores it exactly).
+    fn with_input(mut self, pixels: Vec<f32>, digit: Option<usize>) -> State {
+        self.input = Some(from_bytes(&to_bytes(&pixels)));
+        self.digit = digit;
+        self.result = None;
+        self.error = None;
+        self
+    }
+
     /// The state after `action`.
     pub fn apply(&self, action: Action) -> State {
         let mut s = self.clone();
@@ -104,21 +141,34 @@ impl State {
                 s.backend = d.chosen;
                 s.devices = Some(d);
             }
-            Action::Backend(b) => {
-                s.backend = b;
+            Action::Backend(wanted, now) => {
+                s.wanted_backend = Some(wanted);
+                s.backend = now;
                 s.result = None;
             }
             Action::Model(m) => {
                 s.model = m;
                 s.result = None;
             }
-            Action::Input(x) => {
-                s.input = Some(x);
-                s.result = None;
-                s.error = None;
+            Action::Input(x) => s = s.with_input(x, None),
+            Action::Digit(i, x) => s = s.with_input(x, Some(i)),
+            Action::Link(link) => {
+                if let Some(LinkInput::Ink(bytes)) = &link.input {
+                    s = s.with_input(from_bytes(bytes), None);
+                }
+                if link.model != s.model {
+                    s.model = link.model;
+                    s.result = None;
+                }
+                s.method = link.method;
+                s.target = link.target;
+                s.epsilon = link.epsilon;
+                s.gain = link.gain;
+                s.wanted_backend = link.backend;
             }
             Action::Clear => {
                 s.input = None;
+                s.digit = None;
                 s.probabilities = None;
                 s.result = None;
             }
@@ -150,7 +200,10 @@ impl State {
                     d.adapter = Err(why.clone());
                     d.chosen = Backend::Cpu;
                 }
-                s.notice = Some(format!("{why}: the job ran on the CPU instead."));
+                s.notice = Some(format!(
+                    "{}: the job ran on the CPU instead.",
+                    headline(&why)
+                ));
             }
             Action::Notice(n) => s.notice = n,
         }
@@ -235,6 +288,21 @@ mod tests {
         assert_eq!(s.backend, Backend::Cpu);
         assert_eq!(s.devices.unwrap().chosen, Backend::Cpu);
         assert!(s.notice.unwrap().starts_with("device lost"));
+    }
+
+    #[test]
+    fn a_lost_gpu_notice_shows_one_short_line_of_the_reason() {
+        let why = format!(
+            "\n  Device lost: {}\n  at wgpu::backend::…\n  caused by…",
+            "x".repeat(300)
+        );
+        let notice = State::default().apply(Action::GpuLost(why)).notice.unwrap();
+        assert!(notice.starts_with("Device lost: xxx"), "{notice}");
+        assert!(
+            !notice.contains('\n') && !notice.contains("wgpu::"),
+            "{notice}"
+        );
+        assert!(notice.chars().count() < 200, "{notice}");
     }
 
     #[test]

@@ -1,14 +1,15 @@
+use blindspot_core::attack::MethodName;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub method: AttrValue,
+    pub method: MethodName,
     pub target: Option<u8>,
     pub epsilon: f32,
     pub busy: Option<AttrValue>,
     pub can_run: bool,
-    pub on_method: Callback<String>,
+    pub on_method: Callback<MethodName>,
     pub on_target: Callback<Option<u8>>,
     pub on_epsilon: Callback<f32>,
     pub on_run: Callback<()>,
@@ -18,9 +19,16 @@ pub struct Props {
 /// Method, target and budget of the attack, with Run.
 #[function_component]
 pub fn AttackPanel(props: &Props) -> Html {
-    let on_method = props
-        .on_method
-        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    let on_method = {
+        let cb = props.on_method.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            // The options are written from `MethodName::ALL`, so every value parses.
+            if let Ok(m) = MethodName::parse(&value) {
+                cb.emit(m);
+            }
+        })
+    };
     let on_target = props.on_target.reform(|e: Event| {
         e.target_unchecked_into::<HtmlSelectElement>()
             .value()
@@ -47,9 +55,9 @@ pub fn AttackPanel(props: &Props) -> Html {
         <div class="attack">
             <label>{"Method "}
                 <select data-testid="attack-method" onchange={on_method}>
-                    <option value="lbfgs" selected={props.method == "lbfgs"}>{"Box-constrained L-BFGS (paper)"}</option>
-                    <option value="fgsm" selected={props.method == "fgsm"}>{"FGSM"}</option>
-                    <option value="pgd" selected={props.method == "pgd"}>{"Iterative FGSM (PGD)"}</option>
+                    { for MethodName::ALL.map(|m| html! {
+                        <option value={m.as_str()} selected={props.method == m}>{title(m)}</option>
+                    }) }
                 </select>
             </label>
             <label>{"Target "}
@@ -58,12 +66,21 @@ pub fn AttackPanel(props: &Props) -> Html {
                     { for (0..10).map(|d| html! { <option value={d.to_string()} selected={target_value == d.to_string()}>{d}</option> }) }
                 </select>
             </label>
-            if props.method != "lbfgs" {
+            if props.method.takes_epsilon() {
                 <label>{"ε "}<input type="number" data-testid="attack-epsilon" min="0" max="1" step="0.01" value={props.epsilon.to_string()} onchange={on_epsilon} /></label>
             }
             <button data-testid="attack-run" onclick={run} disabled={!props.can_run || props.busy.is_some()}>{"Find adversarial example"}</button>
             <button data-testid="attack-stop" disabled={props.busy.is_none()} onclick={props.on_stop.reform(|_| ())}>{"Stop"}</button>
             if let Some(b) = &props.busy { <span class="busy" data-testid="attack-status">{b.clone()}</span> }
         </div>
+    }
+}
+
+/// How the method list names each method.
+fn title(method: MethodName) -> &'static str {
+    match method {
+        MethodName::Lbfgs => "Box-constrained L-BFGS (paper)",
+        MethodName::Fgsm => "FGSM",
+        MethodName::Pgd => "Iterative FGSM (PGD)",
     }
 }

@@ -4,10 +4,11 @@
 use crate::clock::now;
 use crate::lab::LabRef;
 use crate::pacing::{next_frame, paced};
-use blindspot_core::attack::Progress;
+use blindspot_core::attack::{Control, Progress};
 use blindspot_core::data::Digits;
 use blindspot_core::experiment::{
-    TABLE2_NOISE_SALT, TransferRow, adversarial_set, gaussian_row, transfer_row,
+    Examples, NoiseRows, TABLE2_NOISE_SALT, TransferBlock, TransferRow, adversarial_set,
+    transfer_block,
 };
 use blindspot_core::model::Classifier;
 use blindspot_core::paper::{TABLE2, TABLE2_MODELS, TABLE2_NOISE};
@@ -18,6 +19,8 @@ use yew::prelude::*;
 
 /// Digits attacked together (as the CLI's `reproduce`).
 const BATCH: usize = 100;
+/// The seed of the targets and the noise (the CLI's `reproduce` default).
+const SEED: u64 = 0;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -32,10 +35,9 @@ struct Results {
     models: Vec<String>,
     /// Per model (as far as it got): mean RMS, successes, seconds.
     rows: Vec<(f64, usize, f64)>,
-    /// Table 2: each column model's error on each row model's adversarial set…
-    table2: Vec<TransferRow>,
-    /// …and on the same digits with Gaussian noise (the paper's σ values).
-    noise: Vec<TransferRow>,
+    /// Table 2: each column model's error on each row model's adversarial set, then on the
+    /// same digits with Gaussian noise (the paper's σ values).
+    table2: TransferBlock,
     n: usize,
     stopped: bool,
 }
@@ -83,7 +85,7 @@ async fn run(
             &pixels,
             &labels,
             &indices,
-            0,
+            SEED,
             &lab.0.cpu().lbfgs_config(&model),
             BATCH,
             &mut progress,
@@ -105,25 +107,23 @@ async fn run(
         loaded.push(lab.0.cpu().model(name).await?);
     }
     let columns: Vec<&Classifier> = loaded.iter().map(|m| m.as_ref()).collect();
-    let failed = |e: blindspot_core::Error| e.to_string();
-    for (set, name) in sets.iter().zip(&models) {
-        let (x, labels, rms) = (&set.adversarial, &set.labels, set.mean_rms());
-        let row = transfer_row(&columns, &device, name, rms, x, labels).await;
-        results.table2.push(row.map_err(failed)?);
-        next_frame().await;
-    }
-    for (stddev, _) in TABLE2_NOISE {
-        let row = gaussian_row(
-            &columns,
-            &device,
-            stddev,
-            TABLE2_NOISE_SALT,
-            &pixels,
-            &labels,
-        );
-        results.noise.push(row.await.map_err(failed)?);
-        next_frame().await;
-    }
+    let examples: Vec<Examples> = (sets.iter().zip(&models))
+        .map(|(set, name)| set.examples(name))
+        .collect();
+    let noise = NoiseRows {
+        stddevs: TABLE2_NOISE.iter().map(|(stddev, _)| *stddev).collect(),
+        seed: SEED ^ TABLE2_NOISE_SALT,
+        pixels: &pixels,
+        labels: &labels,
+    };
+    let mut yield_each_row = |_: &TransferRow| -> Control {
+        Box::pin(async {
+            next_frame().await;
+            true
+        })
+    };
+    let block = transfer_block(&columns, &device, &examples, &noise, &mut yield_each_row);
+    results.table2 = block.await.map_err(|e| e.to_string())?;
     Ok(results)
 }
 
@@ -241,7 +241,7 @@ fn render(r: &Results) -> Html {
             </table>
             <table data-testid="table2" class="heat">
                 <tr><th>{"made for ↓ / tested on →"}</th>{ for r.models.iter().map(|m| html! { <th>{m.clone()}</th> }) }</tr>
-                { for r.table2.iter().map(|row| html! {
+                { for r.table2.examples.iter().map(|row| html! {
                     <tr><th>{row.made_for.clone()}</th>
                     { for row.errors.iter().zip(&r.models).map(|(e, tested)| html! {
                         <td data-testid="table2-cell" style={heat(*e)}>
@@ -249,7 +249,7 @@ fn render(r: &Results) -> Html {
                     }) }
                     </tr>
                 }) }
-                { for r.noise.iter().enumerate().map(|(k, row)| html! {
+                { for r.table2.noise.iter().enumerate().map(|(k, row)| html! {
                     <tr><th>{format!("{} (RMS {:.3})", row.made_for, row.distortion)}</th>
                     { for row.errors.iter().zip(&r.models).map(|(e, tested)| html! {
                         <td data-testid="table2-noise-cell" style={heat(*e)}>

@@ -24,15 +24,12 @@ pub fn use_attack(lab: Rc<Lab>, state: UseReducerHandle<State>) -> (Callback<()>
                 return;
             };
             let (lab, dispatch) = (lab.clone(), state.dispatcher());
-            let method = match Method::parse(&state.method, state.epsilon, Method::PGD_STEPS) {
-                Ok(m) => m,
-                Err(e) => return dispatch.dispatch(Action::Error(Some(e.to_string()))),
-            };
+            let method = state.method.with(state.epsilon, Method::PGD_STEPS);
             let (model, label) = (state.model.clone(), argmax(&probs));
             let goal = state.target.map_or(Goal::Untargeted, Goal::Target);
             dispatch.dispatch(Action::Busy(Some(format!(
                 "running {} on {model}…",
-                method.name()
+                method.name().as_str()
             ))));
             *stop.borrow_mut() = false;
             let stop = stop.clone();

@@ -20,5 +20,7 @@ pub fn use_devices(lab: Rc<Lab>, dispatch: UseReducerDispatcher<State>) {
 
 /// Switches the lab to the wanted backend (WebGPU only while its worker lives).
 pub fn on_backend(lab: Rc<Lab>, dispatch: UseReducerDispatcher<State>) -> Callback<Backend> {
-    Callback::from(move |wanted| dispatch.dispatch(Action::Backend(lab.set_backend(wanted))))
+    Callback::from(move |wanted| {
+        dispatch.dispatch(Action::Backend(wanted, lab.set_backend(wanted)))
+    })
 }

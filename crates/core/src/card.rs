@@ -4,6 +4,7 @@
 use crate::model::Classifier;
 use crate::zoo::{ModelSpec, PaperFigures};
 use crate::{Error, Result, data::mnist::hex_sha256};
+use burn::module::Module;
 use burn::prelude::Device;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

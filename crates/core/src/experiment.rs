@@ -4,7 +4,7 @@
 //! size (and the one Gaussian twin every view shows), rescaled perturbations, and transfer
 //! rows (Tables 2 and 4: every column model's error on one set of examples).
 
-use crate::attack::{Control, Goal, LbfgsConfig, Progress, lbfgs_each};
+use crate::attack::{Control, Distortion, Goal, LbfgsConfig, Progress, lbfgs_each};
 use crate::eval::{fraction_wrong, predict};
 use crate::model::Classifier;
 use crate::rng::Rng;
@@ -49,8 +49,7 @@ pub fn rescaled(original: &[f32], adversarial: &[f32], rms: f32) -> Vec<f32> {
         .chunks(PIXELS)
         .zip(adversarial.chunks(PIXELS))
         .flat_map(|(x, a)| {
-            let size =
-                (x.iter().zip(a).map(|(p, q)| (q - p).powi(2)).sum::<f32>() / PIXELS as f32).sqrt();
+            let size = Distortion::between(x, a).rms;
             let scale = if size > 0.0 { rms / size } else { 0.0 };
             x.iter()
                 .zip(a)
@@ -58,13 +57,6 @@ pub fn rescaled(original: &[f32], adversarial: &[f32], rms: f32) -> Vec<f32> {
                 .collect::<Vec<_>>()
         })
         .collect()
-}
-
-/// Per-pixel RMS of the difference between two sets of images (all pixels of all images):
-/// the realised size of noise or of rescaled perturbations after clipping.
-pub fn set_rms(a: &[f32], b: &[f32]) -> f64 {
-    let sq: f64 = a.iter().zip(b).map(|(p, q)| ((p - q) as f64).powi(2)).sum();
-    (sq / a.len().max(1) as f64).sqrt()
 }
 
 /// One row of a transfer table (Tables 2 and 4): examples made for one model (or noise), their
@@ -120,9 +112,76 @@ pub async fn gaussian_row(
     labels: &[u8],
 ) -> Result<TransferRow> {
     let noisy = gaussian_noise(pixels, stddev, seed);
-    let rms = set_rms(&noisy, pixels);
+    let rms = Distortion::pooled_rms(pixels, &noisy);
     let name = format!("gaussian {stddev}");
     transfer_row(columns, device, &name, rms, &noisy, labels).await
+}
+
+/// Examples to test every column model on: made for one model (or noise), of a known size.
+pub struct Examples<'a> {
+    pub made_for: String,
+    /// Their perturbations' mean per-pixel RMS.
+    pub distortion: f64,
+    /// `n × 784`, with their true labels.
+    pub pixels: &'a [f32],
+    pub labels: &'a [u8],
+}
+
+/// The Gaussian noise rows of a block: noise of each standard deviation (seeded) on clean
+/// images.
+pub struct NoiseRows<'a> {
+    pub stddevs: Vec<f32>,
+    pub seed: u64,
+    pub pixels: &'a [f32],
+    pub labels: &'a [u8],
+}
+
+/// One block of a transfer table (Tables 2 and 4): a row for each set of examples, then its
+/// Gaussian noise rows.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct TransferBlock {
+    pub examples: Vec<TransferRow>,
+    pub noise: Vec<TransferRow>,
+}
+
+/// Tests every one of `columns` on every set of `examples`, then on the `noise` rows.
+/// `progress` hears each row when it is made (the page yields there); its answer `false`
+/// stops, and the rows made so far are returned.
+pub async fn transfer_block(
+    columns: &[&Classifier],
+    device: &Device,
+    examples: &[Examples<'_>],
+    noise: &NoiseRows<'_>,
+    progress: &mut dyn FnMut(&TransferRow) -> Control,
+) -> Result<TransferBlock> {
+    let mut block = TransferBlock::default();
+    for e in examples {
+        let row = transfer_row(
+            columns,
+            device,
+            &e.made_for,
+            e.distortion,
+            e.pixels,
+            e.labels,
+        );
+        let row = row.await?;
+        let go_on = progress(&row).await;
+        block.examples.push(row);
+        if !go_on {
+            return Ok(block);
+        }
+    }
+    for &stddev in &noise.stddevs {
+        let (pixels, labels) = (noise.pixels, noise.labels);
+        let row = gaussian_row(columns, device, stddev, noise.seed, pixels, labels);
+        let row = row.await?;
+        let go_on = progress(&row).await;
+        block.noise.push(row);
+        if !go_on {
+            break;
+        }
+    }
+    Ok(block)
 }
 
 /// Adversarial examples for a set of images, one random wrong target each.
@@ -141,6 +200,16 @@ pub struct AdversarialSet {
 impl AdversarialSet {
     pub fn mean_rms(&self) -> f64 {
         self.rms.iter().map(|&r| r as f64).sum::<f64>() / self.rms.len().max(1) as f64
+    }
+
+    /// The successful examples as one row of a transfer table.
+    pub fn examples(&self, made_for: &str) -> Examples<'_> {
+        Examples {
+            made_for: made_for.into(),
+            distortion: self.mean_rms(),
+            pixels: &self.adversarial,
+            labels: &self.labels,
+        }
     }
 
     pub fn success_rate(&self) -> f64 {

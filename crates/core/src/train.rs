@@ -1,12 +1,12 @@
 //! Training: one seeded mini-batch loop for every architecture, with the optimizer the
 //! model's recipe names (Adam, or SGD with momentum).
 
-use crate::Result;
 use crate::adversarial::Pool;
 use crate::data::{Digits, Mnist};
-use crate::model::{Arch, Autoencoder, Classifier, ConvNet, Mlp};
+use crate::model::{Autoencoder, Classifier};
 use crate::rng::Rng;
 use crate::zoo::{ModelSpec, Optimizer, Recipe};
+use crate::{Error, Result};
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::momentum::MomentumConfig;
@@ -181,42 +181,24 @@ pub fn train_on(
 ) -> Result<Classifier> {
     let recipe = &spec.recipe;
     let lambdas = spec.lambdas;
-    let phase = Phase("train", recipe.epochs);
-    match spec.arch {
-        Arch::Mlp(hidden) => {
-            let mut mlp = Mlp::new(&Arch::mlp_widths(hidden), device);
-            if recipe.pretrain_epochs > 0 {
-                let ae = pretrain_autoencoder(hidden[0], data, recipe, device, progress)?;
-                mlp.layers[0] = ae.encoder;
-            }
-            let loss = |m: &Mlp, x, y| cross_entropy(m.forward(x), y) + m.weight_penalty(lambdas);
-            let mut pool = Pool::default();
-            let mut rng = Rng::new(recipe.seed ^ 0xAD5);
-            let mut mix = |epoch: usize, m: &Mlp| {
-                let Some(pool_recipe) = recipe.adversarial.filter(|p| epoch >= p.start_epoch)
-                else {
-                    return Ok(None);
-                };
-                let current = Classifier::Mlp(m.clone());
-                pool.refresh(&current, device, data, &pool_recipe, &mut rng)?;
-                Ok(Some(pool.mixed_with(data)))
-            };
-            let trained = fit_mixed(mlp, data, recipe, phase, device, loss, &mut mix, progress)?;
-            Ok(Classifier::Mlp(trained.valid()))
-        }
-        Arch::ConvNet => {
-            let loss =
-                |m: &ConvNet, x, y| cross_entropy(m.forward(x), y) + m.weight_penalty(lambdas[0]);
-            let net = fit(
-                ConvNet::new(device),
-                data,
-                recipe,
-                phase,
-                device,
-                loss,
-                progress,
-            )?;
-            Ok(Classifier::Conv(Box::new(net.valid())))
-        }
+    let mut model = spec.arch.build(device);
+    if recipe.pretrain_epochs > 0 {
+        let no_encoder = || Error::Other(format!("{} has no dense first layer", spec.name));
+        let width = model.encoder_width().ok_or_else(no_encoder)?;
+        let ae = pretrain_autoencoder(width, data, recipe, device, progress)?;
+        model = model.with_encoder(ae.encoder)?;
     }
+    let loss = |m: &Classifier, x, y| cross_entropy(m.forward(x), y) + m.weight_penalty(lambdas);
+    let mut pool = Pool::default();
+    let mut rng = Rng::new(recipe.seed ^ 0xAD5);
+    let mut mix = |epoch: usize, m: &Classifier| {
+        let Some(pool_recipe) = recipe.adversarial.filter(|p| epoch >= p.start_epoch) else {
+            return Ok(None);
+        };
+        pool.refresh(m, device, data, &pool_recipe, &mut rng)?;
+        Ok(Some(pool.mixed_with(data)))
+    };
+    let phase = Phase("train", recipe.epochs);
+    let trained = fit_mixed(model, data, recipe, phase, device, loss, &mut mix, progress)?;
+    Ok(trained.valid())
 }

@@ -110,3 +110,40 @@ fn a_short_training_run_lowers_the_loss() {
         "error {before} → {after}"
     );
 }
+
+#[test]
+fn every_recipe_step_runs_through_the_one_training_loop() {
+    // The autoencoder's pre-training (ae400-10) and the adversarial pool (fc100-100-10-adv),
+    // each cut to one short epoch on 100 digits.
+    let digits = slice::load(&repo().join("www/digits"))
+        .unwrap()
+        .range(0, 100);
+    for name in ["ae400-10", "fc100-100-10-adv"] {
+        let mut spec = *zoo::spec(name).unwrap();
+        spec.recipe.epochs = 1;
+        spec.recipe.pretrain_epochs = spec.recipe.pretrain_epochs.min(1);
+        if let Some(pool) = spec.recipe.adversarial.as_mut() {
+            (pool.capacity, pool.refresh, pool.start_epoch) = (20, 10, 0);
+        }
+        let mut phases = Vec::new();
+        let ad = Device::flex().autodiff();
+        let model = train::train_on(&spec, &digits, &ad, &mut |p| phases.push(p.phase)).unwrap();
+        let expected = if name == "ae400-10" {
+            vec!["pretrain", "train"]
+        } else {
+            vec!["train"]
+        };
+        phases.dedup();
+        assert_eq!(phases, expected, "{name}");
+        assert_eq!(
+            model.encoder_width(),
+            spec.arch.build(&Device::flex()).encoder_width()
+        );
+    }
+    // A convnet has no dense first layer for an autoencoder to pre-train: an error, not a panic.
+    let mut spec = *zoo::spec("convnet").unwrap();
+    spec.recipe.pretrain_epochs = 1;
+    let ad = Device::flex().autodiff();
+    let err = train::train_on(&spec, &digits, &ad, &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("no dense first layer"), "{err}");
+}

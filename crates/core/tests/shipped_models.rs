@@ -4,6 +4,7 @@
 use blindspot_core::card::{ModelCard, load_model, tensor_shapes};
 use blindspot_core::data::slice;
 use blindspot_core::{eval, zoo::ZOO};
+use burn::module::Module;
 use burn::prelude::Device;
 use std::path::PathBuf;
 

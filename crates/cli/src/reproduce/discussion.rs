@@ -2,7 +2,8 @@
 //! `paper.rs` and the zoo's specs). Explanations that no run computes are in `notes.md`.
 
 use super::markdown::{pct, rms};
-use super::measure::{Reproduction, TransferBlock};
+use super::measure::Reproduction;
+use blindspot_core::experiment::TransferBlock;
 use blindspot_core::paper;
 use blindspot_core::zoo;
 use std::fmt::Write;

@@ -1,12 +1,12 @@
 //! Computes every table of REPRODUCTION.md on the CPU.
 
-use blindspot_core::attack::{LbfgsConfig, block_on, keep_going};
+use blindspot_core::attack::{Distortion, LbfgsConfig, block_on, keep_going};
 use blindspot_core::card::{ModelCard, load_model};
 use blindspot_core::data::{Digits, Mnist, Split};
 use blindspot_core::eval::{fraction_wrong, predict};
 use blindspot_core::experiment::{
-    AdversarialSet, TABLE2_NOISE_SALT, TABLE4_NOISE_SALT, TransferRow, adversarial_set,
-    gaussian_row, rescaled, set_rms, transfer_row,
+    AdversarialSet, Examples, NoiseRows, TABLE2_NOISE_SALT, TABLE4_NOISE_SALT, TransferBlock,
+    adversarial_set, rescaled, transfer_block,
 };
 use blindspot_core::model::Classifier;
 use blindspot_core::paper::{self, TABLE2_MODELS, TABLE4_MODELS};
@@ -41,11 +41,6 @@ pub struct Row1 {
 /// then the same amplified to RMS 0.1). In JSON, the rows in that order.
 pub struct TransferTable {
     pub blocks: Vec<TransferBlock>,
-}
-
-pub struct TransferBlock {
-    pub examples: Vec<TransferRow>,
-    pub noise: Vec<TransferRow>,
 }
 
 impl Serialize for TransferTable {
@@ -205,29 +200,20 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
     let models2 = columns(lab, &TABLE2_MODELS)?;
     let columns2: Vec<&Classifier> = models2.iter().collect();
     let device = &lab.device;
-    let mut table2 = Vec::new();
-    for (name, set) in sets.iter().filter(|(n, _)| TABLE2_MODELS.contains(n)) {
-        let (x, labels) = (&set.adversarial, &set.labels);
-        let row = transfer_row(&columns2, device, name, set.mean_rms(), x, labels);
-        table2.push(block_on(row)?);
-    }
-    let mut noise2 = Vec::new();
-    for (stddev, _) in paper::TABLE2_NOISE {
-        let row = gaussian_row(
-            &columns2,
-            device,
-            stddev,
-            seed ^ TABLE2_NOISE_SALT,
-            &train_x,
-            &train_labels,
-        );
-        noise2.push(block_on(row)?);
-    }
+    let examples2: Vec<Examples> = (sets.iter())
+        .filter(|(n, _)| TABLE2_MODELS.contains(n))
+        .map(|(name, set)| set.examples(name))
+        .collect();
+    let noise2 = NoiseRows {
+        stddevs: paper::TABLE2_NOISE.iter().map(|(s, _)| *s).collect(),
+        seed: seed ^ TABLE2_NOISE_SALT,
+        pixels: &train_x,
+        labels: &train_labels,
+    };
+    let mut no_pause = keep_going;
+    let block = transfer_block(&columns2, device, &examples2, &noise2, &mut no_pause);
     let table2 = TransferTable {
-        blocks: vec![TransferBlock {
-            examples: table2,
-            noise: noise2,
-        }],
+        blocks: vec![block_on(block)?],
     };
     log("tables 1 and 2 done");
 
@@ -241,8 +227,7 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
     let models4 = columns(lab, &TABLE4_MODELS)?;
     let columns4: Vec<&Classifier> = models4.iter().collect();
     let mut table3 = Vec::new();
-    let mut minimal = Vec::new();
-    let mut amplified = Vec::new();
+    let mut sets4 = Vec::new();
     for name in TABLE4_MODELS {
         let (model, _) = lab.model(name)?;
         let (set, seconds) = attack(lab, &model, test, &test_idx, seed, &LbfgsConfig::default())?;
@@ -258,28 +243,31 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
             test: lab.error(&model, &test.floats(), &test.labels)?,
             distortion: set.mean_rms(),
         });
-        let (x, labels) = (&set.adversarial, &set.labels);
-        let row = transfer_row(&columns4, device, name, set.mean_rms(), x, labels);
-        minimal.push(block_on(row)?);
-        let louder = rescaled(&set.original, &set.adversarial, 0.1);
-        let rms = set_rms(&louder, &set.original);
-        let made_for = format!("{name}, amplified to 0.1");
-        let row = transfer_row(&columns4, device, &made_for, rms, &louder, labels);
-        amplified.push(block_on(row)?);
+        sets4.push((name, set));
     }
+    let minimal: Vec<Examples> = sets4.iter().map(|(n, set)| set.examples(n)).collect();
+    let louder: Vec<Vec<f32>> = (sets4.iter())
+        .map(|(_, set)| rescaled(&set.original, &set.adversarial, 0.1))
+        .collect();
+    let amplified: Vec<Examples> = (sets4.iter().zip(&louder))
+        .map(|((name, set), louder)| Examples {
+            made_for: format!("{name}, amplified to 0.1"),
+            distortion: Distortion::pooled_rms(&set.original, louder),
+            pixels: louder,
+            labels: &set.labels,
+        })
+        .collect();
     // Each block with the paper's noise row of about its size: σ = 0.06, then σ = 0.1.
     let mut blocks = Vec::new();
-    for (examples, (stddev, _)) in [minimal, amplified].into_iter().zip(paper::TABLE4_NOISE) {
-        let row = gaussian_row(
-            &columns4,
-            device,
-            stddev,
-            seed ^ TABLE4_NOISE_SALT,
-            &test_x,
-            &test_d.labels,
-        );
-        let noise = vec![block_on(row)?];
-        blocks.push(TransferBlock { examples, noise });
+    for (examples, (stddev, _)) in [minimal, amplified].iter().zip(paper::TABLE4_NOISE) {
+        let noise = NoiseRows {
+            stddevs: vec![stddev],
+            seed: seed ^ TABLE4_NOISE_SALT,
+            pixels: &test_x,
+            labels: &test_d.labels,
+        };
+        let block = transfer_block(&columns4, device, examples, &noise, &mut no_pause);
+        blocks.push(block_on(block)?);
     }
     let table4 = TransferTable { blocks };
     log("tables 3 and 4 done");

@@ -20,32 +20,70 @@ pub enum Method {
     Pgd { epsilon: f32, steps: usize },
 }
 
-impl Method {
-    /// The names [`Method::parse`] accepts, in the order the page lists them.
-    pub const NAMES: [&'static str; 3] = ["lbfgs", "fgsm", "pgd"];
-    /// PGD's iterations unless a caller asks for others.
-    pub const PGD_STEPS: usize = 40;
+/// A method by name alone, without its settings: what a person picks from a list or writes
+/// in a link or a flag (`lbfgs`, `fgsm`, `pgd`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MethodName {
+    Lbfgs,
+    Fgsm,
+    Pgd,
+}
 
-    /// The method called `name` (`lbfgs`, `fgsm` or `pgd`) with its L∞ budget `epsilon` and
-    /// PGD's `steps` (each ignored where the method has no such setting).
-    pub fn parse(name: &str, epsilon: f32, steps: usize) -> Result<Method> {
-        match name {
-            "lbfgs" => Ok(Method::Lbfgs),
-            "fgsm" => Ok(Method::Fgsm { epsilon }),
-            "pgd" => Ok(Method::Pgd { epsilon, steps }),
-            other => Err(Error::Other(format!(
-                "method '{other}' is not {}",
-                Method::NAMES.join(", ")
-            ))),
+impl MethodName {
+    /// Every method, in the order the page lists them.
+    pub const ALL: [MethodName; 3] = [MethodName::Lbfgs, MethodName::Fgsm, MethodName::Pgd];
+
+    /// The method called `text`; the error lists the names there are.
+    pub fn parse(text: &str) -> Result<MethodName> {
+        MethodName::ALL
+            .into_iter()
+            .find(|m| m.as_str() == text)
+            .ok_or_else(|| {
+                let names: Vec<&str> = MethodName::ALL.iter().map(|m| m.as_str()).collect();
+                Error::Other(format!("method '{text}' is not {}", names.join(", ")))
+            })
+    }
+
+    /// The name [`MethodName::parse`] reads back.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MethodName::Lbfgs => "lbfgs",
+            MethodName::Fgsm => "fgsm",
+            MethodName::Pgd => "pgd",
         }
     }
 
-    /// The name [`Method::parse`] reads back.
-    pub fn name(&self) -> &'static str {
+    /// Whether the method takes an L∞ budget ε (L-BFGS finds its own size).
+    pub fn takes_epsilon(self) -> bool {
+        self != MethodName::Lbfgs
+    }
+
+    /// The method with its L∞ budget `epsilon` and PGD's `steps` (each ignored where the
+    /// method has no such setting).
+    pub fn with(self, epsilon: f32, steps: usize) -> Method {
         match self {
-            Method::Lbfgs => "lbfgs",
-            Method::Fgsm { .. } => "fgsm",
-            Method::Pgd { .. } => "pgd",
+            MethodName::Lbfgs => Method::Lbfgs,
+            MethodName::Fgsm => Method::Fgsm { epsilon },
+            MethodName::Pgd => Method::Pgd { epsilon, steps },
+        }
+    }
+}
+
+impl Method {
+    /// PGD's iterations unless a caller asks for others.
+    pub const PGD_STEPS: usize = 40;
+
+    /// The method called `name` with `epsilon` and `steps` (see [`MethodName::with`]).
+    pub fn parse(name: &str, epsilon: f32, steps: usize) -> Result<Method> {
+        Ok(MethodName::parse(name)?.with(epsilon, steps))
+    }
+
+    pub fn name(&self) -> MethodName {
+        match self {
+            Method::Lbfgs => MethodName::Lbfgs,
+            Method::Fgsm { .. } => MethodName::Fgsm,
+            Method::Pgd { .. } => MethodName::Pgd,
         }
     }
 }
@@ -110,8 +148,9 @@ mod tests {
 
     #[test]
     fn every_name_parses_back_to_itself_and_others_are_refused() {
-        for name in Method::NAMES {
-            assert_eq!(Method::parse(name, 0.1, 40).unwrap().name(), name);
+        for name in MethodName::ALL {
+            let method = Method::parse(name.as_str(), 0.1, 40).unwrap();
+            assert_eq!(method.name(), name);
         }
         let err = Method::parse("deepfool", 0.1, 40).unwrap_err().to_string();
         assert!(err.contains("lbfgs, fgsm, pgd"), "{err}");

@@ -14,7 +14,7 @@ pub mod objective;
 
 pub use fgsm::{FgsmConfig, fgsm, pgd, pgd_each};
 pub use lbfgs::{LbfgsConfig, lbfgs, lbfgs_each, solve_at};
-pub use method::{Attack, Method};
+pub use method::{Attack, Method, MethodName};
 
 use crate::PIXELS;
 use std::future::Future;
@@ -98,6 +98,16 @@ impl Distortion {
             changed,
         }
     }
+
+    /// The per-pixel RMS over a whole set of images (`n × 784` each, all pixels of all
+    /// images): the realised size of noise or of rescaled perturbations after clipping.
+    pub fn pooled_rms(originals: &[f32], adversarials: &[f32]) -> f64 {
+        let pairs = originals.chunks(PIXELS).zip(adversarials.chunks(PIXELS));
+        let squares: f64 = pairs
+            .map(|(x, a)| (Distortion::between(x, a).rms as f64).powi(2))
+            .sum();
+        (squares / (originals.len() / PIXELS).max(1) as f64).sqrt()
+    }
 }
 
 /// Checks that a batch has 784 pixels and one goal per label.
@@ -117,4 +127,21 @@ fn check_batch(images: &[f32], labels: &[u8], goals: &[Goal]) -> crate::Result<(
 /// ready at once (in a browser a WebGPU readback would never complete this way).
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     pollster::block_on(future)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pooled_rms_is_the_rms_over_every_pixel_of_every_image() {
+        let originals = vec![0.5f32; 2 * PIXELS];
+        let mut changed = originals.clone();
+        changed[..PIXELS].iter_mut().for_each(|p| *p += 0.1);
+        changed[PIXELS..].iter_mut().for_each(|p| *p -= 0.3);
+        let pooled = Distortion::pooled_rms(&originals, &changed);
+        assert!((pooled - 0.05f64.sqrt()).abs() < 1e-6, "{pooled}");
+        let first = Distortion::between(&originals[..PIXELS], &changed[..PIXELS]);
+        assert!((first.rms - 0.1).abs() < 1e-6 && (first.linf - 0.1).abs() < 1e-6);
+    }
 }

@@ -15,7 +15,7 @@ impl Arch {
     pub fn build(&self, device: &Device) -> Classifier {
         match self {
             Arch::Mlp(hidden) => Classifier::Mlp(Mlp::new(&Self::mlp_widths(hidden), device)),
-            Arch::ConvNet => Classifier::Conv(Box::new(ConvNet::new(device))),
+            Arch::ConvNet => Classifier::Conv(ConvNet::new(device)),
         }
     }
 
@@ -76,11 +76,13 @@ impl Arch {
     }
 }
 
-/// A trained (or training) zoo model of either kind.
-#[derive(Debug, Clone)]
+/// A trained (or training) zoo model of either kind. A module itself, so that training is
+/// one loop for every architecture.
+#[derive(Module, Debug)]
+#[allow(clippy::large_enum_variant)] // a handful live at a time
 pub enum Classifier {
     Mlp(Mlp),
-    Conv(Box<ConvNet>),
+    Conv(ConvNet),
 }
 
 impl Classifier {
@@ -133,10 +135,25 @@ impl Classifier {
         }
     }
 
-    pub fn num_params(&self) -> usize {
+    /// The width of the first hidden layer if it is dense (784 → width), which a denoising
+    /// autoencoder can pre-train (the paper's AE400-10).
+    pub fn encoder_width(&self) -> Option<usize> {
         match self {
-            Classifier::Mlp(m) => m.num_params(),
-            Classifier::Conv(m) => m.num_params(),
+            Classifier::Mlp(m) if m.layers.len() > 1 => Some(m.layers[0].weight.dims()[1]),
+            _ => None,
+        }
+    }
+
+    /// The model with `encoder` as its first layer (see [`Classifier::encoder_width`]).
+    pub fn with_encoder(self, encoder: burn::nn::Linear) -> Result<Classifier> {
+        match self {
+            Classifier::Mlp(mut m) if m.layers.len() > 1 => {
+                m.layers[0] = encoder;
+                Ok(Classifier::Mlp(m))
+            }
+            _ => Err(crate::Error::Other(
+                "only an MLP's dense first layer takes an encoder".into(),
+            )),
         }
     }
 
@@ -144,7 +161,7 @@ impl Classifier {
     pub fn to_safetensors(&self) -> Result<Vec<u8>> {
         match self {
             Classifier::Mlp(m) => weights::to_safetensors(m),
-            Classifier::Conv(m) => weights::to_safetensors(m.as_ref()),
+            Classifier::Conv(m) => weights::to_safetensors(m),
         }
     }
 
@@ -152,9 +169,7 @@ impl Classifier {
     pub fn from_safetensors(arch: Arch, bytes: Vec<u8>, device: &Device) -> Result<Self> {
         Ok(match arch.build(device) {
             Classifier::Mlp(m) => Classifier::Mlp(weights::load_safetensors(m, bytes)?),
-            Classifier::Conv(m) => {
-                Classifier::Conv(Box::new(weights::load_safetensors(*m, bytes)?))
-            }
+            Classifier::Conv(m) => Classifier::Conv(weights::load_safetensors(m, bytes)?),
         })
     }
 }
