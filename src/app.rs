@@ -4,9 +4,11 @@
 use crate::colour::digit_rgba;
 use crate::components::{
     AttackPanel, DigitCanvas, DrawCanvas, Gallery, Header, Probabilities, ReproducePanel,
-    ResultView, StabilityPanel, TransferPanel, UnitsPanel, Upload,
+    ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
 };
-use crate::control::{on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery};
+use crate::control::{
+    on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
+};
 use crate::lab::{Lab, LabRef};
 use crate::state::{Action, State};
 use blindspot_core::eval::argmax;
@@ -31,6 +33,7 @@ pub fn App() -> Html {
     use_classify(lab.clone(), &state);
     let (on_run, on_stop) = use_attack(lab.clone(), state.clone());
     let on_backend = on_backend(lab.clone(), dispatch.clone());
+    use_link(&state, digits.clone(), on_backend.clone(), on_run.clone());
     let on_input = send(&dispatch, |x: Option<Vec<f32>>| {
         x.map_or(Action::Clear, Action::Input)
     });
@@ -42,7 +45,7 @@ pub fn App() -> Html {
         let (dispatch, digits) = (dispatch.clone(), digits.clone());
         Callback::from(move |i: usize| {
             if let Some(d) = digits.as_ref() {
-                dispatch.dispatch(Action::Input(d.pixels(i)));
+                dispatch.dispatch(Action::Digit(i, d.pixels(i)));
             }
         })
     };
@@ -51,6 +54,7 @@ pub fn App() -> Html {
         <main>
             <Header backend={state.backend} devices={state.devices.clone()} model={state.model.clone()}
                 {on_backend} on_model={send(&dispatch, Action::Model)} />
+            <Share />
             if let Some(n) = &state.notice {
                 <p data-testid="notice" class="notice" role="status">{n.clone()}
                     <button onclick={send(&dispatch, |_: MouseEvent| Action::Notice(None))}>{"×"}</button></p>

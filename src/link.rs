@@ -105,8 +105,9 @@ impl Link {
         }
         for pair in fragment.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            if let Err(why) = link.set(key, value) {
-                notices.push(format!("Link: {key}={} {why}.", shown(value)));
+            let value = percent_decoded(value);
+            if let Err(why) = link.set(key, &value) {
+                notices.push(format!("Link: {key}={} {why}.", shown(&value)));
             }
         }
         (link, notices)
@@ -177,6 +178,30 @@ fn number_in(value: &str, range: std::ops::RangeInclusive<f32>) -> Result<f32, S
             range.start(),
             range.end()
         ))
+}
+
+/// `text` with its `%XX` escapes decoded (browsers escape spaces, quotes and angle brackets in
+/// a fragment); a `%` not followed by two hex digits stays as it is.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes.get(i + 1..i + 3))
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A value as a notice shows it: at most 24 characters (a notice is text, never markup).
@@ -321,6 +346,15 @@ mod tests {
         assert_eq!(link.input, Some(LinkInput::Digit(7)));
         assert_eq!(link.gain, Link::default().gain);
         assert_eq!(notices.len(), 1);
+    }
+
+    #[test]
+    fn escaped_values_are_read_decoded() {
+        assert_eq!(percent_decoded("%3Cb%3E%20x%2"), "<b> x%2");
+        assert_eq!(percent_decoded("%+1%zz"), "%+1%zz");
+        assert_eq!(Link::read("target=%33").0.target, Some(3));
+        let (_, notices) = Link::read("model=%3Cscript%3E");
+        assert!(notices[0].contains("model=<script>"), "{notices:?}");
     }
 
     #[test]

@@ -1,17 +1,19 @@
 //! The page's orchestration, one job per file: load the gallery, start the devices and switch
-//! backend, classify the input, run an attack, classify its Gaussian twin. `app.rs` only wires
+//! backend, classify the input, run an attack, classify its Gaussian twin, keep the link. `app.rs` only wires
 //! their hooks and callbacks to the components.
 
 mod attack;
 mod classify;
 mod devices;
 mod gallery;
+mod link;
 mod twin;
 
 pub use attack::use_attack;
 pub use classify::use_classify;
 pub use devices::{on_backend, use_devices};
 pub use gallery::use_gallery;
+pub use link::use_link;
 pub use twin::on_twin;
 
 use crate::lab::Lab;

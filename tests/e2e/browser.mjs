@@ -7,6 +7,12 @@ export async function openApp(url) {
     args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run'],
   });
+  return { browser, ...(await openPage(browser, url)) };
+}
+
+/** A new tab of `browser` on `url`, allowed no request beyond 127.0.0.1 (`foreign` lists those
+ *  refused) and watched for uncaught errors; resolves once the gallery is there. */
+export async function openPage(browser, url) {
   const page = await browser.newPage();
   const foreign = [];
   await page.route('**/*', (route) => {
@@ -19,5 +25,5 @@ export async function openApp(url) {
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   await page.getByTestId('gallery').locator('button.pick').first().waitFor({ timeout: 60_000 });
-  return { browser, page, foreign, errors };
+  return { page, foreign, errors };
 }
