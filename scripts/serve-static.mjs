@@ -1,5 +1,7 @@
 // A static server for the built app on 127.0.0.1: `node scripts/serve-static.mjs DIR PORT` for
-// scripts/serve, and `serve(DIR)` (an ephemeral port) for the browser tests.
+// scripts/serve, and `serve(DIR)` (an ephemeral port) for the browser tests. Every answer
+// carries the Content-Security-Policy the README gives for static hosts; no header stops the
+// page from being embedded in another site's iframe.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -10,14 +12,25 @@ const TYPES = {
   '.json': 'application/json', '.png': 'image/png',
 };
 
-/** Serves `root` on 127.0.0.1:`port` (0: any free port); resolves once it listens. */
-export async function serve(root, port = 0) {
+/** What the page needs and nothing more: its own scripts and wasm, no inline script, no eval. */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
+  "img-src 'self' data: blob:; object-src 'none'; base-uri 'self'";
+
+/** Serves `root` on 127.0.0.1:`port` (0: any free port) under the path `prefix` (a sub-folder
+ *  such as '/courses/ml/blindspot/'; anything outside it is not found); resolves once it
+ *  listens. */
+export async function serve(root, port = 0, prefix = '/') {
   const server = createServer(async (req, res) => {
-    // A URL path normalised from '/' can never climb above `root`.
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '') || 'index.html';
     try {
+      const url = new URL(req.url, 'http://x').pathname;
+      if (!url.startsWith(prefix)) throw new Error('outside the prefix');
+      // A URL path normalised from '/' can never climb above `root`.
+      const path = normalize(decodeURIComponent(url.slice(prefix.length - 1))).replace(/^\/+/, '') || 'index.html';
       const body = await readFile(join(root, path));
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+        'content-security-policy': CSP,
+      });
       res.end(body);
     } catch {
       res.writeHead(404);
@@ -28,7 +41,7 @@ export async function serve(root, port = 0) {
     server.once('error', fail);
     server.listen(port, '127.0.0.1', ok);
   });
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+  return { url: `http://127.0.0.1:${server.address().port}${prefix}`, close: () => server.close() };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -23,6 +23,10 @@ export async function openPage(browser, url) {
   });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // What the served Content-Security-Policy refused (scripts/serve-static.mjs), as errors.
+  await page.exposeFunction('reportRefused', (what) => errors.push(`CSP refused ${what}`));
+  await page.addInitScript(() => document.addEventListener('securitypolicyviolation',
+    (e) => window.reportRefused(`${e.effectiveDirective}: ${e.blockedURI}`)));
   await page.goto(url);
   await page.getByTestId('gallery').locator('button.pick').first().waitFor({ timeout: 60_000 });
   return { page, foreign, errors };
