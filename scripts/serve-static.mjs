@@ -17,9 +17,9 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
   "img-src 'self' data: blob:; object-src 'none'; base-uri 'self'";
 
 /** Serves `root` on 127.0.0.1:`port` (0: any free port) under the path `prefix` (a sub-folder
- *  such as '/courses/ml/blindspot/'; anything outside it is not found); resolves once it
- *  listens. */
-export async function serve(root, port = 0, prefix = '/') {
+ *  such as '/courses/ml/blindspot/'; anything outside it is not found), with the header
+ *  `csp` (null: none, as a course site that embeds the app); resolves once it listens. */
+export async function serve(root, port = 0, { prefix = '/', csp = CSP } = {}) {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://x').pathname;
@@ -29,7 +29,7 @@ export async function serve(root, port = 0, prefix = '/') {
       const body = await readFile(join(root, path));
       res.writeHead(200, {
         'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
-        'content-security-policy': CSP,
+        ...(csp ? { 'content-security-policy': csp } : {}),
       });
       res.end(body);
     } catch {

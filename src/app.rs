@@ -1,17 +1,22 @@
 //! The page: input on the left (draw, upload, gallery), what the model says, the attack, and
-//! the experiment panels. It only wires components to the state and to `control`'s hooks.
+//! the experiment panels; or, embedded, one view alone. It only wires components to the state
+//! and to `control`'s hooks.
 
 use crate::colour::digit_rgba;
 use crate::components::{
-    AttackPanel, DigitCanvas, DrawCanvas, Gallery, Header, Probabilities, ReproducePanel,
+    AttackPanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, Header, Probabilities, ReproducePanel,
     ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
 };
 use crate::control::{
-    on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
+    fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
+    use_resize_reports,
 };
 use crate::lab::{Lab, LabRef};
+use crate::link::{Link, View};
 use crate::state::{Action, State};
 use blindspot_core::eval::argmax;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
 /// A callback that turns its value into an action.
@@ -49,12 +54,35 @@ pub fn App() -> Html {
             }
         })
     };
+    use_resize_reports(state.embed.is_some());
     let prediction = state.probabilities.as_ref().map(|p| argmax(p));
+    // Which parts show: everything, or one view alone (an embed).
+    let alone = |views: &[View]| state.embed.is_none_or(|v| views.contains(&v));
+    let attacking = alone(&[View::Attack, View::Transfer]);
+    let full_page = {
+        let whole = Link {
+            embed: None,
+            hide: Vec::new(),
+            ..Link::of(&state)
+        };
+        let here = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        format!(
+            "{}#{}",
+            here.split('#').next().unwrap_or_default(),
+            whole.write()
+        )
+    };
     html! {
-        <main>
-            <Header backend={state.backend} devices={state.devices.clone()} model={state.model.clone()}
-                {on_backend} on_model={send(&dispatch, Action::Model)} />
-            <Share />
+        <main class={classes!(state.embed.is_some().then_some("embedded"))} data-hide={state.hide.join(" ")}>
+            if let Some(view) = state.embed {
+                <EmbedBar {view} model={state.model.clone()} on_model={send(&dispatch, Action::Model)} {full_page} />
+            } else {
+                <Header backend={state.backend} devices={state.devices.clone()} model={state.model.clone()}
+                    {on_backend} on_model={send(&dispatch, Action::Model)} />
+                <Share />
+            }
             if let Some(n) = &state.notice {
                 <p data-testid="notice" class="notice" role="status">{n.clone()}
                     <button onclick={send(&dispatch, |_: MouseEvent| Action::Notice(None))}>{"×"}</button></p>
@@ -63,33 +91,86 @@ pub fn App() -> Html {
                 <p data-testid="error" class="error" role="alert">{e.clone()}
                     <button onclick={send(&dispatch, |_: MouseEvent| Action::Error(None))}>{"×"}</button></p>
             }
-            <section class="input">
-                <DrawCanvas {on_input} />
-                <div>
-                    <p>{"What the model sees (28×28):"}</p>
-                    <DigitCanvas rgba={digit_rgba(state.input.as_deref().unwrap_or(&[0.0; 784]))} class="big" testid="model-input" />
-                    <p data-testid="prediction" data-label={prediction.map(|l| l.to_string())}
-                        data-ms={state.inference_ms.map(|ms| format!("{ms:.3}"))}>
-                        { prediction.map_or("Draw, upload or pick a digit.".to_string(), |l| format!("{} says: {l}", state.model)) }
-                    </p>
-                    <Probabilities probabilities={state.probabilities.clone()} />
-                </div>
-            </section>
-            <Upload on_image={on_upload} />
-            <Gallery digits={digits.clone()} {on_pick} />
-            <AttackPanel method={state.method} target={state.target} epsilon={state.epsilon}
-                busy={state.busy.clone().map(AttrValue::from)} can_run={state.probabilities.is_some()}
-                on_method={send(&dispatch, Action::Method)} on_target={send(&dispatch, Action::Target)}
-                on_epsilon={send(&dispatch, Action::Epsilon)} {on_run} {on_stop} />
-            if let (Some(input), Some(result)) = (state.input.clone(), state.result.clone()) {
+            if attacking {
+                <section class="input">
+                    <div data-control="draw"><DrawCanvas {on_input} /></div>
+                    <div>
+                        <p>{"What the model sees (28×28):"}</p>
+                        <DigitCanvas rgba={digit_rgba(state.input.as_deref().unwrap_or(&[0.0; 784]))} class="big" testid="model-input" />
+                        <p data-testid="prediction" data-label={prediction.map(|l| l.to_string())}
+                            data-ms={state.inference_ms.map(|ms| format!("{ms:.3}"))} aria-live="polite">
+                            { prediction.map_or("Draw, upload or pick a digit.".to_string(), |l| format!("{} says: {l}", state.model)) }
+                        </p>
+                        <Probabilities probabilities={state.probabilities.clone()} />
+                    </div>
+                </section>
+                <div data-control="upload"><Upload on_image={on_upload} /></div>
+                <div data-control="gallery"><Gallery digits={digits.clone()} {on_pick} /></div>
+                <AttackPanel method={state.method} target={state.target} epsilon={state.epsilon}
+                    busy={state.busy.clone().map(AttrValue::from)} can_run={state.probabilities.is_some()}
+                    on_method={send(&dispatch, Action::Method)} on_target={send(&dispatch, Action::Target)}
+                    on_epsilon={send(&dispatch, Action::Epsilon)} {on_run} {on_stop} />
+            }
+            if let (true, Some(input), Some(result)) = (attacking, state.input.clone(), state.result.clone()) {
                 <ResultView original={input.clone()} original_label={prediction} result={result.clone()} gain={state.gain}
                     on_gain={send(&dispatch, Action::Gain)} on_noise={on_twin(lab.clone(), state.clone())} />
-                <TransferPanel lab={LabRef(lab.clone())} original={input} adversarial={result.adversarial}
-                    rms={result.distortion.rms} label={prediction} />
+                if alone(&[View::Transfer]) {
+                    <TransferPanel lab={LabRef(lab.clone())} original={input} adversarial={result.adversarial}
+                        rms={result.distortion.rms} label={prediction} />
+                }
             }
-            <ReproducePanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()} />
-            <UnitsPanel lab={LabRef(lab.clone())} digits={digits.clone()} />
-            <StabilityPanel lab={LabRef(lab.clone())} model={state.model.clone()} />
+            if alone(&[View::Reproduce]) {
+                <ReproducePanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()} />
+            }
+            if alone(&[View::Units]) {
+                <UnitsPanel lab={LabRef(lab.clone())} digits={digits.clone()} />
+            }
+            if alone(&[View::Stability]) {
+                <StabilityPanel lab={LabRef(lab.clone())} model={state.model.clone()} />
+            }
         </main>
+    }
+}
+
+/// The page; embedded (`#embed=…`), it waits until it is on screen before it loads a model or
+/// starts a device, so that notes with five embeds stay light (`autorun=1` starts at once).
+#[function_component]
+pub fn Root() -> Html {
+    let waiting = use_state(|| {
+        let (link, _) = Link::read(&fragment());
+        link.embed.is_some() && !link.autorun
+    });
+    let placeholder = use_node_ref();
+    {
+        let (waiting, placeholder) = (waiting.clone(), placeholder.clone());
+        use_effect_with(*waiting, move |&is_waiting| {
+            let observer = is_waiting.then(|| {
+                let shown = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                    let on_screen = entries.iter().any(|e| {
+                        e.dyn_into::<web_sys::IntersectionObserverEntry>()
+                            .is_ok_and(|e| e.is_intersecting())
+                    });
+                    if on_screen {
+                        waiting.set(false);
+                    }
+                });
+                let observer =
+                    web_sys::IntersectionObserver::new(shown.as_ref().unchecked_ref()).ok();
+                if let (Some(o), Some(el)) = (&observer, placeholder.cast::<web_sys::Element>()) {
+                    o.observe(&el);
+                }
+                (observer, shown)
+            });
+            move || {
+                if let Some((Some(o), _)) = observer {
+                    o.disconnect();
+                }
+            }
+        });
+    }
+    if *waiting {
+        html! { <div ref={placeholder} class="embed-waiting" data-testid="embed-waiting">{"Blindspot starts when it is on screen."}</div> }
+    } else {
+        html! { <App /> }
     }
 }

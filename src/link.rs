@@ -14,6 +14,57 @@ pub const MOST: usize = 8 * 1024;
 /// Gain of the perturbation's view, as the result view's slider allows.
 pub const GAINS: std::ops::RangeInclusive<f32> = 1.0..=50.0;
 
+/// A view that a page of course notes can embed alone (`#embed=<view>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum View {
+    Attack,
+    Transfer,
+    Reproduce,
+    Units,
+    Stability,
+}
+
+impl View {
+    pub const ALL: [View; 5] = [
+        View::Attack,
+        View::Transfer,
+        View::Reproduce,
+        View::Units,
+        View::Stability,
+    ];
+
+    /// Its name in a link.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Attack => "attack",
+            View::Transfer => "transfer",
+            View::Reproduce => "reproduce",
+            View::Units => "units",
+            View::Stability => "stability",
+        }
+    }
+
+    /// What a person sees it called (the iframe's title, the Embed menu).
+    pub fn title(self) -> &'static str {
+        match self {
+            View::Attack => "an adversarial example, found in your browser",
+            View::Transfer => "do other models fall for the same example?",
+            View::Reproduce => "the paper's Tables 1 and 2",
+            View::Units => "units versus random directions",
+            View::Stability => "how much a layer can amplify a perturbation",
+        }
+    }
+
+    fn parse(text: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.as_str() == text)
+    }
+}
+
+/// The controls an embed can hide (`hide=method,target`).
+pub const HIDEABLE: [&str; 8] = [
+    "model", "draw", "upload", "gallery", "method", "target", "eps", "gain",
+];
+
 /// Where the input of a link comes from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LinkInput {
@@ -37,6 +88,9 @@ pub struct Link {
     pub backend: Option<Backend>,
     /// Run the attack once the model has read the input.
     pub autorun: bool,
+    /// Show this view alone, compact (an embed), with these controls hidden.
+    pub embed: Option<View>,
+    pub hide: Vec<String>,
 }
 
 impl Default for Link {
@@ -62,6 +116,8 @@ impl Link {
             gain: state.gain,
             backend: state.wanted_backend,
             autorun: false,
+            embed: state.embed,
+            hide: state.hide.clone(),
         }
     }
 
@@ -85,6 +141,12 @@ impl Link {
         }
         if self.autorun {
             keys.push("autorun=1".into());
+        }
+        if let Some(view) = self.embed {
+            keys.push(format!("embed={}", view.as_str()));
+        }
+        if !self.hide.is_empty() {
+            keys.push(format!("hide={}", self.hide.join(",")));
         }
         keys.join("&")
     }
@@ -162,6 +224,22 @@ impl Link {
                     "0" => false,
                     _ => return Err("is not 1 or 0".into()),
                 }
+            }
+            "embed" => {
+                self.embed = Some(View::parse(value).ok_or_else(|| {
+                    let names: Vec<&str> = View::ALL.iter().map(|v| v.as_str()).collect();
+                    format!("is not one of {}", names.join(", "))
+                })?)
+            }
+            "hide" => {
+                let names: Vec<&str> = value.split(',').filter(|n| !n.is_empty()).collect();
+                if let Some(bad) = names.iter().find(|n| !HIDEABLE.contains(n)) {
+                    return Err(format!(
+                        "names '{}', not a control an embed can hide",
+                        shown(bad)
+                    ));
+                }
+                self.hide = names.into_iter().map(String::from).collect();
             }
             _ => {}
         }
@@ -287,6 +365,8 @@ mod tests {
             gain: 25.0,
             backend: Some(Backend::Cpu),
             autorun: true,
+            embed: Some(View::Transfer),
+            hide: vec!["method".into(), "gallery".into()],
         }
     }
 
@@ -300,6 +380,8 @@ mod tests {
             target: None,
             backend: Some(Backend::WebGpu),
             autorun: false,
+            embed: None,
+            hide: vec![],
             ..link
         };
         assert_eq!(Link::read(&format!("#{}", digit.write())), (digit, vec![]));
@@ -333,6 +415,8 @@ mod tests {
             "gain=500",
             "backend=tpu",
             "autorun=yes",
+            "embed=everything",
+            "hide=method,secret",
             "model=<script>alert(1)</script>",
         ];
         for pair in bad {

@@ -2,7 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    yew::Renderer::<blindspot_web::app::App>::new().render();
+    yew::Renderer::<blindspot_web::app::Root>::new().render();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -2,7 +2,7 @@
 //! (the page drives it with `use_reducer`; natively it is unit-tested below).
 
 use crate::backend::{Backend, Devices};
-use crate::link::{Link, LinkInput, from_bytes, to_bytes};
+use crate::link::{Link, LinkInput, View, from_bytes, to_bytes};
 use blindspot_core::attack::{Distortion, MethodName};
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,10 @@ pub struct State {
     pub result: Option<AttackView>,
     pub busy: Option<String>,
     pub error: Option<String>,
+    /// The view shown alone when the page is embedded (see `link::View`), and the controls
+    /// hidden there.
+    pub embed: Option<View>,
+    pub hide: Vec<String>,
     /// News that is not an error (the WebGPU device was lost and the CPU took over).
     pub notice: Option<String>,
 }
@@ -75,6 +79,8 @@ impl Default for State {
             busy: None,
             error: None,
             notice: None,
+            embed: None,
+            hide: Vec::new(),
         }
     }
 }
@@ -165,6 +171,8 @@ impl State {
                 s.epsilon = link.epsilon;
                 s.gain = link.gain;
                 s.wanted_backend = link.backend;
+                s.embed = link.embed;
+                s.hide = link.hide;
             }
             Action::Clear => {
                 s.input = None;

@@ -53,21 +53,21 @@ pub fn AttackPanel(props: &Props) -> Html {
         .map_or("untargeted".to_string(), |t| t.to_string());
     html! {
         <div class="attack">
-            <label>{"Method "}
+            <label data-control="method">{"Method "}
                 <select data-testid="attack-method" onchange={on_method}>
                     { for MethodName::ALL.map(|m| html! {
                         <option value={m.as_str()} selected={props.method == m}>{title(m)}</option>
                     }) }
                 </select>
             </label>
-            <label>{"Target "}
+            <label data-control="target">{"Target "}
                 <select data-testid="attack-target" onchange={on_target}>
                     <option value="untargeted" selected={target_value == "untargeted"}>{"untargeted (nearest class)"}</option>
                     { for (0..10).map(|d| html! { <option value={d.to_string()} selected={target_value == d.to_string()}>{d}</option> }) }
                 </select>
             </label>
             if props.method.takes_epsilon() {
-                <label>{"ε "}<input type="number" data-testid="attack-epsilon" min="0" max="1" step="0.01" value={props.epsilon.to_string()} onchange={on_epsilon} /></label>
+                <label data-control="eps">{"ε "}<input type="number" data-testid="attack-epsilon" min="0" max="1" step="0.01" value={props.epsilon.to_string()} onchange={on_epsilon} /></label>
             }
             <button data-testid="attack-run" onclick={run} disabled={!props.can_run || props.busy.is_some()}>{"Find adversarial example"}</button>
             <button data-testid="attack-stop" disabled={props.busy.is_none()} onclick={props.on_stop.reform(|_| ())}>{"Stop"}</button>

@@ -3,6 +3,7 @@
 mod attack_panel;
 mod digit_canvas;
 mod draw_canvas;
+mod embed_bar;
 mod gallery;
 mod header;
 mod probabilities;
@@ -17,6 +18,7 @@ mod upload;
 pub use attack_panel::AttackPanel;
 pub use digit_canvas::DigitCanvas;
 pub use draw_canvas::DrawCanvas;
+pub use embed_bar::EmbedBar;
 pub use gallery::Gallery;
 pub use header::Header;
 pub use probabilities::Probabilities;

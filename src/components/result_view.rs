@@ -70,7 +70,7 @@ pub fn ResultView(props: &Props) -> Html {
                         <span class="legend"><span class="neg">{"− ink"}</span><span class="zero">{"0"}</span><span class="pos">{"+ ink"}</span></span>
                     </figcaption></figure>
             </div>
-            <label>{"Gain "}<input type="range" data-testid="noise-gain" min="1" max="50" step="1" value={props.gain.to_string()} oninput={on_gain} /></label>
+            <label data-control="gain">{"Gain "}<input type="range" data-testid="noise-gain" min="1" max="50" step="1" value={props.gain.to_string()} oninput={on_gain} /></label>
             <p class="stats">
                 if r.success { {format!("Target {} reached. ", r.target)} } else { {"No adversarial example found within the budget. "} }
                 {"Distortion (RMS, the paper's measure) "}<b data-testid="distortion" data-value={format!("{:.6}", d.rms)}>{format!("{:.4}", d.rms)}</b>

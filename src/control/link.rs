@@ -23,7 +23,7 @@ struct Pending {
 }
 
 /// The fragment of the page's address, `#` included ("" when there is none).
-fn fragment() -> String {
+pub fn fragment() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()

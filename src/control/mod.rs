@@ -5,6 +5,7 @@
 mod attack;
 mod classify;
 mod devices;
+mod embed;
 mod gallery;
 mod link;
 mod twin;
@@ -12,8 +13,9 @@ mod twin;
 pub use attack::use_attack;
 pub use classify::use_classify;
 pub use devices::{on_backend, use_devices};
+pub use embed::{in_frame, use_resize_reports};
 pub use gallery::use_gallery;
-pub use link::use_link;
+pub use link::{fragment, use_link};
 pub use twin::on_twin;
 
 use crate::lab::Lab;

@@ -10,14 +10,15 @@ export async function openApp(url) {
   return { browser, ...(await openPage(browser, url)) };
 }
 
-/** A new tab of `browser` on `url`, allowed no request beyond 127.0.0.1 (`foreign` lists those
- *  refused) and watched for uncaught errors; resolves once the gallery is there. */
-export async function openPage(browser, url) {
-  const page = await browser.newPage();
+/** A new tab of `browser` (of `width` CSS pixels) on `url`, allowed no request beyond this
+ *  machine (`foreign` lists those refused) and watched for uncaught errors; resolves once the
+ *  gallery is there, or at once where `gallery` is false (a host page of embeds). */
+export async function openPage(browser, url, { width = 1280, gallery = true } = {}) {
+  const page = await browser.newPage({ viewport: { width, height: 720 } });
   const foreign = [];
   await page.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
-    if (host === '127.0.0.1') return route.continue();
+    if (host === '127.0.0.1' || host === 'localhost') return route.continue();
     foreign.push(route.request().url());
     return route.abort();
   });
@@ -28,6 +29,6 @@ export async function openPage(browser, url) {
   await page.addInitScript(() => document.addEventListener('securitypolicyviolation',
     (e) => window.reportRefused(`${e.effectiveDirective}: ${e.blockedURI}`)));
   await page.goto(url);
-  await page.getByTestId('gallery').locator('button.pick').first().waitFor({ timeout: 60_000 });
+  if (gallery) await page.getByTestId('gallery').locator('button.pick').first().waitFor({ timeout: 60_000 });
   return { page, foreign, errors };
 }

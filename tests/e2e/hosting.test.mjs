@@ -10,7 +10,7 @@ const folder = '/courses/ml/blindspot/';
 let server;
 let app;
 before(async () => {
-  server = await serve(process.env.PKG ?? root + 'pkg', 0, folder);
+  server = await serve(process.env.PKG ?? root + 'pkg', 0, { prefix: folder });
   app = await openApp(server.url);
 });
 after(async () => {

@@ -99,7 +99,7 @@ test('Share shows the link of the current state, copied or ready to copy', async
   await page.getByTestId('gallery').locator('button.pick[data-index="4"]').click();
   await page.waitForFunction(() => location.hash.includes('digit=4'));
   await page.getByTestId('share').click();
-  await page.getByTestId('share-link').waitFor();
-  assert.equal(await page.getByTestId('share-link').inputValue(), page.url());
+  await page.getByTestId('share-text').waitFor();
+  assert.equal(await page.getByTestId('share-text').inputValue(), page.url());
   assert.match(await page.getByTestId('share-status').textContent(), /Copied|Copy the link/);
 });
