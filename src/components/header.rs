@@ -46,6 +46,13 @@ pub fn Header(props: &Props) -> Html {
         .on_model
         .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     html! {
+        <>
+        <div class="title">
+            <h1>{"Blindspot"}</h1>
+            <p>{"Find the imperceptible change that makes a neural network misread a digit, in your browser: the experiments of "}
+                <a href="https://arxiv.org/abs/1312.6199" rel="noopener">{"Szegedy et al., Intriguing properties of neural networks (2014)"}</a>
+                {". Nothing leaves this page."}</p>
+        </div>
         <header>
             <span class="badge" title={probe}>{"Backend: "}<b data-testid="backend">{props.backend.label()}</b>
                 {format!(" — {adapter}")}</span>
@@ -63,5 +70,6 @@ pub fn Header(props: &Props) -> Html {
                 </select>
             </label>
         </header>
+        </>
     }
 }
