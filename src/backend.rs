@@ -10,6 +10,22 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// Every backend, in the order the switch lists them.
+    pub const ALL: [Backend; 2] = [Backend::Cpu, Backend::WebGpu];
+
+    /// Its name in a link and in the switch's options (`cpu`, `webgpu`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Backend::Cpu => "cpu",
+            Backend::WebGpu => "webgpu",
+        }
+    }
+
+    /// The backend whose [`Backend::key`] is `key`.
+    pub fn from_key(key: &str) -> Option<Backend> {
+        Backend::ALL.into_iter().find(|b| b.key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Backend::Cpu => "CPU",

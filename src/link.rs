@@ -3,7 +3,7 @@
 //! rely on (README, "Links"); a bad value falls back to the default for its key and says so.
 
 use crate::backend::Backend;
-use crate::state::State;
+use crate::state::{State, clipped};
 use blindspot_core::attack::MethodName;
 use blindspot_core::{PIXELS, zoo};
 
@@ -55,7 +55,8 @@ impl View {
         }
     }
 
-    fn parse(text: &str) -> Option<View> {
+    /// The view whose [`View::as_str`] is `text`.
+    pub fn parse(text: &str) -> Option<View> {
         View::ALL.into_iter().find(|v| v.as_str() == text)
     }
 }
@@ -137,7 +138,7 @@ impl Link {
         keys.push(format!("eps={}", self.epsilon));
         keys.push(format!("gain={}", self.gain));
         if let Some(b) = self.backend {
-            keys.push(format!("backend={}", backend_name(b)));
+            keys.push(format!("backend={}", b.key()));
         }
         if self.autorun {
             keys.push("autorun=1".into());
@@ -213,9 +214,7 @@ impl Link {
             "backend" => {
                 self.backend = match value {
                     "auto" => None,
-                    "cpu" => Some(Backend::Cpu),
-                    "webgpu" => Some(Backend::WebGpu),
-                    _ => return Err("is not auto, cpu or webgpu".into()),
+                    _ => Some(Backend::from_key(value).ok_or("is not auto, cpu or webgpu")?),
                 }
             }
             "autorun" => {
@@ -284,17 +283,7 @@ fn percent_decoded(text: &str) -> String {
 
 /// A value as a notice shows it: at most 24 characters (a notice is text, never markup).
 fn shown(value: &str) -> String {
-    match value.char_indices().nth(24) {
-        Some((cut, _)) => format!("{}…", &value[..cut]),
-        None => value.to_string(),
-    }
-}
-
-fn backend_name(b: Backend) -> &'static str {
-    match b {
-        Backend::Cpu => "cpu",
-        Backend::WebGpu => "webgpu",
-    }
+    clipped(value, 24)
 }
 
 /// Pixels in [0, 1] as bytes (0–255).

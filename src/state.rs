@@ -123,9 +123,14 @@ fn headline(text: &str) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("no reason given");
-    match line.char_indices().nth(MOST) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line.to_string(),
+    clipped(line, MOST)
+}
+
+/// `text` cut to at most `most` characters, with "…" where it was cut.
+pub fn clipped(text: &str, most: usize) -> String {
+    match text.char_indices().nth(most) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 

@@ -33,14 +33,8 @@ pub fn Header(props: &Props) -> Html {
         )
     });
     let on_backend = props.on_backend.reform(|e: Event| {
-        match e
-            .target_unchecked_into::<HtmlSelectElement>()
-            .value()
-            .as_str()
-        {
-            "webgpu" => Backend::WebGpu,
-            _ => Backend::Cpu,
-        }
+        let key = e.target_unchecked_into::<HtmlSelectElement>().value();
+        Backend::from_key(&key).unwrap_or(Backend::Cpu)
     });
     let on_model = props
         .on_model
@@ -58,9 +52,9 @@ pub fn Header(props: &Props) -> Html {
                 {format!(" — {adapter}")}</span>
             <label>{"Switch "}
                 <select data-testid="backend-select" onchange={on_backend}>
-                    <option value="cpu" selected={props.backend == Backend::Cpu}>{"CPU (Burn Flex, WebAssembly)"}</option>
+                    <option value={Backend::Cpu.key()} selected={props.backend == Backend::Cpu}>{"CPU (Burn Flex, WebAssembly)"}</option>
                     if gpu_available {
-                        <option value="webgpu" selected={props.backend == Backend::WebGpu}>{"WebGPU"}</option>
+                        <option value={Backend::WebGpu.key()} selected={props.backend == Backend::WebGpu}>{"WebGPU"}</option>
                     }
                 </select>
             </label>

@@ -64,7 +64,7 @@ pub fn Share() -> Html {
         let view = view.clone();
         Callback::from(move |e: Event| {
             let name = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(v) = View::ALL.into_iter().find(|v| v.as_str() == name) {
+            if let Some(v) = View::parse(&name) {
                 view.set(v);
             }
         })

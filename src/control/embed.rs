@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
 /// Whether the page runs inside another page's frame.
-pub fn in_frame() -> bool {
+fn in_frame() -> bool {
     web_sys::window().is_some_and(|w| w.parent().ok().flatten().is_some_and(|p| p != w))
 }
 

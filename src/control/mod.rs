@@ -13,7 +13,7 @@ mod twin;
 pub use attack::use_attack;
 pub use classify::use_classify;
 pub use devices::{on_backend, use_devices};
-pub use embed::{in_frame, use_resize_reports};
+pub use embed::use_resize_reports;
 pub use gallery::use_gallery;
 pub use link::{fragment, use_link};
 pub use twin::on_twin;
