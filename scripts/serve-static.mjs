@@ -41,7 +41,12 @@ export async function serve(root, port = 0, { prefix = '/', csp = CSP } = {}) {
     server.once('error', fail);
     server.listen(port, '127.0.0.1', ok);
   });
-  return { url: `http://127.0.0.1:${server.address().port}${prefix}`, close: () => server.close() };
+  // close() also drops kept-alive connections: a stopped server answers nothing (offline tests).
+  const close = () => {
+    server.close();
+    server.closeAllConnections();
+  };
+  return { url: `http://127.0.0.1:${server.address().port}${prefix}`, close };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -9,11 +9,11 @@ use crate::components::{
 };
 use crate::control::{
     fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
-    use_resize_reports,
+    use_resize_reports, use_theme,
 };
 use crate::lab::{Lab, LabRef};
 use crate::link::{Link, View};
-use crate::state::{Action, State};
+use crate::state::{Action, AttackView, State};
 use blindspot_core::eval::argmax;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
@@ -55,6 +55,7 @@ pub fn App() -> Html {
         })
     };
     use_resize_reports(state.embed.is_some());
+    use_theme(state.theme);
     let prediction = state.probabilities.as_ref().map(|p| argmax(p));
     // Which parts show: everything, or one view alone (an embed).
     let alone = |views: &[View]| state.embed.is_none_or(|v| views.contains(&v));
@@ -77,10 +78,11 @@ pub fn App() -> Html {
     html! {
         <main class={classes!(state.embed.is_some().then_some("embedded"))} data-hide={state.hide.join(" ")}>
             if let Some(view) = state.embed {
-                <EmbedBar {view} model={state.model.clone()} on_model={send(&dispatch, Action::Model)} {full_page} />
+                <EmbedBar {view} model={state.model.clone()} on_model={send(&dispatch, Action::Model)} full_page={full_page.clone()} />
             } else {
                 <Header backend={state.backend} devices={state.devices.clone()} model={state.model.clone()}
-                    {on_backend} on_model={send(&dispatch, Action::Model)} />
+                    {on_backend} on_model={send(&dispatch, Action::Model)}
+                    theme={state.theme} on_theme={send(&dispatch, Action::Theme)} />
                 <Share />
             }
             if let Some(n) = &state.notice {
@@ -92,11 +94,16 @@ pub fn App() -> Html {
                     <button onclick={send(&dispatch, |_: MouseEvent| Action::Error(None))}>{"×"}</button></p>
             }
             if attacking {
+                if state.embed.is_none() {
+                    <h2 class="lead">{"Find a blind spot"}</h2>
+                    <p class="intro">{"Draw a digit, upload a photo of one or pick one from the gallery: the model says which digit it sees. Then choose a target and press Find adversarial example. The paper's box-constrained L-BFGS (Section 4.1, Figure 5) finds a change too small to notice that makes the model say the target; the amplified perturbation shows where ink was added (orange) and taken away (blue)."}</p>
+                }
                 <section class="input">
                     <div data-control="draw"><DrawCanvas {on_input} /></div>
                     <div>
                         <p>{"What the model sees (28×28):"}</p>
-                        <DigitCanvas rgba={digit_rgba(state.input.as_deref().unwrap_or(&[0.0; 784]))} class="big" testid="model-input" />
+                        <DigitCanvas rgba={digit_rgba(state.input.as_deref().unwrap_or(&[0.0; 784]))} class="big" testid="model-input"
+                            label="the 28 by 28 pixels the model sees" />
                         <p data-testid="prediction" data-label={prediction.map(|l| l.to_string())}
                             data-ms={state.inference_ms.map(|ms| format!("{ms:.3}"))} aria-live="polite">
                             { prediction.map_or("Draw, upload or pick a digit.".to_string(), |l| format!("{} says: {l}", state.model)) }
@@ -114,6 +121,7 @@ pub fn App() -> Html {
             if let (true, Some(input), Some(result)) = (attacking, state.input.clone(), state.result.clone()) {
                 <ResultView original={input.clone()} original_label={prediction} result={result.clone()} gain={state.gain}
                     on_gain={send(&dispatch, Action::Gain)} on_noise={on_twin(lab.clone(), state.clone())} />
+                <p class="print-caption" data-testid="print-caption">{print_caption(&state, &result)}<br />{full_page.clone()}</p>
                 if alone(&[View::Transfer]) {
                     <TransferPanel lab={LabRef(lab.clone())} original={input} adversarial={result.adversarial}
                         rms={result.distortion.rms} label={prediction} />
@@ -130,6 +138,18 @@ pub fn App() -> Html {
             }
         </main>
     }
+}
+
+/// What a printed page says under the three pictures (the link follows it).
+fn print_caption(state: &State, result: &AttackView) -> String {
+    let target = state.target.map_or("untargeted".into(), |t| t.to_string());
+    format!(
+        "Blindspot: model {}, method {}, target {target}; the model now reads {} (RMS distortion {:.4}).",
+        state.model,
+        state.method.as_str(),
+        result.label,
+        result.distortion.rms
+    )
 }
 
 /// The page; embedded (`#embed=…`), it waits until it is on screen before it loads a model or

@@ -61,6 +61,30 @@ impl View {
     }
 }
 
+/// The page's colours, where a link sets them (`None`: the browser's preference).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub const ALL: [Theme; 2] = [Theme::Light, Theme::Dark];
+
+    /// Its name in a link, and on the page's root element (`data-theme`, which the CSS reads).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// The theme whose [`Theme::as_str`] is `text`.
+    pub fn parse(text: &str) -> Option<Theme> {
+        Theme::ALL.into_iter().find(|t| t.as_str() == text)
+    }
+}
+
 /// The controls an embed can hide (`hide=method,target`).
 pub const HIDEABLE: [&str; 8] = [
     "model", "draw", "upload", "gallery", "method", "target", "eps", "gain",
@@ -92,6 +116,8 @@ pub struct Link {
     /// Show this view alone, compact (an embed), with these controls hidden.
     pub embed: Option<View>,
     pub hide: Vec<String>,
+    /// `None`: the browser's preference.
+    pub theme: Option<Theme>,
 }
 
 impl Default for Link {
@@ -119,11 +145,12 @@ impl Link {
             autorun: false,
             embed: state.embed,
             hide: state.hide.clone(),
+            theme: state.theme,
         }
     }
 
-    /// The fragment, without its `#`: every setting, in a fixed order; `backend` and `autorun`
-    /// only where they are not the default.
+    /// The fragment, without its `#`: every setting, in a fixed order; `backend`, `autorun`,
+    /// `embed`, `hide` and `theme` only where they are set.
     pub fn write(&self) -> String {
         let mut keys = vec![format!("model={}", self.model)];
         match &self.input {
@@ -148,6 +175,9 @@ impl Link {
         }
         if !self.hide.is_empty() {
             keys.push(format!("hide={}", self.hide.join(",")));
+        }
+        if let Some(theme) = self.theme {
+            keys.push(format!("theme={}", theme.as_str()));
         }
         keys.join("&")
     }
@@ -176,8 +206,7 @@ impl Link {
         (link, notices)
     }
 
-    /// Sets `key` from `value`; `Err` says why the value was not used. Unknown keys are kept
-    /// for other readers (embeds, themes) and ignored here.
+    /// Sets `key` from `value`; `Err` says why the value was not used. Unknown keys are ignored.
     fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         match key {
             "model" => {
@@ -239,6 +268,12 @@ impl Link {
                     ));
                 }
                 self.hide = names.into_iter().map(String::from).collect();
+            }
+            "theme" => {
+                self.theme = match value {
+                    "auto" => None,
+                    _ => Some(Theme::parse(value).ok_or("is not auto, light or dark")?),
+                }
             }
             _ => {}
         }
@@ -356,6 +391,7 @@ mod tests {
             autorun: true,
             embed: Some(View::Transfer),
             hide: vec!["method".into(), "gallery".into()],
+            theme: Some(Theme::Dark),
         }
     }
 
@@ -371,6 +407,7 @@ mod tests {
             autorun: false,
             embed: None,
             hide: vec![],
+            theme: Some(Theme::Light),
             ..link
         };
         assert_eq!(Link::read(&format!("#{}", digit.write())), (digit, vec![]));
@@ -406,6 +443,7 @@ mod tests {
             "autorun=yes",
             "embed=everything",
             "hide=method,secret",
+            "theme=sepia",
             "model=<script>alert(1)</script>",
         ];
         for pair in bad {

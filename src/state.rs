@@ -2,7 +2,7 @@
 //! (the page drives it with `use_reducer`; natively it is unit-tested below).
 
 use crate::backend::{Backend, Devices};
-use crate::link::{Link, LinkInput, View, from_bytes, to_bytes};
+use crate::link::{Link, LinkInput, Theme, View, from_bytes, to_bytes};
 use blindspot_core::attack::{Distortion, MethodName};
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +56,8 @@ pub struct State {
     /// hidden there.
     pub embed: Option<View>,
     pub hide: Vec<String>,
+    /// The colours a person chose (`None`: the browser's preference).
+    pub theme: Option<Theme>,
     /// News that is not an error (the WebGPU device was lost and the CPU took over).
     pub notice: Option<String>,
 }
@@ -81,6 +83,7 @@ impl Default for State {
             notice: None,
             embed: None,
             hide: Vec::new(),
+            theme: None,
         }
     }
 }
@@ -112,6 +115,7 @@ pub enum Action {
     /// The WebGPU device was lost (why): the CPU runs from now on.
     GpuLost(String),
     Notice(Option<String>),
+    Theme(Option<Theme>),
 }
 
 /// The first line of an error from below (a lost device's report runs over many lines of
@@ -178,6 +182,7 @@ impl State {
                 s.wanted_backend = link.backend;
                 s.embed = link.embed;
                 s.hide = link.hide;
+                s.theme = link.theme;
             }
             Action::Clear => {
                 s.input = None;
@@ -219,6 +224,7 @@ impl State {
                 ));
             }
             Action::Notice(n) => s.notice = n,
+            Action::Theme(t) => s.theme = t,
         }
         s
     }

@@ -23,10 +23,13 @@ install_system() {
   rustup target add wasm32-unknown-unknown
 }
 
-# The npm packages: wasm-opt (binaryen) for the build, playwright-core for the browser tests.
+# The npm packages: wasm-opt (binaryen) for the build; playwright-core, @axe-core/playwright and
+# puppeteer-core (Firefox over WebDriver BiDi) for the browser tests.
 install_node_packages() {
-  [ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] && return
-  npm ci --no-audit --no-fund
+  local p
+  for p in .bin/wasm-opt playwright-core @axe-core/playwright puppeteer-core; do
+    [ -e "node_modules/$p" ] || { npm ci --no-audit --no-fund; return; }
+  done
 }
 
 # Trunk 0.22 needs a newer rustc than the pinned one; 0.21.14 is the last that builds with it.
@@ -44,11 +47,12 @@ fetch_crates() {
   cargo fetch --locked --target "$(rustc -vV | sed -n 's/^host: //p')" --target wasm32-unknown-unknown
 }
 
-# Debian's Chromium and chromedriver, for the browser tests.
+# Debian's Chromium and chromedriver, and Firefox ESR, for the browser tests.
 install_browser() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
   [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
 }
 

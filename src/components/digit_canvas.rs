@@ -11,6 +11,9 @@ pub struct Props {
     pub class: Classes,
     #[prop_or_default]
     pub testid: Option<AttrValue>,
+    /// What a screen reader says of the picture; `None`: decoration (a button names it).
+    #[prop_or_default]
+    pub label: Option<AttrValue>,
 }
 
 #[function_component]
@@ -24,5 +27,12 @@ pub fn DigitCanvas(props: &Props) -> Html {
             }
         });
     }
-    html! { <canvas ref={node} class={classes!("digit", props.class.clone())} data-testid={props.testid.clone()} width="28" height="28" /> }
+    let (role, hidden) = match props.label {
+        Some(_) => (Some("img"), None),
+        None => (None, Some("true")),
+    };
+    html! {
+        <canvas ref={node} class={classes!("digit", props.class.clone())} data-testid={props.testid.clone()}
+            width="28" height="28" {role} aria-label={props.label.clone()} aria-hidden={hidden} />
+    }
 }

@@ -99,6 +99,7 @@ pub fn DrawCanvas(props: &Props) -> Html {
     html! {
         <div class="draw">
             <canvas ref={node} data-testid="draw-canvas" width={SIDE.to_string()} height={SIDE.to_string()}
+                role="img" aria-label="Drawing area: draw a digit with a mouse, pen or finger (with a keyboard, pick one from the gallery)"
                 onpointerdown={down} onpointermove={moved} onpointerup={up.clone()} onpointercancel={up} />
             <div class="row">
                 <button data-testid="clear" onclick={clear}>{"Clear"}</button>

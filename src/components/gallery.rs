@@ -29,12 +29,13 @@ pub fn Gallery(props: &Props) -> Html {
         Callback::from(move |_| offset.set((*offset + SHOWN) % n))
     };
     html! {
-        <div data-testid="gallery" class="gallery">
+        <div data-testid="gallery" class="gallery" role="group" aria-label="Gallery of MNIST test digits">
             <div class="grid">
             { for (*offset..(*offset + SHOWN).min(digits.len())).map(|i| {
                 let on_pick = props.on_pick.clone();
                 html! {
                     <button class="pick" data-index={i.to_string()} title={format!("test digit #{i}, label {}", digits.labels[i])}
+                        aria-label={format!("test digit {i}, a {}", digits.labels[i])}
                         onclick={Callback::from(move |_| on_pick.emit(i))}>
                         <DigitCanvas rgba={digit_rgba(&digits.pixels(i))} />
                     </button>

@@ -1,6 +1,8 @@
-//! The page's header: which backend computes (and why), the backend switch, the model.
+//! The page's header: which backend computes (and why), the backend switch, the model, the
+//! theme.
 
 use crate::backend::{Backend, Devices};
+use crate::link::Theme;
 use blindspot_core::zoo::ZOO;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -13,6 +15,9 @@ pub struct Props {
     pub model: AttrValue,
     pub on_backend: Callback<Backend>,
     pub on_model: Callback<String>,
+    /// `None`: the browser's preference.
+    pub theme: Option<Theme>,
+    pub on_theme: Callback<Option<Theme>>,
 }
 
 #[function_component]
@@ -39,6 +44,9 @@ pub fn Header(props: &Props) -> Html {
     let on_model = props
         .on_model
         .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    let on_theme = props
+        .on_theme
+        .reform(|e: Event| Theme::parse(&e.target_unchecked_into::<HtmlSelectElement>().value()));
     html! {
         <>
         <div class="title">
@@ -61,6 +69,12 @@ pub fn Header(props: &Props) -> Html {
             <label>{"Model "}
                 <select data-testid="model-select" onchange={on_model}>
                     { for ZOO.iter().map(|s| html! { <option value={s.name} selected={s.name == props.model}>{s.name}</option> }) }
+                </select>
+            </label>
+            <label>{"Theme "}
+                <select data-testid="theme-select" onchange={on_theme}>
+                    <option value="auto" selected={props.theme.is_none()}>{"as the browser"}</option>
+                    { for Theme::ALL.map(|t| html! { <option value={t.as_str()} selected={props.theme == Some(t)}>{t.as_str()}</option> }) }
                 </select>
             </label>
         </header>

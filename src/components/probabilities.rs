@@ -7,6 +7,9 @@ pub struct Props {
     /// Prefix of the test ids (`prob-` for the input, `adv-prob-` for the adversarial).
     #[prop_or(AttrValue::from("prob-"))]
     pub prefix: AttrValue,
+    /// What a screen reader calls the bars.
+    #[prop_or(AttrValue::from("The model's probability for each digit"))]
+    pub label: AttrValue,
 }
 
 /// Ten bars, one per digit, the predicted one highlighted.
@@ -15,12 +18,12 @@ pub fn Probabilities(props: &Props) -> Html {
     let p = props.probabilities.clone().unwrap_or_else(|| vec![0.0; 10]);
     let best = props.probabilities.as_ref().map(|p| argmax(p) as usize);
     html! {
-        <div class="bars">
+        <div class="bars" role="group" aria-label={props.label.clone()}>
         { for (0..10).map(|d| html! {
             <div class={classes!("bar", (Some(d) == best).then_some("best"))}
                  data-testid={format!("{}{d}", props.prefix)} data-value={format!("{:.6}", p[d])}>
                 <span class="digit-label">{d}</span>
-                <span class="fill" style={format!("width: {:.1}%", 100.0 * p[d])}></span>
+                <span class="fill" aria-hidden="true" style={format!("width: {:.1}%", 100.0 * p[d])}></span>
                 <span class="pct">{format!("{:.1}%", 100.0 * p[d])}</span>
             </div>
         }) }

@@ -42,7 +42,7 @@ struct Results {
     stopped: bool,
 }
 
-/// White (0%) to red (100%).
+/// White (0%) to red (100%), under dark text in either theme (`.heat-cell`).
 fn heat(e: f64) -> String {
     let fade = (255.0 * (1.0 - e.clamp(0.0, 1.0))).round();
     format!("background: rgb(255, {fade}, {fade})")
@@ -196,7 +196,7 @@ pub fn ReproducePanel(props: &Props) -> Html {
     html! {
         <section class="panel" data-testid="reproduce-panel">
             <h2>{"Reproduce Tables 1 and 2"}</h2>
-            <p>{"L-BFGS towards a random wrong label (seeded) on the first N gallery digits (MNIST test digits; the paper used training digits), for the paper's six models; then every model on every adversarial set."}</p>
+            <p class="intro">{"How small is the smallest change that fools each of the paper's six models, and do the changed digits fool the other models too? This is the paper's Tables 1 and 2, computed here: the box-constrained L-BFGS attack towards a random wrong label (seeded) on the first N gallery digits (MNIST test digits; the paper used training digits), then every model on every set. Try N = 20 first: it takes a minute or two on the CPU."}</p>
             <div class="row">
                 <label>{"N "}<input data-testid="reproduce-n" type="number" min="1" max="1000" value={n.to_string()} onchange={on_n} /></label>
                 <label><input data-testid="reproduce-only" type="checkbox" checked={*only} onchange={on_only} />
@@ -244,7 +244,7 @@ fn render(r: &Results) -> Html {
                 { for r.table2.examples.iter().map(|row| html! {
                     <tr><th>{row.made_for.clone()}</th>
                     { for row.errors.iter().zip(&r.models).map(|(e, tested)| html! {
-                        <td data-testid="table2-cell" style={heat(*e)}>
+                        <td data-testid="table2-cell" class="heat-cell" style={heat(*e)}>
                             {format!("{:.0}%", 100.0 * e)}<small>{pct(paper2(&row.made_for, tested))}</small></td>
                     }) }
                     </tr>
@@ -252,7 +252,7 @@ fn render(r: &Results) -> Html {
                 { for r.table2.noise.iter().enumerate().map(|(k, row)| html! {
                     <tr><th>{format!("{} (RMS {:.3})", row.made_for, row.distortion)}</th>
                     { for row.errors.iter().zip(&r.models).map(|(e, tested)| html! {
-                        <td data-testid="table2-noise-cell" style={heat(*e)}>
+                        <td data-testid="table2-noise-cell" class="heat-cell" style={heat(*e)}>
                             {format!("{:.0}%", 100.0 * e)}<small>{pct(paper_noise(k, tested))}</small></td>
                     }) }
                     </tr>

@@ -60,12 +60,14 @@ pub fn ResultView(props: &Props) -> Html {
     html! {
         <div class="result">
             <div class="triptych">
-                <figure><DigitCanvas rgba={digit_rgba(&props.original)} class="big" />
+                <figure><DigitCanvas rgba={digit_rgba(&props.original)} class="big" label="the original digit" />
                     <figcaption>{"original: "}{props.original_label.map_or("?".into(), |l| l.to_string())}</figcaption></figure>
-                <figure><DigitCanvas rgba={digit_rgba(&r.adversarial)} class="big" testid="adv-image" />
+                <figure><DigitCanvas rgba={digit_rgba(&r.adversarial)} class="big" testid="adv-image"
+                    label={format!("the adversarial image, which the model reads as {}", r.label)} />
                     <figcaption data-testid="adv-prediction" data-label={r.label.to_string()} data-ms={format!("{:.1}", r.milliseconds)}>
                         {format!("adversarial: {} ({:.1}%)", r.label, 100.0 * confidence)}</figcaption></figure>
-                <figure><DigitCanvas rgba={noise_rgba.clone()} class="big" testid="noise-image" />
+                <figure><DigitCanvas rgba={noise_rgba.clone()} class="big" testid="noise-image"
+                    label={format!("the perturbation, amplified {:.0} times: orange where ink was added, blue where it was taken away", props.gain)} />
                     <figcaption>{format!("perturbation × {:.0}", props.gain)}
                         <span class="legend"><span class="neg">{"− ink"}</span><span class="zero">{"0"}</span><span class="pos">{"+ ink"}</span></span>
                     </figcaption></figure>
@@ -76,7 +78,8 @@ pub fn ResultView(props: &Props) -> Html {
                 {"Distortion (RMS, the paper's measure) "}<b data-testid="distortion" data-value={format!("{:.6}", d.rms)}>{format!("{:.4}", d.rms)}</b>
                 {format!(", ‖r‖₂ {:.3}, ‖r‖∞ {:.3}, {} pixels changed, {:.0} ms.", d.l2, d.linf, d.changed, r.milliseconds)}
             </p>
-            <Probabilities probabilities={Some(r.probabilities.clone())} prefix="adv-prob-" />
+            <Probabilities probabilities={Some(r.probabilities.clone())} prefix="adv-prob-"
+                label="The model's probability for each digit, on the adversarial image" />
             <div class="row">
                 <button data-testid="gaussian" onclick={props.on_noise.reform(|_| ())}>{"Add Gaussian noise of the same RMS"}</button>
                 <button data-testid="download-adv" onclick={download(digit_rgba(&r.adversarial), "adversarial.png")}>{"Download adversarial PNG"}</button>
@@ -84,7 +87,7 @@ pub fn ResultView(props: &Props) -> Html {
             </div>
             if let Some(twin) = &r.noise {
                 <div class="noise-twin">
-                    <DigitCanvas rgba={digit_rgba(&twin.pixels)} class="big" />
+                    <DigitCanvas rgba={digit_rgba(&twin.pixels)} class="big" label="the original with Gaussian noise of the same RMS" />
                     <span data-testid="gaussian-prediction" data-label={twin.label.to_string()}>
                         {format!("Gaussian noise, same RMS: the model says {} ({:.1}%)", twin.label, 100.0 * twin.confidence)}</span>
                 </div>

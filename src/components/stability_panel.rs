@@ -68,7 +68,7 @@ pub fn StabilityPanel(props: &Props) -> Html {
     html! {
         <section class="panel" data-testid="stability-panel">
             <h2>{format!("Stability of {}", props.model)}</h2>
-            <p>{"Upper bound on each layer's Lipschitz constant: ‖W‖ (power iteration; the Fourier formula for convolutions), ¼‖W‖ after a sigmoid, 1 for max-pooling."}</p>
+            <p class="intro">{"How far can a small change to the input move the network's output? Each layer can stretch a perturbation by at most its bound; the network by at most their product (the paper's Section 4.3 and Table 5, for the model chosen above). Bounds: ‖W‖ by power iteration (the Fourier formula for convolutions), ¼‖W‖ after a sigmoid, 1 for max-pooling. Large products leave room for blind spots; try the convnet against fc10-1e-4."}</p>
             {body}
         </section>
     }

@@ -88,7 +88,7 @@ pub fn TransferPanel(props: &Props) -> Html {
     html! {
         <section class="panel" data-testid="transfer-panel">
             <h2>{"Transfer"}</h2>
-            <p>{"Does the adversarial example made for one model fool the others? The paper's Table 2, one row, live. "}
+            <p class="intro">{"Does the adversarial example made for one model fool the others, trained differently? One row of the paper's Table 2, live: press the button and compare with the Gaussian twin. "}
                {format!("Its Gaussian twin adds noise of the same RMS ({:.3}) instead.", props.rms)}</p>
             <button data-testid="transfer-run" disabled={*busy} onclick={run}>{"Test on every model"}</button>
             { match &*rows {

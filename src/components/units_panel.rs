@@ -222,7 +222,7 @@ pub fn UnitsPanel(props: &Props) -> Html {
     html! {
         <section class="panel" data-testid="units-panel">
             <h2>{"Units vs random directions"}</h2>
-            <p>{"Each row: the 10 gallery digits that most excite one direction of a hidden layer. Half the rows are single units, half random directions. Which are which?"}</p>
+            <p class="intro">{"Do single units of a hidden layer mean more than random directions in the same layer? The paper's Section 3 (Figures 1 and 2) found they do not. Each row shows the 10 gallery digits that most excite one direction: half the rows are single units, half random directions. Guess which are which, then reveal."}</p>
             <div class="row">
                 <label>{"Model "}<select data-testid="units-model" onchange={on_model}>
                     { for probed_models().map(|s| html! { <option value={s.name} selected={*model == s.name}>{s.name}</option> }) }

@@ -1,5 +1,6 @@
 //! The page's orchestration, one job per file: load the gallery, start the devices and switch
-//! backend, classify the input, run an attack, classify its Gaussian twin, keep the link. `app.rs` only wires
+//! backend, classify the input, run an attack, classify its Gaussian twin, keep the link, set the
+//! theme. `app.rs` only wires
 //! their hooks and callbacks to the components.
 
 mod attack;
@@ -8,6 +9,7 @@ mod devices;
 mod embed;
 mod gallery;
 mod link;
+mod theme;
 mod twin;
 
 pub use attack::use_attack;
@@ -16,6 +18,7 @@ pub use devices::{on_backend, use_devices};
 pub use embed::use_resize_reports;
 pub use gallery::use_gallery;
 pub use link::{fragment, use_link};
+pub use theme::use_theme;
 pub use twin::on_twin;
 
 use crate::lab::Lab;

@@ -14,7 +14,8 @@ export async function openApp(url) {
  *  machine (`foreign` lists those refused) and watched for uncaught errors; resolves once the
  *  gallery is there, or at once where `gallery` is false (a host page of embeds). */
 export async function openPage(browser, url, { width = 1280, gallery = true } = {}) {
-  const page = await browser.newPage({ viewport: { width, height: 720 } });
+  // A context of its own (axe-core opens pages beside it).
+  const page = await (await browser.newContext({ viewport: { width, height: 720 } })).newPage();
   const foreign = [];
   await page.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;

@@ -66,6 +66,10 @@ test('the attack view alone, 320 px wide, sized by its messages, with a link to 
     return [document.documentElement.scrollWidth, w, over.slice(0, 5).map((e) => e.outerHTML.slice(0, 80))];
   });
   assert.ok(content <= frameWidth, `content ${content} px in a frame of ${frameWidth} px: ${wide.join(' | ')}`);
+  // No service worker in a third-party frame (browsers refuse one there; the embed needs none).
+  const workers = await attack.evaluate(() => navigator.serviceWorker?.getRegistrations()
+    .then((r) => r.length, () => 0) ?? 0);
+  assert.equal(workers, 0);
   // Its height reached the host in the three formats, and the host's listener applied it.
   await page.waitForFunction(() => window.heard.some((m) => m?.type === 'blindspot:resize'), null, { timeout: 10_000 });
   const heard = await page.evaluate(() => window.heard);

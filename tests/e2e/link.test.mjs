@@ -17,7 +17,7 @@ async function open(fragment) {
 }
 
 test('a link sets every control, runs its attack, and the page writes the same link back', async () => {
-  const link = '#model=fc100-100-10&digit=0&method=lbfgs&target=3&eps=0.2&gain=20&backend=cpu&autorun=1';
+  const link = '#model=fc100-100-10&digit=0&method=lbfgs&target=3&eps=0.2&gain=20&backend=cpu&autorun=1&theme=dark';
   const { page, foreign, errors } = await open(link);
   await waitLabel(page, 'adv-prediction', 3, 120_000);
   assert.equal(await page.getByTestId('model-select').inputValue(), 'fc100-100-10');
@@ -25,6 +25,9 @@ test('a link sets every control, runs its attack, and the page writes the same l
   assert.equal(await page.getByTestId('attack-target').inputValue(), '3');
   assert.equal(await page.getByTestId('noise-gain').inputValue(), '20');
   assert.equal(await page.getByTestId('backend').textContent(), 'CPU');
+  assert.equal(await page.getByTestId('theme-select').inputValue(), 'dark');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).colorScheme), 'dark');
   assert.equal(await attr(page, 'prediction', 'data-label'), '7'); // gallery digit 0 is a 7
   // Written back as read, less autorun (a shared state does not run by itself).
   assert.equal(hashOf(page), link.replace('&autorun=1', ''));
@@ -72,6 +75,7 @@ test('bad values fall back to their defaults with a notice, never markup or a re
     ['target=<img src=x onerror=window.pwned=1>', /target=<img src=x onerror=.* is not a digit/],
     ['model=%3Cscript%3Ealert(1)%3C%2Fscript%3E', /is not a model/],
     ['backend=tpu&eps=-1', /backend=tpu.*eps=-1/],
+    ['theme=sepia', /theme=sepia is not auto, light or dark/],
   ];
   for (const [fragment, notice] of hostile) {
     await page.evaluate((f) => { location.hash = f; }, fragment);

@@ -1,0 +1,90 @@
+// Firefox ESR (Debian's firefox-esr) driven by puppeteer-core over WebDriver BiDi: the core flow
+// (draw, classify, L-BFGS to a target, upload, an embed, a link) on the CPU backend, and the same
+// attack's RMS as Chromium's to the last printed digit.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import puppeteer from 'puppeteer-core';
+import { root } from './harness.mjs';
+import { openApp } from './browser.mjs';
+import { serve } from '../../scripts/serve-static.mjs';
+
+const LINK = 'model=fc100-100-10&digit=1&method=lbfgs&target=3&backend=cpu';
+let server;
+let firefox;
+before(async () => {
+  server = await serve(process.env.PKG ?? root + 'pkg');
+  firefox = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
+    headless: true,
+  });
+});
+after(async () => {
+  await firefox?.close();
+  server?.close();
+});
+
+/** A Firefox tab on `fragment`, its uncaught errors and every request that left this machine. */
+async function openFirefox(fragment) {
+  const page = await firefox.newPage();
+  await page.setViewport({ width: 1280, height: 800 });
+  const errors = [];
+  const foreign = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => {
+    if (!['127.0.0.1', 'localhost'].includes(new URL(r.url()).hostname)) foreign.push(r.url());
+  });
+  await page.goto(`${server.url}#${fragment}`);
+  await page.waitForSelector('[data-testid="gallery"] button.pick', { timeout: 60_000 });
+  return { page, errors, foreign };
+}
+
+async function waitLabel(page, id, expected, timeout = 60_000) {
+  await page.waitForFunction((id, v) => document.querySelector(`[data-testid="${id}"]`)?.dataset.label === v,
+    { timeout }, id, String(expected));
+}
+
+test('Firefox: a link classifies, L-BFGS reaches its target with the same RMS as Chromium', async () => {
+  const { page, errors, foreign } = await openFirefox(LINK);
+  await waitLabel(page, 'prediction', 2);
+  assert.equal(await page.$eval('[data-testid="backend"]', (e) => e.textContent), 'CPU');
+  await page.click('[data-testid="attack-run"]');
+  await waitLabel(page, 'adv-prediction', 3, 120_000);
+  const rms = await page.$eval('[data-testid="distortion"]', (e) => e.dataset.value);
+  const chromium = await openApp(`${server.url}#${LINK}`);
+  try {
+    await chromium.page.waitForFunction(() => document.querySelector('[data-testid="prediction"]')?.dataset.label === '2');
+    await chromium.page.getByTestId('attack-run').click();
+    await chromium.page.waitForFunction(() => document.querySelector('[data-testid="adv-prediction"]')?.dataset.label === '3',
+      null, { timeout: 120_000 });
+    assert.equal(rms, await chromium.page.getByTestId('distortion').getAttribute('data-value'));
+  } finally {
+    await chromium.browser.close();
+  }
+  assert.deepEqual([errors, foreign], [[], []]);
+  await page.close();
+});
+
+test('Firefox: a drawn and an uploaded digit are read; an embed runs its attack', async () => {
+  const { page, errors, foreign } = await openFirefox('model=convnet');
+  const box = await (await page.$('[data-testid="draw-canvas"]')).boundingBox();
+  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
+  await page.mouse.move(...at(0.3, 0.25));
+  await page.mouse.down();
+  for (const [fx, fy] of [[0.45, 0.25], [0.6, 0.25], [0.7, 0.25], [0.62, 0.45], [0.55, 0.6], [0.48, 0.78]]) {
+    await page.mouse.move(...at(fx, fy), { steps: 4 });
+  }
+  await page.mouse.up();
+  await waitLabel(page, 'prediction', 7);
+  await page.click('[data-testid="clear"]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="prediction"]').dataset.label);
+  await (await page.$('[data-testid="upload"]')).uploadFile(root + 'tests/fixtures/seven-photo.png');
+  await waitLabel(page, 'prediction', 7);
+  await page.goto('about:blank'); // a new load: autorun is read only when the page opens
+  await page.goto(`${server.url}#model=fc100-100-10&digit=1&method=fgsm&target=3&autorun=1&embed=attack`);
+  await waitLabel(page, 'adv-prediction', 3);
+  assert.equal(await page.$('[data-testid="share"]'), null, 'an embed has no page header');
+  assert.ok(await page.$('[data-testid="open-full"]'));
+  assert.deepEqual([errors, foreign], [[], []]);
+  await page.close();
+});
