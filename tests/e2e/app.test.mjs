@@ -1,7 +1,7 @@
 // End-to-end: the built app (pkg/) in a real Chromium. Run: node --test tests/e2e/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { root, useApp, waitLabel as waitFor, watchBlocking, longestBlock, shownBlock } from './harness.mjs';
+import { root, useApp, waitLabel as waitFor, watchBlocking, longestBlock, shownBlock, drawSeven } from './harness.mjs';
 
 const app = useApp();
 const waitLabel = (id, expected, timeout) => waitFor(app.page, id, expected, timeout);
@@ -19,15 +19,7 @@ test('a digit drawn with mouse strokes is read by the convnet', async () => {
   await selectModel('convnet');
   const { page } = app;
   await page.getByTestId('clear').click();
-  const box = await page.getByTestId('draw-canvas').boundingBox();
-  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
-  // A "7": the top bar, then the stem down to the left.
-  await page.mouse.move(...at(0.3, 0.25));
-  await page.mouse.down();
-  for (const [fx, fy] of [[0.45, 0.25], [0.6, 0.25], [0.7, 0.25], [0.62, 0.45], [0.55, 0.6], [0.48, 0.78]]) {
-    await page.mouse.move(...at(fx, fy), { steps: 4 });
-  }
-  await page.mouse.up();
+  await drawSeven(page.mouse, await page.getByTestId('draw-canvas').boundingBox());
   await waitLabel('prediction', 7);
   const probs = await Promise.all([...Array(10).keys()].map((d) => page.getByTestId(`prob-${d}`).getAttribute('data-value')));
   const total = probs.map(Number).reduce((a, b) => a + b, 0);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
-import { root } from './harness.mjs';
+import { root, drawSeven, waitLabel as waitLabelChromium } from './harness.mjs';
 import { openApp } from './browser.mjs';
 import { serve } from '../../scripts/serve-static.mjs';
 
@@ -39,6 +39,7 @@ async function openFirefox(fragment) {
   return { page, errors, foreign };
 }
 
+/** Puppeteer's form of harness.mjs's `waitLabel`. */
 async function waitLabel(page, id, expected, timeout = 60_000) {
   await page.waitForFunction((id, v) => document.querySelector(`[data-testid="${id}"]`)?.dataset.label === v,
     { timeout }, id, String(expected));
@@ -53,10 +54,9 @@ test('Firefox: a link classifies, L-BFGS reaches its target with the same RMS as
   const rms = await page.$eval('[data-testid="distortion"]', (e) => e.dataset.value);
   const chromium = await openApp(`${server.url}#${LINK}`);
   try {
-    await chromium.page.waitForFunction(() => document.querySelector('[data-testid="prediction"]')?.dataset.label === '2');
+    await waitLabelChromium(chromium.page, 'prediction', 2);
     await chromium.page.getByTestId('attack-run').click();
-    await chromium.page.waitForFunction(() => document.querySelector('[data-testid="adv-prediction"]')?.dataset.label === '3',
-      null, { timeout: 120_000 });
+    await waitLabelChromium(chromium.page, 'adv-prediction', 3, 120_000);
     assert.equal(rms, await chromium.page.getByTestId('distortion').getAttribute('data-value'));
   } finally {
     await chromium.browser.close();
@@ -67,14 +67,7 @@ test('Firefox: a link classifies, L-BFGS reaches its target with the same RMS as
 
 test('Firefox: a drawn and an uploaded digit are read; an embed runs its attack', async () => {
   const { page, errors, foreign } = await openFirefox('model=convnet');
-  const box = await (await page.$('[data-testid="draw-canvas"]')).boundingBox();
-  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
-  await page.mouse.move(...at(0.3, 0.25));
-  await page.mouse.down();
-  for (const [fx, fy] of [[0.45, 0.25], [0.6, 0.25], [0.7, 0.25], [0.62, 0.45], [0.55, 0.6], [0.48, 0.78]]) {
-    await page.mouse.move(...at(fx, fy), { steps: 4 });
-  }
-  await page.mouse.up();
+  await drawSeven(page.mouse, await (await page.$('[data-testid="draw-canvas"]')).boundingBox());
   await waitLabel(page, 'prediction', 7);
   await page.click('[data-testid="clear"]');
   await page.waitForFunction(() => !document.querySelector('[data-testid="prediction"]').dataset.label);

@@ -55,3 +55,15 @@ export async function longestBlock(page) {
 
 /** `longestBlock`'s figure for a log line. */
 export const shownBlock = (ms) => (ms > 0 ? `${ms.toFixed(0)} ms` : 'no task over 50 ms');
+
+/** Draws a "7" (the top bar, then the stem down to the left) with `mouse` (Playwright's or
+ *  Puppeteer's: the same calls) on the pad whose bounding box is `box`. */
+export async function drawSeven(mouse, box) {
+  const at = (fx, fy) => [box.x + fx * box.width, box.y + fy * box.height];
+  await mouse.move(...at(0.3, 0.25));
+  await mouse.down();
+  for (const [fx, fy] of [[0.45, 0.25], [0.6, 0.25], [0.7, 0.25], [0.62, 0.45], [0.55, 0.6], [0.48, 0.78]]) {
+    await mouse.move(...at(fx, fy), { steps: 4 });
+  }
+  await mouse.up();
+}
