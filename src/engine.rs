@@ -24,6 +24,7 @@ pub struct Engine {
 
 impl Engine {
     /// Burn's Flex backend on the page's thread.
+    #[cfg(feature = "cpu")]
     pub fn cpu() -> Self {
         Self::on(Device::flex().autodiff(), true)
     }

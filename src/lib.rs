@@ -2,7 +2,8 @@
 //! find its adversarial twin. Everything runs client-side with the shared core. Two entry
 //! points share this library: the page (`src/main.rs`) and, built with the `webgpu` feature,
 //! the WebGPU worker (`src/bin/gpu_worker.rs`), which the page loads only where the browser
-//! has a WebGPU adapter. The page's state, its messages to the worker and its colour maps are
+//! has a WebGPU adapter; the worker is built without the `cpu` feature, so without the page's
+//! CPU engine and the modules that drive it. The page's state, its messages to the worker and its colour maps are
 //! plain Rust, unit-tested natively; the modules that touch the browser are wasm32-only.
 
 pub mod backend;
@@ -12,13 +13,13 @@ pub mod link;
 pub mod protocol;
 pub mod state;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "cpu"))]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod clock;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "cpu"))]
 pub mod components;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "cpu"))]
 pub mod control;
 #[cfg(target_arch = "wasm32")]
 pub mod engine;
@@ -30,7 +31,7 @@ pub mod gpu_client;
 pub mod gpu_worker;
 #[cfg(target_arch = "wasm32")]
 pub mod ink;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "cpu"))]
 pub mod lab;
 #[cfg(target_arch = "wasm32")]
 pub mod pacing;

@@ -2,7 +2,7 @@
 //! model's recipe names (Adam, or SGD with momentum).
 
 use crate::adversarial::Pool;
-use crate::data::{Digits, Mnist};
+use crate::data::Digits;
 use crate::model::{Autoencoder, Classifier};
 use crate::rng::Rng;
 use crate::zoo::{ModelSpec, Optimizer, Recipe};
@@ -161,9 +161,10 @@ pub fn pretrain_autoencoder(
 
 /// Trains the model `spec` describes on its split of `mnist`, on the CPU (Flex), and returns
 /// it without autodiff, ready to evaluate and save.
+#[cfg(feature = "cpu")]
 pub fn train(
     spec: &ModelSpec,
-    mnist: &Mnist,
+    mnist: &crate::data::Mnist,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Classifier> {
     let device = Device::flex().autodiff();
