@@ -142,11 +142,11 @@ pub fn App() -> Html {
 
 /// What a printed page says under the three pictures (the link follows it).
 fn print_caption(state: &State, result: &AttackView) -> String {
-    let target = state.target.map_or("untargeted".into(), |t| t.to_string());
     format!(
-        "Blindspot: model {}, method {}, target {target}; the model now reads {} (RMS distortion {:.4}).",
+        "Blindspot: model {}, method {}, target {}; the model now reads {} (RMS distortion {:.4}).",
         state.model,
         state.method.as_str(),
+        crate::link::target_text(state.target),
         result.label,
         result.distortion.rms
     )

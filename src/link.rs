@@ -90,6 +90,11 @@ pub const HIDEABLE: [&str; 8] = [
     "model", "draw", "upload", "gallery", "method", "target", "eps", "gain",
 ];
 
+/// A target as a link, the attack menu and the print caption write it: a digit or `untargeted`.
+pub fn target_text(target: Option<u8>) -> String {
+    target.map_or("untargeted".into(), |t| t.to_string())
+}
+
 /// Where the input of a link comes from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LinkInput {
@@ -159,8 +164,7 @@ impl Link {
             None => {}
         }
         keys.push(format!("method={}", self.method.as_str()));
-        let target = self.target.map_or("untargeted".into(), |t| t.to_string());
-        keys.push(format!("target={target}"));
+        keys.push(format!("target={}", target_text(self.target)));
         // Also for L-BFGS, which has no ε: switching to FGSM keeps the one set before.
         keys.push(format!("eps={}", self.epsilon));
         keys.push(format!("gain={}", self.gain));

@@ -48,9 +48,7 @@ pub fn AttackPanel(props: &Props) -> Html {
         })
     };
     let run = props.on_run.reform(|_| ());
-    let target_value = props
-        .target
-        .map_or("untargeted".to_string(), |t| t.to_string());
+    let target_value = crate::link::target_text(props.target);
     html! {
         <div class="attack">
             <label data-control="method">{"Method "}
