@@ -29,6 +29,15 @@ pub struct Twin {
     pub confidence: f32,
 }
 
+/// The probabilities `model` gave `input`, and the milliseconds it took.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classified {
+    pub model: String,
+    pub input: Vec<f32>,
+    pub probabilities: Vec<f32>,
+    pub milliseconds: f64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub backend: Backend,
@@ -102,15 +111,19 @@ pub enum Action {
     Link(Link),
     /// Input cleared (the canvas was cleared).
     Clear,
-    /// Probabilities and the milliseconds the model took.
-    Probabilities(Vec<f32>, f64),
+    /// What a model said of an input. Dropped when the model or the input has changed since
+    /// it was asked for: answers can come back out of order (a model still loading answers
+    /// after one already loaded).
+    Probabilities(Classified),
     Method(MethodName),
     Target(Option<u8>),
     Epsilon(f32),
     Gain(f32),
     Busy(Option<String>),
     Result(AttackView),
-    Noise(Twin),
+    /// The twin of the result whose adversarial pixels come second (dropped when that result
+    /// has been replaced meanwhile).
+    Noise(Twin, Vec<f32>),
     Error(Option<String>),
     /// The WebGPU device was lost (why): the CPU runs from now on.
     GpuLost(String),
@@ -190,9 +203,11 @@ impl State {
                 s.probabilities = None;
                 s.result = None;
             }
-            Action::Probabilities(p, ms) => {
-                s.probabilities = Some(p);
-                s.inference_ms = Some(ms);
+            Action::Probabilities(c) => {
+                if c.model == s.model && s.input.as_ref() == Some(&c.input) {
+                    s.probabilities = Some(c.probabilities);
+                    s.inference_ms = Some(c.milliseconds);
+                }
             }
             Action::Method(m) => s.method = m,
             Action::Target(t) => s.target = t,
@@ -203,8 +218,8 @@ impl State {
                 s.result = Some(r);
                 s.busy = None;
             }
-            Action::Noise(twin) => {
-                if let Some(r) = s.result.as_mut() {
+            Action::Noise(twin, of) => {
+                if let Some(r) = s.result.as_mut().filter(|r| r.adversarial == of) {
                     r.noise = Some(twin);
                 }
             }
@@ -275,7 +290,7 @@ mod tests {
         let s = State::default()
             .apply(Action::Busy(Some("running".into())))
             .apply(Action::Result(attacked()))
-            .apply(Action::Noise(twin.clone()));
+            .apply(Action::Noise(twin.clone(), attacked().adversarial));
         assert_eq!(s.busy, None);
         assert_eq!(s.result.unwrap().noise, Some(twin));
     }
@@ -288,9 +303,35 @@ mod tests {
             confidence: 0.0,
         };
         assert_eq!(
-            State::default().apply(Action::Noise(twin)),
+            State::default().apply(Action::Noise(twin.clone(), vec![])),
             State::default()
         );
+        let mut later = attacked();
+        later.adversarial[0] = 0.25;
+        let s = State::default()
+            .apply(Action::Result(later))
+            .apply(Action::Noise(twin, attacked().adversarial));
+        assert_eq!(s.result.unwrap().noise, None, "a twin of an earlier result");
+    }
+
+    #[test]
+    fn an_answer_for_an_earlier_input_or_model_is_dropped() {
+        let answer = |model: &str, input: &[f32], p: f32| {
+            Action::Probabilities(Classified {
+                model: model.into(),
+                input: input.to_vec(),
+                probabilities: vec![p; 10],
+                milliseconds: 1.0,
+            })
+        };
+        let (two, seven) = (vec![0.0; 784], vec![1.0; 784]);
+        let s = State::default()
+            .apply(Action::Model("fc100-100-10".into()))
+            .apply(Action::Input(seven.clone()))
+            .apply(answer("fc100-100-10", &seven, 0.7))
+            .apply(answer("fc100-100-10", &two, 0.2))
+            .apply(answer("convnet", &seven, 0.3));
+        assert_eq!(s.probabilities, Some(vec![0.7; 10]));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use super::report_loss;
 use crate::clock::now;
 use crate::lab::Lab;
-use crate::state::{Action, State};
+use crate::state::{Action, Classified, State};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -21,7 +21,12 @@ pub fn use_classify(lab: Rc<Lab>, state: &UseReducerHandle<State>) {
                     let result = lab.classify(&model, &input).await;
                     report_loss(&lab, &dispatch);
                     match result {
-                        Ok(p) => dispatch.dispatch(Action::Probabilities(p, now() - started)),
+                        Ok(probabilities) => dispatch.dispatch(Action::Probabilities(Classified {
+                            model,
+                            input,
+                            probabilities,
+                            milliseconds: now() - started,
+                        })),
                         Err(e) => dispatch.dispatch(Action::Error(Some(e))),
                     }
                 });

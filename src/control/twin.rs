@@ -23,11 +23,12 @@ pub fn on_twin(lab: Rc<Lab>, state: UseReducerHandle<State>) -> Callback<()> {
                 Ok(p) => {
                     let label = argmax(&p);
                     let confidence = p[label as usize];
-                    dispatch.dispatch(Action::Noise(Twin {
+                    let twin = Twin {
                         pixels,
                         label,
                         confidence,
-                    }));
+                    };
+                    dispatch.dispatch(Action::Noise(twin, result.adversarial));
                 }
                 Err(e) => dispatch.dispatch(Action::Error(Some(e))),
             }
