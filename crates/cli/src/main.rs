@@ -4,6 +4,7 @@
 mod attack;
 mod eval;
 mod fetch;
+mod imagenet;
 mod lipschitz;
 mod out;
 mod photo;
@@ -22,7 +23,7 @@ use std::process::ExitCode;
 #[command(
     name = "blindspot",
     version,
-    about = "Adversarial examples on MNIST, after Szegedy et al. (2014)"
+    about = "Adversarial examples on MNIST and ImageNet, after Szegedy et al. (2014)"
 )]
 struct Cli {
     /// Directory with the four MNIST IDX files (raw or .gz) [default: $BLINDSPOT_DATA or data/mnist]
@@ -57,6 +58,9 @@ enum Command {
     },
     /// Adversarial examples for test digits (box-constrained L-BFGS, FGSM or PGD)
     Attack(attack::AttackArgs),
+    /// Photos and EfficientNet-Lite0, the ImageNet half of the paper (models/imagenet/)
+    #[command(subcommand)]
+    Imagenet(imagenet::ImagenetCommand),
     /// Per-layer upper Lipschitz bounds (Section 4.3) and their product
     Lipschitz { model: String },
     /// Test digits that most excite a unit or a random direction of a layer (PNG grid, Section 3)
@@ -93,6 +97,7 @@ fn main() -> ExitCode {
         Command::Eval { model } => eval::run(&dirs, &model, cli.json),
         Command::Predict { model, image } => predict::run(&dirs, &model, &image, cli.json),
         Command::Attack(args) => attack::run(&dirs, &args, cli.json),
+        Command::Imagenet(command) => imagenet::run(&dirs, &command, cli.json),
         Command::Lipschitz { model } => lipschitz::run(&dirs, &model, cli.json),
         Command::Units(args) => units::run(&dirs, &args, cli.json),
         Command::Reproduce(args) => reproduce::run(&dirs, &args, cli.json),

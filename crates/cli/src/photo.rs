@@ -1,6 +1,6 @@
 //! Reads the pictures people have — JPEG, PNG, WebP or GIF (its first frame) — as 8-bit RGBA,
 //! turned upright by their EXIF orientation as browsers show them, so the CLI sees what the
-//! app's upload sees. The size limit is checked from the header, before decoding.
+//! app's upload sees; as grayscale for digits, as RGBA for ImageNet photos. The size limit is checked from the header, before decoding.
 
 use blindspot_core::preprocess::{Gray, check_size};
 use blindspot_core::{Error, Result};
@@ -12,6 +12,12 @@ pub const FORMATS: &str = "JPEG, PNG, WebP or GIF";
 
 /// Decodes the picture at `path` to a grayscale [`Gray`].
 pub fn read(path: &Path) -> Result<Gray> {
+    let rgba = read_rgba(path)?;
+    Gray::from_rgba(rgba.width() as usize, rgba.height() as usize, rgba.as_raw())
+}
+
+/// Decodes the picture at `path` to 8-bit RGBA, upright.
+pub fn read_rgba(path: &Path) -> Result<image::RgbaImage> {
     let bad = |e: &dyn std::fmt::Display| {
         Error::Image(format!(
             "{}: not a readable {FORMATS} picture ({e})",
@@ -28,6 +34,5 @@ pub fn read(path: &Path) -> Result<Gray> {
     let orientation = decoder.orientation().map_err(|e| bad(&e))?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(|e| bad(&e))?;
     picture.apply_orientation(orientation);
-    let rgba = picture.into_rgba8();
-    Gray::from_rgba(rgba.width() as usize, rgba.height() as usize, rgba.as_raw())
+    Ok(picture.into_rgba8())
 }

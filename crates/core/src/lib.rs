@@ -9,6 +9,7 @@ pub mod data;
 pub mod error;
 pub mod eval;
 pub mod experiment;
+pub mod imagenet;
 pub mod model;
 pub mod paper;
 pub mod preprocess;

@@ -7,6 +7,7 @@
 mod autoencoder;
 mod classifier;
 pub mod convnet;
+pub mod efficientnet;
 pub mod mlp;
 
 pub use autoencoder::Autoencoder;

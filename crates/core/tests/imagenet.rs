@@ -1,0 +1,106 @@
+//! EfficientNet-Lite0 as shipped (`models/imagenet/`, made by scripts/lib/imagenet_weights.py):
+//! its logits agree with an independent numpy implementation run on the original checkpoint
+//! (tests/reference/efficientnet_lite0.py, recorded in tests/fixtures/imagenet-reference.json),
+//! and it reads the sample photos right.
+
+use blindspot_core::imagenet::{self, Card, Classes, EfficientNetLite0, INPUT, SIDE};
+use burn::prelude::*;
+use std::path::PathBuf;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(path: PathBuf) -> Vec<u8> {
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (python3 scripts/lib/imagenet_weights.py makes it)",
+            path.display()
+        )
+    })
+}
+
+fn model(device: &Device) -> EfficientNetLite0 {
+    let dir = repo().join("models").join(imagenet::DIR);
+    let card = Card::parse(&read(dir.join(imagenet::CARD))).unwrap();
+    imagenet::model(&card, read(dir.join(&card.weights.file)), device).unwrap()
+}
+
+fn sample(name: &str) -> image::RgbaImage {
+    image::open(repo().join("models/imagenet/samples").join(name))
+        .unwrap()
+        .into_rgba8()
+}
+
+/// The centred 224×224 of a photo, cut without resizing, as the reference cuts it.
+fn centre_cut(photo: &image::RgbaImage) -> Vec<f32> {
+    let (w, h) = (photo.width() as usize, photo.height() as usize);
+    let (left, top) = ((w - SIDE) / 2, (h - SIDE) / 2);
+    let mut out = vec![0.0; INPUT];
+    for c in 0..3 {
+        for y in 0..SIDE {
+            for x in 0..SIDE {
+                let p = photo.get_pixel((left + x) as u32, (top + y) as u32);
+                out[(c * SIDE + y) * SIDE + x] = f32::from(p[c]) / 255.0;
+            }
+        }
+    }
+    out
+}
+
+fn logits(model: &EfficientNetLite0, pixels: Vec<f32>, device: &Device) -> Vec<f32> {
+    let x = Tensor::<2>::from_data(TensorData::new(pixels, [1, INPUT]), device);
+    model.forward(x).into_data().try_to_vec::<f32>().unwrap()
+}
+
+#[test]
+fn logits_agree_with_the_numpy_reference_within_1e_3() {
+    let device = Device::flex();
+    let model = model(&device);
+    let reference: serde_json::Value =
+        serde_json::from_slice(&read(repo().join("tests/fixtures/imagenet-reference.json")))
+            .unwrap();
+    for (name, want) in reference["logits"].as_object().unwrap() {
+        let got = logits(&model, centre_cut(&sample(name)), &device);
+        let worst = want
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(&got)
+            .map(|(w, g)| (w.as_f64().unwrap() - f64::from(*g)).abs())
+            .fold(0.0, f64::max);
+        println!("{name}: largest logit difference {worst:.2e}");
+        assert!(worst < 1e-3, "{name}: {worst}");
+    }
+}
+
+#[test]
+fn the_sample_photos_are_read_right() {
+    let device = Device::flex();
+    let model = model(&device);
+    let classes = Classes::parse(
+        std::str::from_utf8(&read(repo().join("models/imagenet/classes.txt"))).unwrap(),
+    )
+    .unwrap();
+    // Chelsea is a tabby: ImageNet's five domestic-cat classes (281–285) all describe her.
+    for (name, right) in [("chelsea.png", 281..=285), ("coffee.png", 967..=967)] {
+        let photo = sample(name);
+        let pixels = imagenet::crop(
+            photo.width() as usize,
+            photo.height() as usize,
+            photo.as_raw(),
+        )
+        .unwrap();
+        let z = Tensor::<2>::from_data(
+            TensorData::new(logits(&model, pixels, &device), [1, 1000]),
+            &device,
+        );
+        let p = burn::tensor::activation::softmax(z, 1)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
+        let top = imagenet::top(&classes, &p, 5);
+        println!("{name}: {top:?}");
+        assert!(right.contains(&top[0].label), "{name}: {top:?}");
+    }
+}
