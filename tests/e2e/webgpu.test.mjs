@@ -64,19 +64,20 @@ async function lbfgsTo3() {
   return Number(await app.page.getByTestId('distortion').getAttribute('data-value'));
 }
 
-// The whole paper's attack (c search, line searches, ~300 evaluations) on the one-layer
-// fc10-1e-4: on SwiftShader every evaluation costs tens of kernel launches, and this model needs
-// the fewest (its L-BFGS to 3 takes 288 evaluations, fc100-100-10's 414). The multi-layer
-// gradient on WebGPU is checked against the CPU's by the FGSM test above.
+// The whole paper's attack (c search, line searches, ~170 evaluations) on the one-layer
+// fc10-1e-4: on SwiftShader every evaluation costs tens of kernel launches, and this model and
+// digit need the fewest: test digit 15 (a 5) to 3 takes 172 evaluations (`blindspot attack
+// fc10-1e-4 --indices 15 --target 3 --json`) and this test 93 s here; digit 0 (a 7) took 288 and
+// 107 s. The multi-layer gradient on WebGPU is checked against the CPU's by the FGSM test above.
 test('L-BFGS reaches the target on WebGPU as on the CPU', async () => {
   await selectModel('fc10-1e-4');
   await useBackend('cpu', 'CPU');
-  await pick(0, 7);
+  await pick(15, 5);
   const cpu = await lbfgsTo3();
   await useBackend('webgpu', 'WebGPU');
-  await pick(0, 7);
+  await pick(15, 5);
   const gpu = await lbfgsTo3();
-  console.log(`# L-BFGS 7 → 3 on fc10-1e-4: RMS ${cpu} on the CPU, ${gpu} on WebGPU`);
+  console.log(`# L-BFGS 5 → 3 on fc10-1e-4: RMS ${cpu} on the CPU, ${gpu} on WebGPU`);
   assert.ok(gpu > 0 && gpu < 0.1, `WebGPU rms ${gpu}`);
   assert.ok(Math.abs(gpu - cpu) < 0.005, `${gpu} vs ${cpu}`);
   await useBackend('cpu', 'CPU');
