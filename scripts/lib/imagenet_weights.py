@@ -69,12 +69,12 @@ class _TensorsOnly(pickle.Unpickler):
 def read_legacy_pth(data):
     """name → (shape, flat float list in row-major order) for every float tensor."""
     f = io.BytesIO(data)
-    for _ in range(3):  # magic number, protocol version, system info
-        pickle.load(f)
+    for _ in range(3):  # magic number, protocol version, system info: plain values
+        _TensorsOnly(f).load()
     tensors = _TensorsOnly(f).load()
     kinds = dict(storage for storage, *_ in tensors.values())
     storages = {}
-    for key in pickle.load(f):
+    for key in _TensorsOnly(f).load():
         (count,) = struct.unpack('<q', f.read(8))
         code = 'f' if kinds[key] == 'FloatStorage' else 'q'
         storages[key] = array.array(code, f.read(count * array.array(code).itemsize))

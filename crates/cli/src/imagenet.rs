@@ -4,7 +4,7 @@
 
 use crate::Dirs;
 use crate::out::outln;
-use crate::photo::{FORMATS, read_rgba};
+use crate::photo::read_rgba;
 use blindspot_core::imagenet::{self, Card, Classes, EfficientNetLite0, INPUT, Ranked};
 use blindspot_core::{Error, Result};
 use burn::prelude::*;
@@ -54,7 +54,6 @@ fn load(dirs: &Dirs, device: &Device) -> Result<Loaded> {
 fn input(path: &Path) -> Result<Vec<f32>> {
     let rgba = read_rgba(path)?;
     imagenet::crop(rgba.width() as usize, rgba.height() as usize, rgba.as_raw())
-        .map_err(|e| Error::Image(format!("{}: {e} (a {FORMATS} photo)", path.display())))
 }
 
 fn probabilities(model: &EfficientNetLite0, pixels: Vec<f32>, device: &Device) -> Result<Vec<f32>> {

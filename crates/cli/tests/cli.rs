@@ -2,25 +2,12 @@
 //! Tests that need the full MNIST files read them from `$BLINDSPOT_DATA` or `data/mnist`
 //! (`blindspot fetch-mnist` puts them there; the README's test command runs it first).
 
+mod common;
+
 use blindspot_core::data::slice;
+use common::{blindspot, repo, stderr};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn blindspot(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_blindspot"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Command;
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("blindspot-cli-{name}-{}", std::process::id()));

@@ -1,24 +1,9 @@
 //! `blindspot imagenet`: the shipped EfficientNet-Lite0 (python3 scripts/lib/imagenet_weights.py
 //! makes it; the README's test command runs that first) on the sample photos and on bad files.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn blindspot(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_blindspot"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{blindspot, stderr};
 
 #[test]
 fn classify_gives_the_top_five_with_names_as_json() {
