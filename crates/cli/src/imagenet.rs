@@ -5,9 +5,10 @@
 use crate::Dirs;
 use crate::out::outln;
 use crate::photo::read_rgba;
-use blindspot_core::imagenet::{self, Card, Classes, EfficientNetLite0, INPUT, Ranked};
+use blindspot_core::attack::block_on;
+use blindspot_core::imagenet::{self, Card, Classes, EfficientNetLite0, Ranked};
 use blindspot_core::{Error, Result};
-use burn::prelude::*;
+use burn::prelude::Device;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 
@@ -56,19 +57,13 @@ fn input(path: &Path) -> Result<Vec<f32>> {
     imagenet::crop(rgba.width() as usize, rgba.height() as usize, rgba.as_raw())
 }
 
-fn probabilities(model: &EfficientNetLite0, pixels: Vec<f32>, device: &Device) -> Result<Vec<f32>> {
-    let x = Tensor::<2>::from_data(TensorData::new(pixels, [1, INPUT]), device);
-    let p = burn::tensor::activation::softmax(model.forward(x), 1);
-    p.into_data().try_to_vec::<f32>().map_err(Error::device)
-}
-
 fn classify(dirs: &Dirs, photo: &Path, json: bool) -> Result<()> {
     let device = Device::flex();
     let pixels = input(photo)?;
     let loaded = load(dirs, &device)?;
     let top = imagenet::top(
         &loaded.classes,
-        &probabilities(&loaded.model, pixels, &device)?,
+        &block_on(imagenet::probabilities(&loaded.model, &pixels, &device))?,
         5,
     );
     if json {

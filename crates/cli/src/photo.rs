@@ -1,6 +1,7 @@
 //! Reads the pictures people have — JPEG, PNG, WebP or GIF (its first frame) — as 8-bit RGBA,
 //! turned upright by their EXIF orientation as browsers show them, so the CLI sees what the
-//! app's upload sees; as grayscale for digits, as RGBA for ImageNet photos. The size limit is checked from the header, before decoding.
+//! app's upload sees; as grayscale for digits, as RGBA for ImageNet photos. The size limit is
+//! checked from the header, before decoding.
 
 use blindspot_core::preprocess::{Gray, check_size};
 use blindspot_core::{Error, Result};

@@ -3,6 +3,7 @@
 //! (tests/reference/efficientnet_lite0.py, recorded in tests/fixtures/imagenet-reference.json),
 //! and it reads the sample photos right.
 
+use blindspot_core::attack::block_on;
 use blindspot_core::imagenet::{self, Card, Classes, EfficientNetLite0, INPUT, SIDE};
 use burn::prelude::*;
 use std::path::PathBuf;
@@ -91,14 +92,7 @@ fn the_sample_photos_are_read_right() {
             photo.as_raw(),
         )
         .unwrap();
-        let z = Tensor::<2>::from_data(
-            TensorData::new(logits(&model, pixels, &device), [1, 1000]),
-            &device,
-        );
-        let p = burn::tensor::activation::softmax(z, 1)
-            .into_data()
-            .try_to_vec::<f32>()
-            .unwrap();
+        let p = block_on(imagenet::probabilities(&model, &pixels, &device)).unwrap();
         let top = imagenet::top(&classes, &p, 5);
         println!("{name}: {top:?}");
         assert!(right.contains(&top[0].label), "{name}: {top:?}");

@@ -12,7 +12,8 @@ pub use photo::crop;
 
 use crate::data::mnist::hex_sha256;
 use crate::{Error, Result};
-use burn::prelude::Device;
+use burn::prelude::*;
+use burn::tensor::activation::softmax;
 use serde::Deserialize;
 
 /// The directory of the ImageNet files, under `models/`.
@@ -61,4 +62,16 @@ impl Pinned {
 /// The network with the card's weights (`bytes`, checked against it) on `device`.
 pub fn model(card: &Card, bytes: Vec<u8>, device: &Device) -> Result<EfficientNetLite0> {
     crate::weights::load_safetensors(EfficientNetLite0::new(device), card.weights.check(bytes)?)
+}
+
+/// What `model` says of one photo (`[3, 224, 224]` in [0, 1], as [`crop`] gives it): its 1,000
+/// probabilities. Async like `eval::probabilities`, as a WebGPU device is only read that way.
+pub async fn probabilities(
+    model: &EfficientNetLite0,
+    pixels: &[f32],
+    device: &Device,
+) -> Result<Vec<f32>> {
+    let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, INPUT]), device);
+    let p = softmax(model.forward(x), 1).into_data_async().await;
+    Ok(p.map_err(Error::device)?.iter::<f32>().collect())
 }
