@@ -25,7 +25,13 @@ pub async fn probabilities(
     device: &Device,
 ) -> Result<Vec<f32>> {
     let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, PIXELS]), device);
-    let probs = softmax(model.forward(x), 1).into_data_async().await;
+    softmax_read(model.forward(x)).await
+}
+
+/// The softmax of `logits` (`[n, classes]`), read back row after row: async, as a WebGPU device
+/// is only read that way.
+pub async fn softmax_read(logits: Tensor<2>) -> Result<Vec<f32>> {
+    let probs = softmax(logits, 1).into_data_async().await;
     Ok(probs.map_err(Error::device)?.iter::<f32>().collect())
 }
 

@@ -13,7 +13,6 @@ pub use photo::crop;
 use crate::data::mnist::hex_sha256;
 use crate::{Error, Result};
 use burn::prelude::*;
-use burn::tensor::activation::softmax;
 use serde::Deserialize;
 
 /// The directory of the ImageNet files, under `models/`.
@@ -65,13 +64,12 @@ pub fn model(card: &Card, bytes: Vec<u8>, device: &Device) -> Result<EfficientNe
 }
 
 /// What `model` says of one photo (`[3, 224, 224]` in [0, 1], as [`crop`] gives it): its 1,000
-/// probabilities. Async like `eval::probabilities`, as a WebGPU device is only read that way.
+/// probabilities.
 pub async fn probabilities(
     model: &EfficientNetLite0,
     pixels: &[f32],
     device: &Device,
 ) -> Result<Vec<f32>> {
     let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, INPUT]), device);
-    let p = softmax(model.forward(x), 1).into_data_async().await;
-    Ok(p.map_err(Error::device)?.iter::<f32>().collect())
+    crate::eval::softmax_read(model.forward(x)).await
 }
