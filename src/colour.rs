@@ -5,7 +5,7 @@ pub fn digit_rgba(pixels: &[f32]) -> Vec<u8> {
     pixels
         .iter()
         .flat_map(|&v| {
-            let g = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+            let g = blindspot_core::levels::level(v);
             [g, g, g, 255]
         })
         .collect()

@@ -144,7 +144,7 @@ impl Engine {
                 &model,
                 &self.device,
                 job.pixels,
-                &[job.label],
+                &[usize::from(job.label)],
                 &[job.goal],
                 progress,
             )

@@ -5,6 +5,7 @@
 use crate::backend::Backend;
 use crate::state::{State, clipped};
 use blindspot_core::attack::MethodName;
+use blindspot_core::levels::to_bytes;
 use blindspot_core::{PIXELS, zoo};
 
 /// Digits in the gallery (`www/digits`, the committed test slice): `digit` picks one of them.
@@ -325,19 +326,6 @@ fn shown(value: &str) -> String {
     clipped(value, 24)
 }
 
-/// Pixels in [0, 1] as bytes (0–255).
-pub fn to_bytes(pixels: &[f32]) -> Vec<u8> {
-    pixels
-        .iter()
-        .map(|&p| (p.clamp(0.0, 1.0) * 255.0).round() as u8)
-        .collect()
-}
-
-/// Bytes as pixels in [0, 1], as the gallery's digits are read.
-pub fn from_bytes(bytes: &[u8]) -> Vec<f32> {
-    bytes.iter().map(|&b| b as f32 / 255.0).collect()
-}
-
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// RFC 4648 base64url, without padding.
@@ -488,7 +476,7 @@ mod tests {
             .apply(crate::state::Action::Target(Some(2)));
         let link = Link::of(&state);
         assert_eq!(link.input, Some(LinkInput::Ink(to_bytes(&drawn))));
-        assert_eq!(from_bytes(&to_bytes(&drawn)), drawn);
+        assert_eq!(blindspot_core::levels::quantised(&drawn), drawn);
         assert_eq!(Link::read(&link.write()).0, link);
     }
 }

@@ -2,8 +2,9 @@
 //! (the page drives it with `use_reducer`; natively it is unit-tested below).
 
 use crate::backend::{Backend, Devices};
-use crate::link::{Link, LinkInput, Theme, View, from_bytes, to_bytes};
+use crate::link::{Link, LinkInput, Theme, View};
 use blindspot_core::attack::{Distortion, MethodName};
+use blindspot_core::levels::{from_bytes, quantised};
 use serde::{Deserialize, Serialize};
 
 /// A finished attack, ready to show.
@@ -12,7 +13,7 @@ pub struct AttackView {
     pub adversarial: Vec<f32>,
     pub label: u8,
     pub probabilities: Vec<f32>,
-    pub target: u8,
+    pub target: usize,
     pub success: bool,
     pub distortion: Distortion,
     pub milliseconds: f64,
@@ -154,7 +155,7 @@ pub fn clipped(text: &str, most: usize) -> String {
 impl State {
     /// The state with a new input, in 8-bit steps (so that a link restores it exactly).
     fn with_input(mut self, pixels: Vec<f32>, digit: Option<usize>) -> State {
-        self.input = Some(from_bytes(&to_bytes(&pixels)));
+        self.input = Some(quantised(&pixels));
         self.digit = digit;
         self.result = None;
         self.error = None;

@@ -26,7 +26,9 @@ pub fn use_attack(lab: Rc<Lab>, state: UseReducerHandle<State>) -> (Callback<()>
             let (lab, dispatch) = (lab.clone(), state.dispatcher());
             let method = state.method.with(state.epsilon, Method::PGD_STEPS);
             let (model, label) = (state.model.clone(), argmax(&probs));
-            let goal = state.target.map_or(Goal::Untargeted, Goal::Target);
+            let goal = state
+                .target
+                .map_or(Goal::Untargeted, |t| Goal::Target(t.into()));
             dispatch.dispatch(Action::Busy(Some(format!(
                 "running {} on {model}…",
                 method.name().as_str()

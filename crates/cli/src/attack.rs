@@ -61,8 +61,8 @@ pub fn parse_indices(spec: &str, limit: usize) -> Result<Vec<usize>> {
 fn goal_for(target: &str, label: u8, index: usize, seed: u64) -> Result<Goal> {
     Ok(match target {
         "untargeted" => Goal::Untargeted,
-        "random" => Goal::Target(random_wrong_label(label, index, seed)),
-        t => match t.parse::<u8>() {
+        "random" => Goal::Target(random_wrong_label(label, index, seed).into()),
+        t => match t.parse::<usize>() {
             Ok(l) if l < 10 => Goal::Target(l),
             _ => {
                 return Err(Error::Other(format!(
@@ -97,7 +97,7 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
             &model,
             &device,
             &pixels,
-            &digits.labels,
+            &digits.label_indices(),
             &goals,
             &mut keep_going,
         ))?;

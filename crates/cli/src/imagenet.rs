@@ -1,16 +1,17 @@
 //! `imagenet`: photos through EfficientNet-Lite0 (`models/imagenet/`, made by
 //! `python3 scripts/lib/imagenet_weights.py`), cut to the 224×224 the model sees as the app
-//! cuts them.
+//! cuts them; attacks on them (Figure 5).
 
 use crate::Dirs;
 use crate::out::outln;
-use crate::photo::read_rgba;
-use blindspot_core::attack::block_on;
-use blindspot_core::imagenet::{self, Card, Classes, EfficientNetLite0, Ranked};
-use blindspot_core::{Error, Result};
+use crate::photo::{read_rgba, write_png};
+use blindspot_core::attack::{Distortion, Goal, MethodName, block_on, keep_going};
+use blindspot_core::imagenet::{self, Card, Classes, EfficientNetLite0, Ranked, attacks, figure};
+use blindspot_core::{Error, Result, eval, levels};
 use burn::prelude::Device;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 #[derive(Subcommand)]
 pub enum ImagenetCommand {
@@ -19,21 +20,48 @@ pub enum ImagenetCommand {
         /// The photo: JPEG, PNG, WebP or GIF (its first frame), any size up to 20 megapixels
         photo: PathBuf,
     },
+    /// An adversarial photo: the smallest change that makes the model see the target class
+    Attack(AttackArgs),
+}
+
+#[derive(clap::Args)]
+pub struct AttackArgs {
+    /// The photo: JPEG, PNG, WebP or GIF (its first frame), any size up to 20 megapixels
+    pub photo: PathBuf,
+    /// The class to reach: an index 0–999, a name only one class has, or `untargeted`
+    #[arg(long, default_value = "ostrich")]
+    pub target: String,
+    /// lbfgs (the paper's, on pixels in [0, 1]), pgd or fgsm
+    #[arg(long, default_value = "lbfgs")]
+    pub method: String,
+    /// L∞ budget of pgd and fgsm in 8-bit levels (8 means 8/255)
+    #[arg(long, default_value_t = attacks::EPSILON_LEVELS)]
+    pub epsilon: f32,
+    /// Iterations of pgd
+    #[arg(long, default_value_t = attacks::PGD_STEPS)]
+    pub steps: usize,
+    /// Write original | perturbation × gain | adversarial here as PNG (Figure 5's layout)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Magnification of the perturbation in the picture, 1–50
+    #[arg(long, default_value_t = figure::GAIN)]
+    pub gain: f32,
 }
 
 pub fn run(dirs: &Dirs, command: &ImagenetCommand, json: bool) -> Result<()> {
     match command {
         ImagenetCommand::Classify { photo } => classify(dirs, photo, json),
+        ImagenetCommand::Attack(args) => attack(dirs, args, json),
     }
 }
 
 /// The model and its class names, both checked against the card.
-struct Loaded {
-    model: EfficientNetLite0,
-    classes: Classes,
+pub struct Loaded {
+    pub model: EfficientNetLite0,
+    pub classes: Classes,
 }
 
-fn load(dirs: &Dirs, device: &Device) -> Result<Loaded> {
+pub fn load(dirs: &Dirs, device: &Device) -> Result<Loaded> {
     let dir = dirs.models.join(imagenet::DIR);
     let read = |name: &str| {
         let path = dir.join(name);
@@ -52,7 +80,7 @@ fn load(dirs: &Dirs, device: &Device) -> Result<Loaded> {
 }
 
 /// The photo at `path` as the model's input.
-fn input(path: &Path) -> Result<Vec<f32>> {
+pub fn input(path: &Path) -> Result<Vec<f32>> {
     let rgba = read_rgba(path)?;
     imagenet::crop(rgba.width() as usize, rgba.height() as usize, rgba.as_raw())
 }
@@ -63,7 +91,7 @@ fn classify(dirs: &Dirs, photo: &Path, json: bool) -> Result<()> {
     let loaded = load(dirs, &device)?;
     let top = imagenet::top(
         &loaded.classes,
-        &block_on(imagenet::probabilities(&loaded.model, &pixels, &device))?,
+        &block_on(eval::probabilities(&loaded.model, &pixels, &device))?,
         5,
     );
     if json {
@@ -79,5 +107,136 @@ fn classify(dirs: &Dirs, photo: &Path, json: bool) -> Result<()> {
             outln!("  {:5.1}%  {name} ({label})", 100.0 * probability);
         }
     }
+    Ok(())
+}
+
+/// One attacked photo: what the model said before and says of the adversarial photo, rounded
+/// to 8-bit levels as it is saved and shown.
+#[derive(serde::Serialize)]
+pub struct Attacked {
+    /// The adversarial photo's class and its name.
+    pub label: usize,
+    pub name: String,
+    /// The class aimed for (untargeted: the one reached, or the nearest tried).
+    pub target: usize,
+    pub target_name: String,
+    pub success: bool,
+    /// Per-value RMS of the change, in [0, 1] units as the paper's, and its largest change in
+    /// 8-bit levels.
+    pub rms: f32,
+    pub linf_levels: f32,
+    /// Gradient evaluations of the network.
+    pub iterations: usize,
+    pub ms: f64,
+    pub before: Vec<Ranked>,
+    pub after: Vec<Ranked>,
+    #[serde(skip)]
+    pub original: Vec<f32>,
+    #[serde(skip)]
+    pub adversarial: Vec<f32>,
+}
+
+/// Attacks `pixels` (a photo as [`input`] gives it) as `args` say.
+pub fn attack_photo(
+    loaded: &Loaded,
+    device: &Device,
+    pixels: Vec<f32>,
+    args: &AttackArgs,
+) -> Result<Attacked> {
+    if !(args.epsilon > 0.0 && args.epsilon <= 255.0) {
+        return Err(Error::Other(format!(
+            "--epsilon {} is not a number of 8-bit levels in (0, 255]",
+            args.epsilon
+        )));
+    }
+    if !(1.0..=50.0).contains(&args.gain) {
+        return Err(Error::Other(format!("--gain {} is not 1–50", args.gain)));
+    }
+    let goal = match args.target.trim() {
+        "untargeted" => Goal::Untargeted,
+        name => Goal::Target(loaded.classes.find(name)?),
+    };
+    let attack = attacks::attack(MethodName::parse(&args.method)?, args.epsilon, args.steps);
+    let ranked = |pixels: &[f32]| -> Result<Vec<Ranked>> {
+        let p = block_on(eval::probabilities(&loaded.model, pixels, device))?;
+        Ok(imagenet::top(&loaded.classes, &p, 5))
+    };
+    let before = ranked(&pixels)?;
+    let started = Instant::now();
+    let outcome = block_on(attack.run(
+        &loaded.model,
+        device,
+        &pixels,
+        &[before[0].label],
+        &[goal],
+        &mut keep_going,
+    ))?
+    .remove(0);
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let adversarial = levels::quantised(&outcome.adversarial);
+    let after = ranked(&adversarial)?;
+    let label = after[0].label;
+    Ok(Attacked {
+        label,
+        name: after[0].name.clone(),
+        target: outcome.target,
+        target_name: loaded.classes.name(outcome.target).to_string(),
+        success: match goal {
+            Goal::Target(t) => label == t,
+            Goal::Untargeted => label != before[0].label,
+        },
+        rms: Distortion::between(&pixels, &adversarial).rms,
+        linf_levels: figure::linf_levels(&pixels, &adversarial),
+        iterations: outcome.iterations,
+        ms,
+        before,
+        after,
+        original: pixels,
+        adversarial,
+    })
+}
+
+/// Writes `attacked` as Figure 5 draws it (see [`figure::triptych`]).
+pub fn write_triptych(path: &Path, attacked: &Attacked, gain: f32) -> Result<()> {
+    let rgba = figure::triptych(&attacked.original, &attacked.adversarial, gain);
+    let (w, h) = (figure::WIDTH, figure::HEIGHT);
+    write_png(path, w, h, png::ColorType::Rgba, &rgba)
+}
+
+fn attack(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
+    let device = Device::flex().autodiff();
+    let pixels = input(&args.photo)?;
+    let loaded = load(dirs, &device)?;
+    let attacked = attack_photo(&loaded, &device, pixels, args)?;
+    if let Some(out) = &args.out {
+        write_triptych(out, &attacked, args.gain)?;
+    }
+    if json {
+        outln!("{}", serde_json::json!(attacked));
+        return Ok(());
+    }
+    let Attacked { before, after, .. } = &attacked;
+    outln!(
+        "{}: {} ({:.1}%) → {} ({:.1}%), aiming for {} ({}): {}",
+        args.photo.display(),
+        before[0].name,
+        100.0 * before[0].probability,
+        after[0].name,
+        100.0 * after[0].probability,
+        attacked.target_name,
+        attacked.target,
+        if attacked.success {
+            "reached"
+        } else {
+            "not reached"
+        }
+    );
+    outln!(
+        "  rms {:.5}, L∞ {:.1} levels of 255, {} evaluations, {:.0} ms",
+        attacked.rms,
+        attacked.linf_levels,
+        attacked.iterations,
+        attacked.ms
+    );
     Ok(())
 }

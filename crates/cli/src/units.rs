@@ -124,18 +124,11 @@ fn write_grid(digits: &Digits, rows: &[Vec<usize>], k: usize, out: &Path) -> Res
         .flat_map(|y| (0..w * SCALE).map(move |x| (y, x)))
         .map(|(y, x)| pixels[(y / SCALE) * w + x / SCALE])
         .collect();
-    let file = std::fs::File::create(out).map_err(|e| Error::io(out, e))?;
-    let mut encoder = png::Encoder::new(
-        std::io::BufWriter::new(file),
-        (w * SCALE) as u32,
-        (h * SCALE) as u32,
-    );
-    encoder.set_color(png::ColorType::Grayscale);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder
-        .write_header()
-        .map_err(|e| Error::Other(format!("{}: {e}", out.display())))?;
-    writer
-        .write_image_data(&scaled)
-        .map_err(|e| Error::Other(format!("{}: {e}", out.display())))
+    crate::photo::write_png(
+        out,
+        w * SCALE,
+        h * SCALE,
+        png::ColorType::Grayscale,
+        &scaled,
+    )
 }

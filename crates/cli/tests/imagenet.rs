@@ -59,3 +59,59 @@ fn a_missing_model_says_how_to_make_it() {
         stderr(&out)
     );
 }
+
+#[test]
+fn pgd_makes_chelsea_an_ostrich_within_8_levels_and_writes_figure_5s_triptych() {
+    let out_png = std::env::temp_dir().join(format!("blindspot-fig5-{}.png", std::process::id()));
+    let out = blindspot(&[
+        "imagenet",
+        "attack",
+        "models/imagenet/samples/chelsea.png",
+        "--target",
+        "ostrich",
+        "--method",
+        "pgd",
+        "--epsilon",
+        "8",
+        "--out",
+        out_png.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["target"], 9, "{r}");
+    assert_eq!(r["label"], 9, "{r}");
+    assert_eq!(r["success"], true, "{r}");
+    assert_ne!(r["before"][0]["label"], 9, "{r}");
+    let linf = r["linf_levels"].as_f64().unwrap();
+    assert!(linf <= 8.0 + 1e-3 && linf >= 1.0, "{r}");
+    let rms = r["rms"].as_f64().unwrap();
+    assert!(rms > 0.0 && rms <= 8.0 / 255.0, "{r}");
+    for key in ["iterations", "ms"] {
+        assert!(r[key].as_f64().unwrap() > 0.0, "{key}: {r}");
+    }
+    let picture = image::open(&out_png).unwrap();
+    assert_eq!((picture.width(), picture.height()), (3 * 224 + 16, 224));
+    std::fs::remove_file(out_png).ok();
+}
+
+#[test]
+fn attack_refuses_unknown_classes_and_budgets_clearly() {
+    let photo = "models/imagenet/samples/coffee.png";
+    for (flag, value, says) in [
+        ("--target", "unicorn", "unicorn"),
+        ("--target", "1000", "0–999"),
+        ("--target", "crane", "134"),
+        ("--epsilon", "0", "--epsilon"),
+        ("--epsilon", "NaN", "--epsilon"),
+        ("--method", "deepfool", "lbfgs, fgsm, pgd"),
+    ] {
+        let out = blindspot(&["imagenet", "attack", photo, flag, value]);
+        assert!(!out.status.success(), "{flag} {value}");
+        assert!(
+            stderr(&out).contains(says),
+            "{flag} {value}: {}",
+            stderr(&out)
+        );
+    }
+}

@@ -54,7 +54,7 @@ impl Pool {
             let goals: Vec<Goal> = digits
                 .labels
                 .iter()
-                .map(|&l| Goal::Target(wrong_label(l, rng)))
+                .map(|&l| Goal::Target(wrong_label(l, rng).into()))
                 .collect();
             let pixels = digits.floats();
             let config = pool_attack();
@@ -62,18 +62,14 @@ impl Pool {
                 model,
                 device,
                 &pixels,
-                &digits.labels,
+                &digits.label_indices(),
                 &goals,
                 &config,
                 &mut keep_going,
             ))?;
             for (o, &label) in out.iter().zip(&digits.labels) {
                 if o.success {
-                    let bytes = o
-                        .adversarial
-                        .iter()
-                        .map(|v| (v * 255.0).round() as u8)
-                        .collect();
+                    let bytes = crate::levels::to_bytes(&o.adversarial);
                     self.examples.push_back((bytes, label));
                 }
             }

@@ -3,8 +3,8 @@
 
 use crate::attack::block_on;
 use crate::data::Digits;
-use crate::model::Classifier;
-use crate::{Error, PIXELS, Result};
+use crate::model::{Classifier, Network};
+use crate::{Error, Result};
 use burn::prelude::*;
 use burn::tensor::activation::softmax;
 
@@ -18,14 +18,22 @@ pub fn argmax(scores: &[f32]) -> u8 {
         .unwrap_or(0) as u8
 }
 
-/// Class probabilities for one 784-pixel image (async: a WebGPU device is read asynchronously).
+/// Class probabilities for one image (an MNIST digit's 784 pixels, a photo's `[3, 224, 224]`;
+/// async: a WebGPU device is read asynchronously).
 pub async fn probabilities(
-    model: &Classifier,
+    model: &dyn Network,
     pixels: &[f32],
     device: &Device,
 ) -> Result<Vec<f32>> {
-    let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, PIXELS]), device);
-    softmax_read(model.forward(x)).await
+    if pixels.len() != model.inputs() {
+        return Err(Error::Other(format!(
+            "the model reads {} values per image, not {}",
+            model.inputs(),
+            pixels.len()
+        )));
+    }
+    let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, pixels.len()]), device);
+    softmax_read(model.logits(x)).await
 }
 
 /// The softmax of `logits` (`[n, classes]`), read back row after row: async, as a WebGPU device
@@ -35,23 +43,44 @@ pub async fn softmax_read(logits: Tensor<2>) -> Result<Vec<f32>> {
     Ok(probs.map_err(Error::device)?.iter::<f32>().collect())
 }
 
-/// Labels the model gives each row of `pixels` (`n × 784`), in batches of 1,000.
-pub async fn predict(model: &Classifier, device: &Device, pixels: &[f32]) -> Result<Vec<u8>> {
-    let mut labels = Vec::with_capacity(pixels.len() / PIXELS);
-    for chunk in pixels.chunks(EVAL_BATCH * PIXELS) {
+/// Labels the model gives each row of `pixels` (`n × inputs`), `batch` rows per forward pass
+/// (MNIST's sets: 1,000).
+pub async fn predict_in(
+    model: &dyn Network,
+    device: &Device,
+    pixels: &[f32],
+    batch: usize,
+) -> Result<Vec<usize>> {
+    let inputs = model.inputs();
+    let mut labels = Vec::with_capacity(pixels.len() / inputs);
+    for chunk in pixels.chunks(batch.max(1) * inputs) {
         let x = Tensor::<2>::from_data(
-            TensorData::new(chunk.to_vec(), [chunk.len() / PIXELS, PIXELS]),
+            TensorData::new(chunk.to_vec(), [chunk.len() / inputs, inputs]),
             device,
         );
-        let out = model.forward(x).argmax(1).into_data_async().await;
-        labels.extend(out.map_err(Error::device)?.iter::<i64>().map(|l| l as u8));
+        let out = model.logits(x).argmax(1).into_data_async().await;
+        labels.extend(
+            out.map_err(Error::device)?
+                .iter::<i64>()
+                .map(|l| l as usize),
+        );
     }
     Ok(labels)
 }
 
+/// [`predict_in`] in batches of 1,000 digits.
+pub async fn predict(model: &Classifier, device: &Device, pixels: &[f32]) -> Result<Vec<usize>> {
+    predict_in(model, device, pixels, EVAL_BATCH).await
+}
+
 /// Fraction of `predicted` that differ from `labels` (0 for an empty set).
-pub fn fraction_wrong(predicted: &[u8], labels: &[u8]) -> f64 {
-    let wrong = predicted.iter().zip(labels).filter(|(p, l)| p != l).count();
+pub fn fraction_wrong(predicted: &[usize], labels: &[u8]) -> f64 {
+    let differ = |(&p, &l): (&usize, &u8)| p != usize::from(l);
+    let wrong = predicted
+        .iter()
+        .zip(labels)
+        .filter(|&pair| differ(pair))
+        .count();
     wrong as f64 / labels.len().max(1) as f64
 }
 

@@ -242,9 +242,10 @@ pub async fn adversarial_set(
         let goals: Vec<Goal> = chunk
             .iter()
             .zip(&indices[start..start + chunk.len()])
-            .map(|(&l, &i)| Goal::Target(random_wrong_label(l, i, seed)))
+            .map(|(&l, &i)| Goal::Target(random_wrong_label(l, i, seed).into()))
             .collect();
-        let outcomes = lbfgs_each(model, device, rows, chunk, &goals, config, progress).await?;
+        let classes: Vec<usize> = chunk.iter().map(|&l| usize::from(l)).collect();
+        let outcomes = lbfgs_each(model, device, rows, &classes, &goals, config, progress).await?;
         // A stopped batch's unfinished problems are not successes; stop after recording it.
         for ((o, x), &label) in outcomes.iter().zip(rows.chunks(PIXELS)).zip(chunk) {
             set.attempted += 1;

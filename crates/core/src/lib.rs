@@ -10,6 +10,7 @@ pub mod error;
 pub mod eval;
 pub mod experiment;
 pub mod imagenet;
+pub mod levels;
 pub mod model;
 pub mod paper;
 pub mod preprocess;

@@ -15,7 +15,7 @@ fn in_box(o: &Outcome) -> bool {
 fn lbfgs_reaches_chosen_targets_with_small_distortion_inside_the_box() {
     let (model, device, digits, pixels) = setup("fc100-100-10", 4);
     for i in 0..4 {
-        let target = (digits.labels[i] + 3) % 10;
+        let target = (usize::from(digits.labels[i]) + 3) % 10;
         let x = &pixels[i * PIXELS..(i + 1) * PIXELS];
         let config = LbfgsConfig::default();
         let run = || {
@@ -23,7 +23,7 @@ fn lbfgs_reaches_chosen_targets_with_small_distortion_inside_the_box() {
                 &model,
                 &device,
                 x,
-                &digits.labels[i..=i],
+                &digits.label_indices()[i..=i],
                 Goal::Target(target),
                 &config,
                 &mut keep_going,
@@ -54,7 +54,7 @@ fn batched_lbfgs_matches_one_image_at_a_time() {
         &model,
         &device,
         &pixels,
-        &digits.labels,
+        &digits.label_indices(),
         goal,
         &config,
         &mut keep_going,
@@ -66,7 +66,7 @@ fn batched_lbfgs_matches_one_image_at_a_time() {
             &model,
             &device,
             x,
-            &digits.labels[i..=i],
+            &digits.label_indices()[i..=i],
             goal,
             &config,
             &mut keep_going,
@@ -96,7 +96,7 @@ fn evaluating_in_slices_gives_the_same_attack_and_yields_between_slices() {
             &model,
             &device,
             &pixels,
-            &digits.labels,
+            &digits.label_indices(),
             Goal::Untargeted, // 9 problems per evaluation
             config,
             &mut |_| {
@@ -132,19 +132,19 @@ fn untargeted_lbfgs_finds_the_nearest_other_class() {
         &model,
         &device,
         &pixels,
-        &digits.labels,
+        &digits.label_indices(),
         Goal::Untargeted,
         &config,
         &mut keep_going,
     ))
     .unwrap()[0];
-    assert!(nearest.success && nearest.label != digits.labels[0] && in_box(nearest));
-    for t in (0..10).filter(|&t| t != digits.labels[0]) {
+    assert!(nearest.success && nearest.label != usize::from(digits.labels[0]) && in_box(nearest));
+    for t in (0..10).filter(|&t| t != usize::from(digits.labels[0])) {
         let o = &block_on(lbfgs(
             &model,
             &device,
             &pixels,
-            &digits.labels,
+            &digits.label_indices(),
             Goal::Target(t),
             &config,
             &mut keep_going,
@@ -167,7 +167,7 @@ fn stop_returns_the_best_so_far() {
         &model,
         &device,
         &pixels,
-        &digits.labels,
+        &digits.label_indices(),
         Goal::Target(5),
         &LbfgsConfig::default(),
         &mut |_| {
@@ -189,7 +189,7 @@ fn fgsm_at_0_25_fools_softmax_regression_almost_always() {
         &model,
         &device,
         &pixels,
-        &digits.labels,
+        &digits.label_indices(),
         Goal::Untargeted,
         0.25,
     ))
@@ -215,7 +215,7 @@ fn pgd_reaches_targets_on_the_convnet_within_its_budget() {
             &model,
             &device,
             &pixels,
-            &digits.labels,
+            &digits.label_indices(),
             Goal::Target(8),
             config,
         ))

@@ -4,6 +4,7 @@
 //! and it reads the sample photos right.
 
 use blindspot_core::attack::block_on;
+use blindspot_core::eval;
 use blindspot_core::imagenet::{self, Card, Classes, EfficientNetLite0, INPUT, SIDE};
 use burn::prelude::*;
 use std::path::PathBuf;
@@ -92,7 +93,7 @@ fn the_sample_photos_are_read_right() {
             photo.as_raw(),
         )
         .unwrap();
-        let p = block_on(imagenet::probabilities(&model, &pixels, &device)).unwrap();
+        let p = block_on(eval::probabilities(&model, &pixels, &device)).unwrap();
         let top = imagenet::top(&classes, &p, 5);
         println!("{name}: {top:?}");
         assert!(right.contains(&top[0].label), "{name}: {top:?}");

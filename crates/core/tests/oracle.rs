@@ -82,13 +82,13 @@ fn lbfgs_comes_within_10_percent_of_the_exact_minimum_on_linear_models() {
             .labels
             .iter()
             .enumerate()
-            .map(|(i, &l)| Goal::Target(((l as usize + 1 + 2 * i) % CLASSES) as u8))
+            .map(|(i, &l)| Goal::Target((l as usize + 1 + 2 * i) % CLASSES))
             .collect();
         let out = block_on(lbfgs_each(
             &model,
             &device,
             &pixels,
-            &digits.labels,
+            &digits.label_indices(),
             &goals,
             &LbfgsConfig::default(),
             &mut keep_going,
@@ -99,7 +99,7 @@ fn lbfgs_comes_within_10_percent_of_the_exact_minimum_on_linear_models() {
                 unreachable!()
             };
             let x = &pixels[i * PIXELS..(i + 1) * PIXELS];
-            let exact = exact_minimal_point(x, &w, &b, t as usize);
+            let exact = exact_minimal_point(x, &w, &b, t);
             let exact_l2 = exact
                 .iter()
                 .zip(x)
@@ -131,13 +131,13 @@ fn the_c_search_is_no_worse_than_a_dense_grid_over_c() {
         .map(|k| 10f32.powf(-3.0 + 6.0 * k as f32 / 40.0))
         .collect();
     for i in 0..3 {
-        let target = (digits.labels[i] + 5) % 10;
+        let target = (usize::from(digits.labels[i]) + 5) % 10;
         let x = &pixels[i * PIXELS..(i + 1) * PIXELS];
         let searched = &block_on(lbfgs(
             &model,
             &device,
             x,
-            &digits.labels[i..=i],
+            &digits.label_indices()[i..=i],
             Goal::Target(target),
             &config,
             &mut keep_going,

@@ -1,7 +1,9 @@
 //! `reproduce`: the paper's Tables 1–4, Section 3's units study and Section 4.3's bounds on
-//! our zoo, written to REPRODUCTION.md and reproduction.json.
+//! our zoo, written to REPRODUCTION.md and reproduction.json; Figure 5 on ImageNet photos
+//! (`--figure5`, a section of its own).
 
 mod discussion;
+mod figure5;
 mod markdown;
 mod measure;
 
@@ -22,6 +24,10 @@ pub struct ReproduceArgs {
     /// Directory to write REPRODUCTION.md and reproduction.json into
     #[arg(long, default_value = ".")]
     pub out: PathBuf,
+    /// Only Figure 5: attack the sample photos (minutes), write figure5/ and replace that
+    /// section of REPRODUCTION.md, leaving the rest as it is
+    #[arg(long)]
+    pub figure5: bool,
 }
 
 /// "<cpu model>, <n> cores" from /proc/cpuinfo (Linux), or "unknown machine".
@@ -40,6 +46,26 @@ fn machine() -> String {
 }
 
 pub fn run(dirs: &Dirs, args: &ReproduceArgs, json: bool) -> Result<()> {
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    let md = args.out.join("REPRODUCTION.md");
+    let before = std::fs::read_to_string(&md).unwrap_or_default();
+    if args.figure5 {
+        let section = figure5::measure(dirs, &args.out, &machine())?;
+        std::fs::write(&md, figure5::splice(&before, &section)).map_err(|e| Error::io(&md, e))?;
+        if json {
+            outln!(
+                "{}",
+                serde_json::json!({"out": args.out, "figure5": figure5::FOLDER})
+            );
+        } else {
+            outln!(
+                "wrote the Figure 5 section of {} and {}/",
+                md.display(),
+                figure5::FOLDER
+            );
+        }
+        return Ok(());
+    }
     if args.n == 0 || args.n > 10_000 {
         return Err(Error::Other("--n must be 1 to 10000".into()));
     }
@@ -50,10 +76,11 @@ pub fn run(dirs: &Dirs, args: &ReproduceArgs, json: bool) -> Result<()> {
     };
     let r = measure::reproduce(&lab, args.n, args.seed)?;
     let command = format!("blindspot reproduce --n {} --seed {}", args.n, args.seed);
-    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
-    let md = args.out.join("REPRODUCTION.md");
-    std::fs::write(&md, markdown::render(&r, &command, &machine()))
-        .map_err(|e| Error::io(&md, e))?;
+    let mut written = markdown::render(&r, &command, &machine());
+    if let Some(kept) = figure5::existing(&before) {
+        written = figure5::splice(&written, kept);
+    }
+    std::fs::write(&md, written).map_err(|e| Error::io(&md, e))?;
     measure::write_json(&r, &args.out.join("reproduction.json"))?;
     if json {
         outln!(

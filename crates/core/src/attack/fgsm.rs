@@ -3,9 +3,9 @@
 
 use super::objective::{Batch, evaluate};
 use super::{Control, Distortion, Goal, Outcome, Progress, keep_going};
-use crate::model::Classifier;
+use crate::Result;
+use crate::model::Network;
 use crate::rng::Rng;
-use crate::{PIXELS, Result};
 use burn::prelude::Device;
 
 #[derive(Clone, Copy, Debug)]
@@ -20,10 +20,10 @@ pub struct FgsmConfig {
 
 /// One FGSM step of size ε, every image with the same goal.
 pub async fn fgsm(
-    model: &Classifier,
+    model: &dyn Network,
     device: &Device,
     images: &[f32],
-    labels: &[u8],
+    labels: &[usize],
     goal: Goal,
     epsilon: f32,
 ) -> Result<Vec<Outcome>> {
@@ -37,10 +37,10 @@ pub async fn fgsm(
 
 /// [`pgd_each`] with the same goal for every image.
 pub async fn pgd(
-    model: &Classifier,
+    model: &dyn Network,
     device: &Device,
     images: &[f32],
-    labels: &[u8],
+    labels: &[usize],
     goal: Goal,
     config: FgsmConfig,
 ) -> Result<Vec<Outcome>> {
@@ -61,16 +61,16 @@ pub async fn pgd(
 /// with its own goal. Targeted: descends the cross-entropy of the target; untargeted: ascends
 /// that of the label. `progress` hears after every step and may stop the attack there.
 pub async fn pgd_each(
-    model: &Classifier,
+    model: &dyn Network,
     device: &Device,
     images: &[f32],
-    labels: &[u8],
+    labels: &[usize],
     goals: &[Goal],
     config: FgsmConfig,
     progress: &mut dyn FnMut(&Progress) -> Control,
 ) -> Result<Vec<Outcome>> {
-    super::check_batch(images, labels, goals)?;
-    let n = labels.len();
+    super::check_batch(model, images, labels, goals)?;
+    let (n, inputs) = (labels.len(), model.inputs());
     let eps = config.epsilon;
     let step = if config.steps == 1 {
         eps
@@ -78,7 +78,7 @@ pub async fn pgd_each(
         2.5 * eps / config.steps as f32
     };
     // Per image: the label whose cross-entropy is followed, and which way.
-    let (aim, direction): (Vec<u8>, Vec<f32>) = goals
+    let (aim, direction): (Vec<usize>, Vec<f32>) = goals
         .iter()
         .zip(labels)
         .map(|(goal, &label)| match *goal {
@@ -98,8 +98,8 @@ pub async fn pgd_each(
     let mut steps = 0;
     while steps < config.steps {
         let e = evaluate(model, device, Batch::new(&x, images, &aim, &zeros, 1.0)).await?;
-        for (row, (xs, x0s)) in x.chunks_mut(PIXELS).zip(images.chunks(PIXELS)).enumerate() {
-            let grad = &e.grad[row * PIXELS..(row + 1) * PIXELS];
+        for (row, (xs, x0s)) in x.chunks_mut(inputs).zip(images.chunks(inputs)).enumerate() {
+            let grad = &e.grad[row * inputs..(row + 1) * inputs];
             for ((v, &x0), &g) in xs.iter_mut().zip(x0s).zip(grad) {
                 *v = project(
                     *v + direction[row] * step * g.signum() * (g != 0.0) as u8 as f32,
@@ -124,8 +124,8 @@ pub async fn pgd_each(
     Ok((0..n)
         .map(|i| {
             let (orig, adv) = (
-                &images[i * PIXELS..(i + 1) * PIXELS],
-                &x[i * PIXELS..(i + 1) * PIXELS],
+                &images[i * inputs..(i + 1) * inputs],
+                &x[i * inputs..(i + 1) * inputs],
             );
             let label = last.label[i];
             let (success, target) = match goals[i] {

@@ -5,7 +5,7 @@
 use super::fgsm::{FgsmConfig, pgd_each};
 use super::lbfgs::{LbfgsConfig, lbfgs_each};
 use super::{Goal, Outcome, Progress};
-use crate::model::Classifier;
+use crate::model::Network;
 use crate::{Error, Result};
 use burn::prelude::Device;
 
@@ -111,10 +111,10 @@ impl Attack {
     /// results so far are returned).
     pub async fn run(
         &self,
-        model: &Classifier,
+        model: &dyn Network,
         device: &Device,
         images: &[f32],
-        labels: &[u8],
+        labels: &[usize],
         goals: &[Goal],
         progress: &mut dyn FnMut(&Progress) -> super::Control,
     ) -> Result<Vec<Outcome>> {

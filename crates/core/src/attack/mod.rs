@@ -1,8 +1,9 @@
-//! Adversarial attacks on a [`Classifier`](crate::model::Classifier): the paper's
-//! box-constrained L-BFGS and, for comparison, FGSM and iterative FGSM (PGD).
+//! Adversarial attacks on any [`Network`](crate::model::Network) (the MNIST zoo, the ImageNet
+//! network): the paper's box-constrained L-BFGS and, for comparison, FGSM and iterative FGSM
+//! (PGD).
 //!
-//! Every attack works on a batch: images are rows of a flat `n × 784` slice in [0, 1], each
-//! with its own target, and one tensor program evaluates them all at once. The functions are
+//! Every attack works on a batch: images are rows of a flat `n × inputs` slice in [0, 1]
+//! (784 pixels of a digit, `3 × 224 × 224` of a photo), each with its own target, and one tensor program evaluates them all at once. The functions are
 //! `async` because a WebGPU device can only be read asynchronously; on the CPU they complete
 //! at once (natively, [`block_on`] drives them). Callers name an attack with [`Method`] and run
 //! it with [`Attack::run`].
@@ -17,6 +18,7 @@ pub use lbfgs::{LbfgsConfig, lbfgs, lbfgs_each, solve_at};
 pub use method::{Attack, Method, MethodName};
 
 use crate::PIXELS;
+use crate::model::Network;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -49,7 +51,7 @@ pub struct Progress {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Goal {
     /// Make the model output this label.
-    Target(u8),
+    Target(usize),
     /// Make the model output anything but the image's true label.
     Untargeted,
 }
@@ -57,12 +59,13 @@ pub enum Goal {
 /// One image's outcome.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
-    /// The adversarial image, 784 values in [0, 1] (the original when nothing was found).
+    /// The adversarial image, as many values in [0, 1] as the original (the original itself
+    /// when nothing was found).
     pub adversarial: Vec<f32>,
     /// What the model says on it.
-    pub label: u8,
+    pub label: usize,
     /// The label aimed for (for untargeted attacks: the one reached, or the nearest tried).
-    pub target: u8,
+    pub target: usize,
     pub success: bool,
     pub distortion: Distortion,
     /// L-BFGS: the weight c of ‖r‖² at the kept solution (0 for FGSM/PGD).
@@ -74,7 +77,7 @@ pub struct Outcome {
 /// Size of a perturbation r = x' − x.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Distortion {
-    /// The paper's measure: sqrt(Σ r² / 784), the per-pixel RMS.
+    /// The paper's measure: sqrt(Σ r² / values), the per-pixel (per-value) RMS.
     pub rms: f32,
     pub l2: f32,
     pub linf: f32,
@@ -92,14 +95,14 @@ impl Distortion {
             changed += (d.abs() > 1.0 / 255.0) as usize;
         }
         Distortion {
-            rms: (sq / PIXELS as f32).sqrt(),
+            rms: (sq / original.len().max(1) as f32).sqrt(),
             l2: sq.sqrt(),
             linf,
             changed,
         }
     }
 
-    /// The per-pixel RMS over a whole set of images (`n × 784` each, all pixels of all
+    /// The per-pixel RMS over a whole set of MNIST images (`n × 784`, all pixels of all
     /// images): the realised size of noise or of rescaled perturbations after clipping.
     pub fn pooled_rms(originals: &[f32], adversarials: &[f32]) -> f64 {
         let pairs = originals.chunks(PIXELS).zip(adversarials.chunks(PIXELS));
@@ -110,13 +113,31 @@ impl Distortion {
     }
 }
 
-/// Checks that a batch has 784 pixels and one goal per label.
-fn check_batch(images: &[f32], labels: &[u8], goals: &[Goal]) -> crate::Result<()> {
-    if goals.len() == labels.len() && images.len() == labels.len() * PIXELS {
+/// Checks that a batch has the model's input length per image, one goal per label, and only
+/// labels and targets the model has.
+fn check_batch(
+    model: &dyn Network,
+    images: &[f32],
+    labels: &[usize],
+    goals: &[Goal],
+) -> crate::Result<()> {
+    let classes = model.classes();
+    let known = |l: usize| l < classes;
+    let targets_known = goals.iter().all(|g| match *g {
+        Goal::Target(t) => known(t),
+        Goal::Untargeted => true,
+    });
+    if goals.len() == labels.len()
+        && images.len() == labels.len() * model.inputs()
+        && labels.iter().all(|&l| known(l))
+        && targets_known
+    {
         return Ok(());
     }
     Err(crate::Error::Other(format!(
-        "an attack needs 784 pixels and one goal per image ({} labels, {} goals, {} pixels)",
+        "an attack needs {} values and one goal per image, and labels below {classes} \
+         ({} labels, {} goals, {} values)",
+        model.inputs(),
         labels.len(),
         goals.len(),
         images.len()

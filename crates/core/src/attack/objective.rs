@@ -4,8 +4,8 @@
 //! the loss pushes towards the nearest competing class only (see `LbfgsConfig::temperature`).
 
 use super::Control;
-use crate::model::Classifier;
-use crate::{CLASSES, Error, PIXELS, Result};
+use crate::model::Network;
+use crate::{Error, Result};
 use burn::prelude::*;
 use burn::tensor::activation::log_softmax;
 
@@ -13,24 +13,24 @@ use burn::tensor::activation::log_softmax;
 pub struct Evaluation {
     pub value: Vec<f32>,
     pub cross_entropy: Vec<f32>,
-    pub label: Vec<u8>,
-    /// `n × 784`, row-major.
+    pub label: Vec<usize>,
+    /// `n × inputs`, row-major.
     pub grad: Vec<f32>,
 }
 
 /// The points, originals, targets and weights of one batched evaluation.
 pub struct Batch<'a> {
-    /// `n × 784` points to evaluate.
+    /// `n × inputs` points to evaluate.
     pub x: &'a [f32],
-    /// `n × 784` originals the distance is measured from.
+    /// `n × inputs` originals the distance is measured from.
     pub x0: &'a [f32],
-    pub targets: &'a [u8],
+    pub targets: &'a [usize],
     pub c: &'a [f32],
     pub temperature: f32,
 }
 
 impl<'a> Batch<'a> {
-    pub fn new(x: &'a [f32], x0: &'a [f32], targets: &'a [u8], c: &'a [f32], t: f32) -> Self {
+    pub fn new(x: &'a [f32], x0: &'a [f32], targets: &'a [usize], c: &'a [f32], t: f32) -> Self {
         Batch {
             x,
             x0,
@@ -43,7 +43,11 @@ impl<'a> Batch<'a> {
 
 /// Evaluates the objective on a batch. `device` must have autodiff enabled; the model must
 /// live on it.
-pub async fn evaluate(model: &Classifier, device: &Device, batch: Batch<'_>) -> Result<Evaluation> {
+pub async fn evaluate(
+    model: &dyn Network,
+    device: &Device,
+    batch: Batch<'_>,
+) -> Result<Evaluation> {
     let Batch {
         x,
         x0,
@@ -51,19 +55,19 @@ pub async fn evaluate(model: &Classifier, device: &Device, batch: Batch<'_>) -> 
         c,
         temperature,
     } = batch;
-    let n = targets.len();
-    let x = Tensor::<2>::from_data(TensorData::new(x.to_vec(), [n, PIXELS]), device).require_grad();
-    let x0 = Tensor::<2>::from_data(TensorData::new(x0.to_vec(), [n, PIXELS]), device);
+    let (n, inputs, classes) = (targets.len(), model.inputs(), model.classes());
+    let x = Tensor::<2>::from_data(TensorData::new(x.to_vec(), [n, inputs]), device).require_grad();
+    let x0 = Tensor::<2>::from_data(TensorData::new(x0.to_vec(), [n, inputs]), device);
     let c = Tensor::<2>::from_data(TensorData::new(c.to_vec(), [n, 1]), device);
     // Built on the host: `Tensor::one_hot` checks its indices with a blocking read, which
     // panics on WebGPU in a browser.
     let onehot: Vec<f32> = targets
         .iter()
-        .flat_map(|&t| (0..CLASSES).map(move |k| (k == t as usize) as u8 as f32))
+        .flat_map(|&t| (0..classes).map(move |k| (k == t) as u8 as f32))
         .collect();
-    let onehot = Tensor::<2>::from_data(TensorData::new(onehot, [n, CLASSES]), device);
+    let onehot = Tensor::<2>::from_data(TensorData::new(onehot, [n, classes]), device);
 
-    let logits = model.forward(x.clone()); // [n, 10]
+    let logits = model.logits(x.clone()); // [n, classes]
     let ce = -(log_softmax(logits.clone() / temperature, 1) * onehot).sum_dim(1); // [n, 1]
     let distance = (x.clone() - x0).powf_scalar(2.0).sum_dim(1); // [n, 1]
     let value = ce.clone() + c * distance; // [n, 1]
@@ -71,18 +75,18 @@ pub async fn evaluate(model: &Classifier, device: &Device, batch: Batch<'_>) -> 
     let grad = x
         .grad(&grads)
         .ok_or_else(|| Error::Device("the input has no gradient (is autodiff on?)".into()))?
-        .detach(); // [n, 784]
+        .detach(); // [n, inputs]
     let label = logits.detach().argmax(1).float(); // [n, 1]
 
     // One readback: [value | ce | label | grad] per row.
-    let packed = Tensor::cat(vec![value.detach(), ce.detach(), label, grad], 1); // [n, 787]
+    let packed = Tensor::cat(vec![value.detach(), ce.detach(), label, grad], 1); // [n, inputs + 3]
     let data = packed.into_data_async().await.map_err(Error::device)?;
     let flat: Vec<f32> = data.iter::<f32>().collect();
-    let row = PIXELS + 3;
+    let row = inputs + 3;
     Ok(Evaluation {
         value: flat.chunks(row).map(|r| r[0]).collect(),
         cross_entropy: flat.chunks(row).map(|r| r[1]).collect(),
-        label: flat.chunks(row).map(|r| r[2] as u8).collect(),
+        label: flat.chunks(row).map(|r| r[2] as usize).collect(),
         grad: flat.chunks(row).flat_map(|r| r[3..].to_vec()).collect(),
     })
 }
@@ -91,7 +95,7 @@ pub async fn evaluate(model: &Classifier, device: &Device, batch: Batch<'_>) -> 
 /// `between()` after each slice but the last: on a CPU in a browser page that is where the page
 /// yields, so that input is handled within one slice's time. The results are concatenated.
 pub async fn evaluate_in_chunks(
-    model: &Classifier,
+    model: &dyn Network,
     device: &Device,
     batch: Batch<'_>,
     chunk: Option<usize>,
@@ -106,14 +110,15 @@ pub async fn evaluate_in_chunks(
         value: Vec::with_capacity(n),
         cross_entropy: Vec::with_capacity(n),
         label: Vec::with_capacity(n),
-        grad: Vec::with_capacity(n * PIXELS),
+        grad: Vec::with_capacity(n * model.inputs()),
     };
+    let inputs = model.inputs();
     for start in (0..n).step_by(size) {
         if start > 0 {
             between().await;
         }
         let end = (start + size).min(n);
-        let rows = start * PIXELS..end * PIXELS;
+        let rows = start * inputs..end * inputs;
         let part = Batch::new(
             &batch.x[rows.clone()],
             &batch.x0[rows],

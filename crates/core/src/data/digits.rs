@@ -37,6 +37,11 @@ impl Digits {
         self.labels.is_empty()
     }
 
+    /// The labels as class indices, as the attacks take them.
+    pub fn label_indices(&self) -> Vec<usize> {
+        self.labels.iter().map(|&l| usize::from(l)).collect()
+    }
+
     /// Image `i` as 784 floats in [0, 1].
     pub fn pixels(&self, i: usize) -> Vec<f32> {
         self.images[i * PIXELS..(i + 1) * PIXELS]

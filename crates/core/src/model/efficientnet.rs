@@ -8,6 +8,8 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
 
+use super::Network;
+
 /// Side of the square RGB input.
 pub const SIDE: usize = 224;
 /// ImageNet's classes.
@@ -147,5 +149,19 @@ impl EfficientNetLite0 {
         let x = relu6(self.head.forward(x)); // [n, 1280, 7, 7]
         let pooled = x.mean_dim(3).mean_dim(2).reshape([n, HEAD]); // [n, 1280]
         self.fc.forward(pooled)
+    }
+}
+
+impl Network for EfficientNetLite0 {
+    fn inputs(&self) -> usize {
+        INPUT
+    }
+
+    fn classes(&self) -> usize {
+        CLASSES
+    }
+
+    fn logits(&self, x: Tensor<2>) -> Tensor<2> {
+        self.forward(x)
     }
 }

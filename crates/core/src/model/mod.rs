@@ -19,6 +19,19 @@ use burn::nn::Linear;
 use burn::nn::conv::Conv2d;
 use burn::prelude::*;
 
+/// What inference and the attacks need of a classifier, whatever its input: the length of one
+/// flattened input (pixels in [0, 1]), how many classes it scores, and its logits. The MNIST
+/// zoo ([`Classifier`]) and the ImageNet network ([`efficientnet::EfficientNetLite0`]) share
+/// every attack through it.
+pub trait Network {
+    /// Values per input image.
+    fn inputs(&self) -> usize;
+    /// Classes scored.
+    fn classes(&self) -> usize;
+    /// `[n, inputs]` → `[n, classes]` logits.
+    fn logits(&self, x: Tensor<2>) -> Tensor<2>;
+}
+
 /// A hidden layer whose activations can be probed (Section 3's units study): its name and
 /// width.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
