@@ -22,6 +22,8 @@ pub enum ImagenetCommand {
     },
     /// An adversarial photo: the smallest change that makes the model see the target class
     Attack(AttackArgs),
+    /// Per-layer upper Lipschitz bounds of EfficientNet-Lite0 (the paper's Table 5)
+    Lipschitz,
 }
 
 #[derive(clap::Args)]
@@ -52,6 +54,14 @@ pub fn run(dirs: &Dirs, command: &ImagenetCommand, json: bool) -> Result<()> {
     match command {
         ImagenetCommand::Classify { photo } => classify(dirs, photo, json),
         ImagenetCommand::Attack(args) => attack(dirs, args, json),
+        ImagenetCommand::Lipschitz => {
+            let loaded = load(dirs, &Device::flex())?;
+            crate::lipschitz::print(
+                &blindspot_core::stability::lipschitz_bounds(&loaded.model),
+                json,
+            );
+            Ok(())
+        }
     }
 }
 

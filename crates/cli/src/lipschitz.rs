@@ -3,19 +3,24 @@
 use crate::Dirs;
 use crate::out::outln;
 use blindspot_core::card::load_model;
-use blindspot_core::stability::lipschitz_bounds;
+use blindspot_core::stability::{LayerBound, lipschitz_bounds};
 use blindspot_core::{Result, zoo};
 use burn::prelude::Device;
 
 pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
     let (model, _) = load_model(&dirs.models, zoo::spec(name)?, &Device::flex())?;
-    let bounds = lipschitz_bounds(&model);
+    print(&lipschitz_bounds(&model), json);
+    Ok(())
+}
+
+/// Prints `bounds` as a table, or as JSON.
+pub fn print(bounds: &[LayerBound], json: bool) {
     if json {
         outln!("{}", serde_json::to_string_pretty(&bounds).expect("json"));
-        return Ok(());
+        return;
     }
     outln!(
-        "{:<8} {:<11} {:<14} {:>6} {:>10} {:>10}",
+        "{:<18} {:<16} {:<16} {:>6} {:>10} {:>10}",
         "layer",
         "kind",
         "shape",
@@ -23,10 +28,10 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
         "sigma",
         "bound"
     );
-    for b in &bounds {
+    for b in bounds {
         let shape: Vec<String> = b.shape.iter().map(usize::to_string).collect();
         outln!(
-            "{:<8} {:<11} {:<14} {:>6} {:>10.4} {:>10.4}",
+            "{:<18} {:<16} {:<16} {:>6} {:>10.4} {:>10.4}",
             b.layer,
             b.kind,
             shape.join("x"),
@@ -35,5 +40,4 @@ pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
             b.bound
         );
     }
-    Ok(())
 }

@@ -84,7 +84,7 @@ fn pgd_makes_chelsea_an_ostrich_within_8_levels_and_writes_figure_5s_triptych() 
     assert_eq!(r["success"], true, "{r}");
     assert_ne!(r["before"][0]["label"], 9, "{r}");
     let linf = r["linf_levels"].as_f64().unwrap();
-    assert!(linf <= 8.0 + 1e-3 && linf >= 1.0, "{r}");
+    assert!((1.0..=8.0 + 1e-3).contains(&linf), "{r}");
     let rms = r["rms"].as_f64().unwrap();
     assert!(rms > 0.0 && rms <= 8.0 / 255.0, "{r}");
     for key in ["iterations", "ms"] {
@@ -114,4 +114,22 @@ fn attack_refuses_unknown_classes_and_budgets_clearly() {
             stderr(&out)
         );
     }
+}
+
+#[test]
+fn lipschitz_gives_table_5_for_efficientnet_with_its_depthwise_layers_and_skips() {
+    let out = blindspot(&["imagenet", "lipschitz", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let kind = |k: &str| rows.iter().filter(|r| r["kind"] == k).count();
+    // 16 blocks, each with a depthwise convolution; 9 add their input back (stride 1, same width).
+    assert_eq!(kind("depthwise+relu6"), 16);
+    assert_eq!(kind("skip"), 9);
+    assert_eq!((kind("avgpool"), kind("fc"), kind("network")), (1, 1, 1));
+    for r in &rows {
+        let bound = r["bound"].as_f64().unwrap();
+        assert!(bound.is_finite() && bound > 0.0, "{r}");
+    }
+    let pool = rows.iter().find(|r| r["kind"] == "avgpool").unwrap();
+    assert!((pool["bound"].as_f64().unwrap() - 1.0 / 7.0).abs() < 1e-9);
 }

@@ -155,3 +155,69 @@ fn the_network_bound_holds_on_real_models_and_perturbations() {
         }
     }
 }
+
+/// The explicit matrix of a grouped circular convolution: each group's dense operator on its
+/// own channels, placed block-diagonally.
+fn dense_grouped(
+    w: &[f64],
+    d: usize,
+    c: usize,
+    groups: usize,
+    k: usize,
+    n: usize,
+    s: usize,
+) -> Vec<f64> {
+    let (dg, m) = (d / groups, n / s);
+    let (rows, cols) = (d * m * m, c * groups * n * n);
+    let mut a = vec![0.0; rows * cols];
+    for g in 0..groups {
+        let block = dense_conv(
+            &w[g * dg * c * k * k..(g + 1) * dg * c * k * k],
+            dg,
+            c,
+            k,
+            n,
+            s,
+        );
+        let (block_rows, block_cols) = (dg * m * m, c * n * n);
+        for r in 0..block_rows {
+            for col in 0..block_cols {
+                a[(g * block_rows + r) * cols + g * block_cols + col] = block[r * block_cols + col];
+            }
+        }
+    }
+    a
+}
+
+#[test]
+fn grouped_and_depthwise_conv_norms_equal_the_dense_operator_norm() {
+    use blindspot_core::stability::conv::grouped_conv_norm;
+    let mut rng = Rng::new(17);
+    // (outputs, inputs per group, groups, kernel, grid, stride): depthwise at strides 1 and 2,
+    // a grouped convolution, and 1×1 kernels (the fast path) with one group and several.
+    for (d, c, groups, k, n, s) in [
+        (4, 1, 4, 3, 8, 1),
+        (3, 1, 3, 5, 8, 2),
+        (4, 2, 2, 3, 6, 2),
+        (5, 3, 1, 1, 4, 1),
+        (6, 2, 3, 1, 4, 1),
+    ] {
+        let w = random(&mut rng, d * c * k * k);
+        let kernel = Kernel {
+            weights: &w,
+            outputs: d,
+            inputs: c,
+            size: k,
+        };
+        let fourier = grouped_conv_norm(&kernel, groups, n, s);
+        let dense = dense_sigma(
+            &dense_grouped(&w, d, c, groups, k, n, s),
+            d * (n / s) * (n / s),
+            c * groups * n * n,
+        );
+        assert!(
+            (fourier - dense).abs() <= 1e-3 * dense,
+            "d{d} c{c} g{groups} k{k} n{n} s{s}: {fourier} vs {dense}"
+        );
+    }
+}

@@ -174,7 +174,6 @@ fn stability(o: &mut String, r: &Reproduction) {
         "| model | layers: kind shape → bound | network bound | certified RMS | av. min. distortion |"
     );
     let _ = writeln!(o, "|---|---|---|---|---|");
-    let shape = |s: &[usize]| s.iter().map(usize::to_string).collect::<Vec<_>>().join("×");
     for s in &r.stability {
         let layers: Vec<String> = s
             .layers
@@ -207,28 +206,41 @@ fn stability(o: &mut String, r: &Reproduction) {
         "\nPer model, in the shape of the paper's Table 5 (size: in × out for fc, in × k × k × out for conv):"
     );
     for st in &r.stability {
+        let _ = writeln!(o, "\n**{}**\n", st.model);
+        bounds_table(o, &st.layers);
+    }
+}
+
+/// A layer's size as Table 5 writes it (`in×k×k×out`).
+fn shape(size: &[usize]) -> String {
+    size.iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join("×")
+}
+
+/// Per-layer bounds as a Table 5-shaped markdown table.
+pub fn bounds_table(o: &mut String, layers: &[blindspot_core::stability::LayerBound]) {
+    let _ = writeln!(
+        o,
+        "| layer | kind | size | stride | σ | upper bound |\n|---|---|---|---|---|---|"
+    );
+    for l in layers {
+        let stride = if l.kind.starts_with("fc") || l.kind == "network" {
+            "–".to_string()
+        } else {
+            l.stride.to_string()
+        };
         let _ = writeln!(
             o,
-            "\n**{}**\n\n| layer | kind | size | stride | σ | upper bound |\n|---|---|---|---|---|---|",
-            st.model
+            "| {} | {} | {} | {} | {:.3} | {:.3} |",
+            l.layer,
+            l.kind,
+            shape(&l.shape),
+            stride,
+            l.sigma,
+            l.bound
         );
-        for l in &st.layers {
-            let stride = if l.kind.starts_with("fc") || l.kind == "network" {
-                "–".to_string()
-            } else {
-                l.stride.to_string()
-            };
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {:.3} | {:.3} |",
-                l.layer,
-                l.kind,
-                shape(&l.shape),
-                stride,
-                l.sigma,
-                l.bound
-            );
-        }
     }
 }
 

@@ -80,13 +80,15 @@ impl ConvNet {
     pub fn lipschitz_layers(&self) -> Vec<LipschitzLayer<'_>> {
         vec![
             LipschitzLayer::Conv {
-                name: "conv1",
+                name: "conv1".into(),
+                kind: "conv+relu",
                 layer: &self.conv1,
                 grid: crate::SIDE,
             },
             LipschitzLayer::MaxPool { name: "pool1" },
             LipschitzLayer::Conv {
-                name: "conv2",
+                name: "conv2".into(),
+                kind: "conv+relu",
                 layer: &self.conv2,
                 grid: SIDE1 / 2,
             },

@@ -8,7 +8,7 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
 
-use super::Network;
+use super::{LipschitzLayer, Network};
 
 /// Side of the square RGB input.
 pub const SIDE: usize = 224;
@@ -132,6 +132,74 @@ impl EfficientNetLite0 {
                 .with_initializer(Initializer::Zeros)
                 .init(device),
         }
+    }
+
+    /// The layers as the Lipschitz bounds see them (Table 5), input side first: the stem, each
+    /// block's expansion, depthwise and projection convolutions (a skip after a block whose
+    /// input is added back), the head, the average pooling and the fc layer. The input scaling
+    /// (255·x − 127)/128 is the first row, a map of norm 255/128.
+    pub fn lipschitz_layers(&self) -> Vec<LipschitzLayer<'_>> {
+        let conv = |name: String, kind, layer, grid| LipschitzLayer::Conv {
+            name,
+            kind,
+            layer,
+            grid,
+        };
+        let mut layers = vec![
+            LipschitzLayer::Scale {
+                name: "input scaling",
+                factor: 255.0 / 128.0,
+            },
+            conv("stem".into(), "conv+relu6", &self.stem, SIDE),
+        ];
+        let mut grid = SIDE / self.stem.stride[0];
+        for (i, block) in self.blocks.iter().enumerate() {
+            let first = layers.len();
+            // Without an expansion the depthwise convolution reads the block's input directly.
+            let channels_in = match &block.expand {
+                Some(expand) => expand.weight.dims()[1],
+                None => block.depthwise.groups,
+            };
+            if let Some(expand) = &block.expand {
+                layers.push(conv(
+                    format!("block {i} expand"),
+                    "conv1×1+relu6",
+                    expand,
+                    grid,
+                ));
+            }
+            let dw = &block.depthwise;
+            layers.push(conv(
+                format!("block {i} depthwise"),
+                "depthwise+relu6",
+                dw,
+                grid,
+            ));
+            grid /= dw.stride[0];
+            layers.push(conv(
+                format!("block {i} project"),
+                "conv1×1",
+                &block.project,
+                grid,
+            ));
+            let [channels_out, ..] = block.project.weight.dims();
+            if dw.stride[0] == 1 && channels_out == channels_in {
+                let spans = layers.len() - first;
+                layers.push(LipschitzLayer::Skip {
+                    name: format!("block {i} + skip"),
+                    spans,
+                });
+            }
+        }
+        layers.push(conv("head".into(), "conv1×1+relu6", &self.head, grid));
+        layers.push(LipschitzLayer::AveragePool { name: "pool", grid });
+        layers.push(LipschitzLayer::Dense {
+            name: "fc".into(),
+            kind: "fc",
+            layer: &self.fc,
+            slope: 1.0,
+        });
+        layers
     }
 
     /// `[n, 3·224·224]` RGB pixels in [0, 1], channels first → `[n, 1000]` logits.

@@ -59,14 +59,24 @@ pub enum LipschitzLayer<'a> {
         layer: &'a Linear,
         slope: f64,
     },
-    /// A convolution followed by ReLU, applied to a `grid` × `grid` input.
+    /// A convolution (any groups: a depthwise one has one per channel, batch norm already
+    /// folded in) applied to a `grid` × `grid` input, and its kind for Table 5 (`conv+relu`,
+    /// `depthwise+relu6`, …); its activation (ReLU, ReLU6, none) has slope at most 1.
     Conv {
-        name: &'static str,
+        name: String,
+        kind: &'static str,
         layer: &'a Conv2d,
         grid: usize,
     },
     /// 2×2 max-pooling with stride 2.
     MaxPool { name: &'static str },
+    /// Multiplication by a constant.
+    Scale { name: &'static str, factor: f64 },
+    /// Average pooling of a `grid` × `grid` map to one value per channel: 1/grid.
+    AveragePool { name: &'static str, grid: usize },
+    /// A residual connection x + F(x) around the `spans` layers listed just before it: its
+    /// bound is 1 + the product of theirs.
+    Skip { name: String, spans: usize },
 }
 
 /// (λ/2) · Σ w² over one weight matrix: "weight decay λ" in its usual sense, a gradient of λ·w

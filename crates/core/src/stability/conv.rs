@@ -7,7 +7,9 @@
 //! B(η) = (1/s)[Ŵ(ξ_0) … Ŵ(ξ_{s²−1})] (D × C·s²), so ‖W‖ = max_η σ_max(B(η)). (The paper
 //! writes the scale as 1/s²; with a unitary DFT it is 1/s, which the dense test pins down.)
 //! A "valid" (unpadded) convolution's outputs are a subset of the circular one's, so the value
-//! is an upper bound for it.
+//! is an upper bound for it; a zero-padded one is bounded the same way on a grid of its padded
+//! size. A grouped convolution (depthwise: one group per channel) is block-diagonal over its
+//! groups, so its norm is the largest group's ([`grouped_conv_norm`]).
 
 use super::power::matrix_norm;
 use std::f64::consts::TAU;
@@ -18,6 +20,30 @@ pub struct Kernel<'a> {
     pub outputs: usize,
     pub inputs: usize,
     pub size: usize,
+}
+
+/// ‖W‖ of a grouped convolution: `kernel.outputs` output channels in `groups` equal groups,
+/// each seeing its own `kernel.inputs` input channels (`[out][in / groups][k][k]`, as Burn and
+/// PyTorch store a grouped kernel).
+pub fn grouped_conv_norm(kernel: &Kernel, groups: usize, grid: usize, stride: usize) -> f64 {
+    assert!(
+        groups > 0 && kernel.outputs.is_multiple_of(groups),
+        "the output channels must split into the groups"
+    );
+    let per_group = kernel.outputs / groups;
+    let span = per_group * kernel.inputs * kernel.size * kernel.size;
+    kernel
+        .weights
+        .chunks(span)
+        .map(|weights| {
+            let group = Kernel {
+                weights,
+                outputs: per_group,
+                ..*kernel
+            };
+            conv_norm(&group, grid, stride)
+        })
+        .fold(0.0, f64::max)
 }
 
 /// ‖W‖ of `kernel` applied with `stride` to `grid`×`grid` inputs (`grid` divisible by `stride`).
@@ -33,6 +59,10 @@ pub fn conv_norm(kernel: &Kernel, grid: usize, stride: usize) -> f64 {
         size: k,
     } = *kernel;
     assert_eq!(weights.len(), d * c * k * k);
+    if k == 1 && stride == 1 {
+        // A 1×1 kernel's DFT is the same D × C matrix at every frequency.
+        return matrix_norm(weights, d, c);
+    }
     // Kernel DFTs at every input frequency: spectrum[(f1·grid + f2)][o·c + i] = (re, im).
     // e^{-2πi m/grid} for m = 0..grid: every angle below is a whole multiple of 2π/grid, so a
     // table replaces a cosine and a sine per weight and frequency (the page computes this on
@@ -78,7 +108,14 @@ pub fn conv_norm(kernel: &Kernel, grid: usize, stride: usize) -> f64 {
                 }
             }
         }
-        largest = largest.max(matrix_norm(&real, 2 * d, 2 * cols));
+        // One output and one input channel (a depthwise group): B(η) is a single row, whose only
+        // singular value is its length.
+        let sigma = if d == 1 && c == 1 {
+            real[..2 * cols].iter().map(|v| v * v).sum::<f64>().sqrt()
+        } else {
+            matrix_norm(&real, 2 * d, 2 * cols)
+        };
+        largest = largest.max(sigma);
     }
     largest
 }
