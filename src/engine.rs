@@ -141,7 +141,7 @@ impl Engine {
         };
         let outcome = attack
             .run(
-                &model,
+                model.as_ref(),
                 &self.device,
                 job.pixels,
                 &[usize::from(job.label)],

@@ -25,7 +25,7 @@ pub fn StabilityPanel(props: &Props) -> Html {
                 match lab.0.cpu().model(&name).await {
                     Ok(m) => {
                         let mut layers = Vec::new();
-                        for job in layer_jobs(&m) {
+                        for job in layer_jobs(m.as_ref()) {
                             layers.push(job());
                             next_frame().await;
                         }
