@@ -3,7 +3,7 @@
 mod common;
 use blindspot_core::PIXELS;
 use blindspot_core::attack::{
-    FgsmConfig, Goal, LbfgsConfig, Outcome, block_on, fgsm, keep_going, lbfgs, pgd,
+    FgsmConfig, Goal, LbfgsConfig, Outcome, block_on, fgsm, keep_going, lbfgs, lbfgs_each, pgd,
 };
 use common::setup;
 
@@ -235,4 +235,48 @@ fn pgd_reaches_targets_on_the_convnet_within_its_budget() {
             .all(|(a, b)| a.adversarial == b.adversarial),
         "seeded: deterministic"
     );
+}
+
+#[test]
+fn warm_starts_reach_the_same_targets_at_a_similar_size() {
+    // Warm starts (each solve from where the last ended, the default) must not lose a target,
+    // and the kept r must stay near the restart-from-x result's.
+    let (model, device, digits, pixels) = setup("fc100-100-10", 6);
+    let goals: Vec<Goal> = digits
+        .labels
+        .iter()
+        .map(|&l| Goal::Target((usize::from(l) + 4) % 10))
+        .collect();
+    let run = |warm_start| {
+        let config = LbfgsConfig {
+            warm_start,
+            ..LbfgsConfig::default()
+        };
+        let labels = digits.label_indices();
+        block_on(lbfgs_each(
+            &model,
+            &device,
+            &pixels,
+            &labels,
+            &goals,
+            &config,
+            &mut keep_going,
+        ))
+        .unwrap()
+    };
+    let (cold, warm) = (run(false), run(true));
+    let evaluations = |o: &[Outcome]| o.iter().map(|o| o.iterations).sum::<usize>();
+    println!(
+        "evaluations: cold {}, warm {}",
+        evaluations(&cold),
+        evaluations(&warm)
+    );
+    for (i, (c, w)) in cold.iter().zip(&warm).enumerate() {
+        println!(
+            "#{i}: rms cold {:.4}, warm {:.4}",
+            c.distortion.rms, w.distortion.rms
+        );
+        assert!(c.success && w.success && in_box(w), "#{i}");
+        assert!(w.distortion.rms <= 1.3 * c.distortion.rms, "#{i}");
+    }
 }

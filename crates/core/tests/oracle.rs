@@ -114,7 +114,9 @@ fn lbfgs_comes_within_10_percent_of_the_exact_minimum_on_linear_models() {
                 found >= exact_l2 * 0.999,
                 "{name} #{i}: below the exact minimum?"
             );
-            if found > exact_l2 * 1.10 {
+            // Plus 1e-3 in L2 (a quarter of one level in one pixel) for digits the model already
+            // reads as the target (exact 0): a warm-started solve ends near x, not on it.
+            if found > exact_l2 * 1.10 + 1e-3 {
                 misses.push(format!("{name} #{i}: {found} vs exact {exact_l2}"));
             }
         }

@@ -5,11 +5,11 @@
 //! the smallest r.
 //!
 //! The c search per problem: start at `c_start`; while every solve succeeds, multiply c by
-//! `c_factor`; while every solve fails, divide it; once one success and one failure bracket
-//! it, bisect geometrically `bisections` times. Every solve restarts from x. The smallest
-//! successful r over all solves is kept. All problems of a batch (images × targets) advance
-//! together: one tensor evaluation per L-BFGS step for the whole batch, each problem with its
-//! own c, its own line search and its own convergence.
+//! `c_factor`; while every solve fails, divide it; once one success and one failure bracket it,
+//! bisect geometrically `bisections` times. Each solve starts where the problem's previous one
+//! ended (`warm_start`). The smallest successful r over all solves is kept. All problems of a
+//! batch (images × targets) advance together: one tensor evaluation per L-BFGS step for the
+//! whole batch, each problem with its own c, its own line search and its own convergence.
 
 use super::objective::{Batch, Evaluation, evaluate_in_chunks};
 use super::{Control, Distortion, Goal, Outcome, Progress};
@@ -49,6 +49,10 @@ pub struct LbfgsConfig {
     /// and the first rounding that reaches the target is taken. The zoo's digits are judged as
     /// computed, as the paper's were.
     pub quantise: bool,
+    /// Start each solve after the first from where the problem's previous solve ended (`false`:
+    /// from x every time). The paper does not say; warm starts halved the evaluations on
+    /// fc100-100-10 at the same RMS to four digits (`tests/attacks.rs`, BENCHMARKS.md).
+    pub warm_start: bool,
     /// Problems per tensor evaluation (`None`: the whole batch at once). A browser page on the
     /// CPU sets a small value: it yields between slices (see `objective::evaluate_in_chunks`).
     pub eval_chunk: Option<usize>,
@@ -67,6 +71,7 @@ impl Default for LbfgsConfig {
             temperature: 0.05,
             runner_ups: crate::CLASSES - 1,
             quantise: false,
+            warm_start: true,
             eval_chunk: None,
         }
     }
@@ -86,6 +91,8 @@ struct Problem {
     fail_c: Option<f32>,
     steps: usize,
     best: Option<(Vec<f32>, Distortion, f32, usize)>,
+    /// Where the previous solve ended (a warm start's next start).
+    last: Option<Vec<f32>>,
     evaluations: usize,
     done: bool,
 }
@@ -167,6 +174,7 @@ pub async fn lbfgs_each(
                 fail_c: None,
                 steps: 0,
                 best: None,
+                last: None,
                 evaluations: 0,
                 done: false,
             });
@@ -182,6 +190,13 @@ pub async fn lbfgs_each(
             .collect();
         let targets: Vec<usize> = active.iter().map(|&p| problems[p].target).collect();
         let cs: Vec<f32> = active.iter().map(|&p| problems[p].c).collect();
+        let start: Vec<f32> = active
+            .iter()
+            .flat_map(|&p| match (&problems[p].last, config.warm_start) {
+                (Some(last), true) => last.clone(),
+                _ => row(problems[p].image).to_vec(),
+            })
+            .collect();
         let finished = problems.len() - active.len();
         let mut report = |iteration: usize, loss: f32| {
             progress(&Progress {
@@ -193,8 +208,23 @@ pub async fn lbfgs_each(
                 problems: problems.len(),
             })
         };
-        let solved = minimise(model, device, &x0, &targets, &cs, config, &mut report).await?;
+        let solved = minimise(
+            model,
+            device,
+            &x0,
+            &start,
+            &targets,
+            &cs,
+            config,
+            &mut report,
+        );
+        let solved = solved.await?;
         stopped = solved.stopped;
+        if config.warm_start {
+            for (k, &p) in active.iter().enumerate() {
+                problems[p].last = Some(solved.z[k * dim..(k + 1) * dim].to_vec());
+            }
+        }
         let (zs, reached) = if config.quantise {
             let batch = config.eval_chunk.unwrap_or(active.len());
             rounded(model, device, &x0, &solved.z, &targets, batch).await?
@@ -254,9 +284,16 @@ pub async fn solve_at(
     cs: &[f32],
     config: &LbfgsConfig,
 ) -> Result<Vec<(Vec<f32>, usize)>> {
-    let solved = minimise(model, device, images, targets, cs, config, &mut |_, _| {
-        Box::pin(std::future::ready(true))
-    })
+    let solved = minimise(
+        model,
+        device,
+        images,
+        images,
+        targets,
+        cs,
+        config,
+        &mut |_, _| Box::pin(std::future::ready(true)),
+    )
     .await?;
     Ok(solved
         .z
@@ -378,11 +415,14 @@ fn direction(z: &[f32], g: &[f32], history: &mut Memory) -> Vec<f32> {
         .collect()
 }
 
-/// Projected L-BFGS on all problems at once, from z = x0, for each problem's c.
+/// Projected L-BFGS on all problems at once, from z = `start` (x0 itself, or a warm start),
+/// for each problem's c; distances are measured from `x0`.
+#[allow(clippy::too_many_arguments)] // the batch's rows, each a slice; grouping them hides which is which
 async fn minimise(
     model: &dyn Network,
     device: &Device,
     x0: &[f32],
+    start: &[f32],
     targets: &[usize],
     cs: &[f32],
     config: &LbfgsConfig,
@@ -390,7 +430,7 @@ async fn minimise(
 ) -> Result<Solved> {
     let (n, dim) = (targets.len(), model.inputs());
     let slice = |v: &[f32], k: usize| v[k * dim..(k + 1) * dim].to_vec();
-    let mut z = x0.to_vec();
+    let mut z = start.to_vec();
     let t = config.temperature;
     let chunk = config.eval_chunk;
     let first = evaluate_in_chunks(
