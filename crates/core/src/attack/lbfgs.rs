@@ -130,7 +130,8 @@ impl Problem {
 }
 
 /// Attacks every image (rows of `images`, true labels `labels`) with the same goal.
-/// Untargeted: every other label is tried and the nearest success kept.
+/// Untargeted: the [`LbfgsConfig::runner_ups`] most probable other labels are tried (all of a
+/// digit's nine by default) and the nearest success kept.
 pub async fn lbfgs(
     model: &dyn Network,
     device: &Device,
