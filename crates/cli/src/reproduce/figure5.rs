@@ -37,6 +37,7 @@ pub fn measure(dirs: &Dirs, out: &Path, machine: &str) -> Result<String> {
             .join(blindspot_core::imagenet::DIR)
             .join("samples")
             .join(photo);
+        let pixels = imagenet::input(&path)?;
         for method in METHODS {
             let args = AttackArgs {
                 photo: path.clone(),
@@ -47,8 +48,7 @@ pub fn measure(dirs: &Dirs, out: &Path, machine: &str) -> Result<String> {
                 out: None,
                 gain: figure::GAIN,
             };
-            let attacked =
-                imagenet::attack_photo(&loaded, &device, imagenet::input(&path)?, &args)?;
+            let attacked = imagenet::attack_photo(&loaded, &device, pixels.clone(), &args)?;
             let stem = photo.split('.').next().unwrap_or(photo);
             let picture = folder.join(format!("{stem}-{method}.png"));
             imagenet::write_triptych(&picture, &attacked, figure::GAIN)?;
