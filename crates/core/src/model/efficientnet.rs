@@ -68,13 +68,23 @@ pub struct MbConv {
 }
 
 impl MbConv {
+    /// Whether the block adds its input back: stride 1 and as many channels out as in.
+    fn has_skip(&self) -> bool {
+        // Without an expansion the depthwise convolution reads the block's input directly.
+        let channels_in = match &self.expand {
+            Some(expand) => expand.weight.dims()[1],
+            None => self.depthwise.groups,
+        };
+        self.depthwise.stride[0] == 1 && self.project.weight.dims()[0] == channels_in
+    }
+
     fn forward(&self, x: Tensor<4>) -> Tensor<4> {
         let hidden = match &self.expand {
             Some(expand) => relu6(expand.forward(x.clone())),
             None => x.clone(),
         };
         let y = self.project.forward(relu6(self.depthwise.forward(hidden)));
-        if y.dims() == x.dims() { x + y } else { y }
+        if self.has_skip() { x + y } else { y }
     }
 }
 
@@ -155,11 +165,6 @@ impl EfficientNetLite0 {
         let mut grid = SIDE / self.stem.stride[0];
         for (i, block) in self.blocks.iter().enumerate() {
             let first = layers.len();
-            // Without an expansion the depthwise convolution reads the block's input directly.
-            let channels_in = match &block.expand {
-                Some(expand) => expand.weight.dims()[1],
-                None => block.depthwise.groups,
-            };
             if let Some(expand) = &block.expand {
                 layers.push(conv(
                     format!("block {i} expand"),
@@ -182,8 +187,7 @@ impl EfficientNetLite0 {
                 &block.project,
                 grid,
             ));
-            let [channels_out, ..] = block.project.weight.dims();
-            if dw.stride[0] == 1 && channels_out == channels_in {
+            if block.has_skip() {
                 let spans = layers.len() - first;
                 layers.push(LipschitzLayer::Skip {
                     name: format!("block {i} + skip"),
