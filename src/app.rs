@@ -4,7 +4,8 @@
 
 use crate::colour::digit_rgba;
 use crate::components::{
-    AttackPanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, Header, Probabilities, ReproducePanel,
+    AttackPanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, Header, PhotoPanel, Probabilities,
+    ReproducePanel,
     ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
 };
 use crate::control::{
@@ -42,10 +43,18 @@ pub fn App() -> Html {
     let on_input = send(&dispatch, |x: Option<Vec<f32>>| {
         x.map_or(Action::Clear, Action::Input)
     });
-    let on_upload = send(&dispatch, |r: Result<Vec<f32>, String>| match r {
-        Ok(x) => Action::Input(x),
-        Err(e) => Action::Error(Some(e)),
-    });
+    let on_upload = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |file: web_sys::File| {
+            let dispatch = dispatch.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatch.dispatch(match crate::ink::upload_input(file).await {
+                    Ok(x) => Action::Input(x),
+                    Err(e) => Action::Error(Some(e)),
+                })
+            });
+        })
+    };
     let on_pick = {
         let (dispatch, digits) = (dispatch.clone(), digits.clone());
         Callback::from(move |i: usize| {
@@ -111,7 +120,7 @@ pub fn App() -> Html {
                         <Probabilities probabilities={state.probabilities.clone()} />
                     </div>
                 </section>
-                <div data-control="upload"><Upload on_image={on_upload} /></div>
+                <div data-control="upload"><Upload label="Upload a photo or drawing of a digit (or drop it here)" testid="upload" on_file={on_upload} /></div>
                 <div data-control="gallery"><Gallery digits={digits.clone()} {on_pick} /></div>
                 <AttackPanel method={state.method} target={state.target} epsilon={state.epsilon}
                     busy={state.busy.clone().map(AttrValue::from)} can_run={state.probabilities.is_some()}
@@ -135,6 +144,9 @@ pub fn App() -> Html {
             }
             if alone(&[View::Stability]) {
                 <StabilityPanel lab={LabRef(lab.clone())} model={state.model.clone()} />
+            }
+            if alone(&[View::Photos]) {
+                <PhotoPanel lab={LabRef(lab.clone())} />
             }
         </main>
     }

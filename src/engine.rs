@@ -1,9 +1,12 @@
 //! Compute on one Burn device: verified and cached models, inference and attacks. The page
-//! owns a CPU engine (Burn Flex); the WebGPU worker owns a WebGPU one.
+//! owns a CPU engine (Burn Flex); the WebGPU worker owns a WebGPU one, the photo worker
+//! another CPU one (EfficientNet-Lite0 is too big for the page's thread).
 
-use crate::job::{AttackJob, Attacked, Failure};
+use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob};
 use blindspot_core::attack::{Attack, Control, LbfgsConfig, Progress};
 use blindspot_core::card::{self, ModelCard};
+use blindspot_core::imagenet::{self, Card, Loaded, Ranked, attacks};
+use blindspot_core::levels::{from_bytes, to_bytes};
 use blindspot_core::model::Classifier;
 use blindspot_core::{eval, zoo};
 use burn::prelude::*;
@@ -20,6 +23,8 @@ pub struct Engine {
     /// Whether attacks evaluate in slices (the page's own thread computes: it must yield).
     sliced: bool,
     models: RefCell<HashMap<String, Rc<Classifier>>>,
+    /// EfficientNet-Lite0 and its class names, once loaded.
+    imagenet: RefCell<Option<Rc<Loaded>>>,
 }
 
 impl Engine {
@@ -29,11 +34,18 @@ impl Engine {
         Self::on(Device::flex().autodiff(), true)
     }
 
+    /// Burn's Flex backend in a worker, which may compute without yielding.
+    #[cfg(feature = "cpu")]
+    pub fn cpu_in_worker() -> Self {
+        Self::on(Device::flex().autodiff(), false)
+    }
+
     fn on(device: Device, sliced: bool) -> Self {
         Engine {
             device,
             sliced,
             models: RefCell::new(HashMap::new()),
+            imagenet: RefCell::new(None),
         }
     }
 
@@ -157,4 +169,65 @@ impl Engine {
             probabilities,
         })
     }
+
+    /// EfficientNet-Lite0 and its class names from `models/imagenet/`, checked against their
+    /// card and loaded once.
+    pub async fn imagenet(&self) -> Result<Rc<Loaded>, Failure> {
+        if let Some(loaded) = self.imagenet.borrow().clone() {
+            return Ok(loaded);
+        }
+        let at = |file: &str| format!("models/{}/{file}", imagenet::DIR);
+        let card = Card::parse(&crate::fetch::bytes(&at(imagenet::CARD)).await?)?;
+        let weights = crate::fetch::bytes(&at(&card.weights.file)).await?;
+        let classes = crate::fetch::bytes(&at(&card.classes.file)).await?;
+        let loaded = Rc::new(Loaded::new(&card, weights, classes, &self.device)?);
+        *self.imagenet.borrow_mut() = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    /// The most probable classes of a photo (`[3, 224, 224]` in 8-bit levels).
+    pub async fn photo(&self, pixels: &[u8]) -> Result<Vec<Ranked>, Failure> {
+        let pixels = photo_pixels(pixels)?;
+        let loaded = self.imagenet().await?;
+        let device = &self.device;
+        Ok(attacks::ranked(&loaded.model, &loaded.classes, device, &pixels).await?)
+    }
+
+    /// Runs `job` (judged on the 8-bit photo it gives, as the CLI judges it).
+    pub async fn attack_photo(
+        &self,
+        job: &PhotoJob,
+        progress: &mut dyn FnMut(&Progress) -> Control,
+    ) -> Result<PhotoAttacked, Failure> {
+        let pixels = photo_pixels(&job.pixels)?;
+        let attack = attacks::attack(job.method, job.epsilon_levels, job.steps)?;
+        let loaded = self.imagenet().await?;
+        let (model, classes) = (&loaded.model, &loaded.classes);
+        let report = attacks::attack_photo(
+            model,
+            classes,
+            &self.device,
+            &pixels,
+            job.goal,
+            &attack,
+            progress,
+        )
+        .await?;
+        let adversarial = to_bytes(&report.adversarial);
+        Ok(PhotoAttacked {
+            report,
+            adversarial,
+        })
+    }
+}
+
+/// A photo's bytes as the model's input, refused unless it is `[3, 224, 224]`.
+fn photo_pixels(bytes: &[u8]) -> Result<Vec<f32>, Failure> {
+    if bytes.len() != imagenet::INPUT {
+        return Err(Failure::Job(format!(
+            "a photo of {} values, not 3×224×224",
+            bytes.len()
+        )));
+    }
+    Ok(from_bytes(bytes))
 }

@@ -1,9 +1,9 @@
-//! Bytes from the page's own origin (from the page or from a worker).
+//! Files from the page's own origin (from the page or from a worker).
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-pub async fn bytes(url: &str) -> Result<Vec<u8>, String> {
+async fn response(url: &str) -> Result<web_sys::Response, String> {
     let global = js_sys::global();
     let request = match global.dyn_ref::<web_sys::Window>() {
         Some(window) => window.fetch_with_str(url),
@@ -20,11 +20,26 @@ pub async fn bytes(url: &str) -> Result<Vec<u8>, String> {
     if !response.ok() {
         return Err(format!("{url}: HTTP {}", response.status()));
     }
-    let promise = response
+    Ok(response)
+}
+
+pub async fn bytes(url: &str) -> Result<Vec<u8>, String> {
+    let promise = (response(url).await?)
         .array_buffer()
         .map_err(|e| format!("{url}: {e:?}"))?;
     let buffer = JsFuture::from(promise)
         .await
         .map_err(|e| format!("{url}: {e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The file as a Blob (a picture for the browser to decode).
+pub async fn blob(url: &str) -> Result<web_sys::Blob, String> {
+    let promise = (response(url).await?)
+        .blob()
+        .map_err(|e| format!("{url}: {e:?}"))?;
+    let blob = JsFuture::from(promise)
+        .await
+        .map_err(|e| format!("{url}: {e:?}"))?;
+    Ok(blob.unchecked_into())
 }

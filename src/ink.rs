@@ -38,9 +38,22 @@ pub fn paint_strokes(canvas: &HtmlCanvasElement, strokes: &[Stroke]) {
     }
 }
 
-/// The model's 28×28 input for what a canvas shows (drawn or decoded from a file).
+/// The model's 28×28 input for what the drawing canvas shows.
 pub fn mnist_input(canvas: &HtmlCanvasElement) -> Result<Vec<f32>, String> {
     let (w, h, rgba) = read_rgba(canvas).ok_or("cannot read the canvas's pixels")?;
-    let gray = Gray::from_rgba(w, h, &rgba).map_err(|e| e.to_string())?;
+    mnist_from_rgba(w, h, &rgba)
+}
+
+/// The model's 28×28 input for a picture of a digit (drawn, or an uploaded photo).
+pub fn mnist_from_rgba(width: usize, height: usize, rgba: &[u8]) -> Result<Vec<f32>, String> {
+    let gray = Gray::from_rgba(width, height, rgba).map_err(|e| e.to_string())?;
     to_mnist(&gray).map_err(|e| e.to_string())
+}
+
+/// An uploaded picture of a digit as the model's 28×28 input (`name` for its errors).
+pub async fn upload_input(file: web_sys::File) -> Result<Vec<f32>, String> {
+    let name = file.name();
+    let bitmap = crate::picture::decode(&file, &name).await?;
+    let rgba = crate::picture::whole(&bitmap).map_err(|e| format!("{name}: {e}"))?;
+    mnist_from_rgba(rgba.width, rgba.height, &rgba.bytes).map_err(|e| format!("{name}: {e}"))
 }

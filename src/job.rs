@@ -1,7 +1,8 @@
 //! What the page asks an engine to attack, and what comes back: the same on the page's CPU
-//! engine and in the WebGPU worker (where `protocol` carries them).
+//! engine and in the workers (where `protocol` carries them).
 
-use blindspot_core::attack::{Goal, Method, Outcome};
+use blindspot_core::attack::{Goal, Method, MethodName, Outcome};
+use blindspot_core::imagenet::attacks::PhotoAttack;
 use std::fmt;
 
 /// One attack: which model, on which image (and the label the model gives it), aiming where,
@@ -21,6 +22,25 @@ pub struct AttackJob<'a> {
 pub struct Attacked {
     pub outcome: Outcome,
     pub probabilities: Vec<f32>,
+}
+
+/// One attack on a photo: its pixels (`[3, 224, 224]` in 8-bit levels, as the crop gives
+/// them), aiming where, and how (ε in 8-bit levels; `steps` for PGD).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct PhotoJob {
+    pub pixels: Vec<u8>,
+    pub goal: Goal,
+    pub method: MethodName,
+    pub epsilon_levels: f32,
+    pub steps: usize,
+}
+
+/// A finished attack on a photo and the adversarial photo it was judged on, in 8-bit levels
+/// (one byte a value on the wire, not a float).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PhotoAttacked {
+    pub report: PhotoAttack,
+    pub adversarial: Vec<u8>,
 }
 
 /// Why a job gave no answer.

@@ -1,21 +1,26 @@
 //! The page's compute: Burn's Flex CPU engine on the page's thread, always, and the WebGPU
 //! worker where the browser has an adapter. Classification and attacks go to the chosen
 //! backend; when the WebGPU device is lost mid-job the job is restarted on the CPU (attacks
-//! are deterministic, so it gives the CPU's answer) and the page is told why.
+//! are deterministic, so it gives the CPU's answer) and the page is told why. Photos go to
+//! the CPU worker, started with the Photos panel (EfficientNet-Lite0 would block the page).
 
 use crate::backend::{Backend, Devices};
 use crate::engine::Engine;
-use crate::gpu_client::GpuWorker;
-use crate::job::{AttackJob, Attacked, Failure};
+use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob};
 use crate::pacing::paced;
+use crate::worker_client::WorkerClient;
 use blindspot_core::attack::{Method, Progress};
 use blindspot_core::data::{Digits, slice};
+use blindspot_core::imagenet::Ranked;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 pub struct Lab {
     cpu: Engine,
-    gpu: RefCell<Option<Rc<GpuWorker>>>,
+    gpu: RefCell<Option<Rc<WorkerClient>>>,
+    /// The CPU worker that computes photos, once the Photos panel has asked for it (a lost one
+    /// is dropped, and the next photo job starts another).
+    photos: RefCell<Option<Rc<WorkerClient>>>,
     backend: Cell<Backend>,
     /// Why the WebGPU worker was dropped, until the page has shown it.
     lost: RefCell<Option<String>>,
@@ -55,6 +60,7 @@ impl Default for Lab {
         Lab {
             cpu: Engine::cpu(),
             gpu: RefCell::new(None),
+            photos: RefCell::new(None),
             backend: Cell::new(Backend::Cpu),
             lost: RefCell::new(None),
         }
@@ -84,7 +90,7 @@ impl Lab {
     /// (a software adapter such as SwiftShader loses to the CPU).
     pub async fn start(&self) -> Devices {
         let cpu_ms = self.cpu.probe().await;
-        let (adapter, gpu_ms) = match GpuWorker::spawn().await {
+        let (adapter, gpu_ms) = match WorkerClient::spawn(Backend::WebGpu).await {
             Ok((worker, info)) => {
                 *self.gpu.borrow_mut() = Some(worker);
                 (Ok(info.adapter), Some(info.probe_ms))
@@ -104,7 +110,7 @@ impl Lab {
         }
     }
 
-    fn active_gpu(&self) -> Option<Rc<GpuWorker>> {
+    fn active_gpu(&self) -> Option<Rc<WorkerClient>> {
         match self.backend.get() {
             Backend::WebGpu => self.gpu.borrow().clone(),
             Backend::Cpu => None,
@@ -157,6 +163,59 @@ impl Lab {
     pub fn stop(&self) {
         if let Some(gpu) = self.gpu.borrow().as_ref() {
             gpu.stop();
+        }
+    }
+
+    /// The CPU worker for photos, started on first use.
+    async fn photo_worker(&self) -> Result<Rc<WorkerClient>, String> {
+        if let Some(worker) = self.photos.borrow().clone() {
+            return Ok(worker);
+        }
+        let (worker, _) = WorkerClient::spawn(Backend::Cpu).await?;
+        *self.photos.borrow_mut() = Some(worker.clone());
+        Ok(worker)
+    }
+
+    /// Runs a photo job on the photo worker. A worker that is lost is dropped (the next job
+    /// starts a new one) and the job fails with why.
+    async fn on_photo_worker<T, F>(
+        &self,
+        job: impl FnOnce(Rc<WorkerClient>) -> F,
+    ) -> Result<T, String>
+    where
+        F: std::future::Future<Output = Result<T, Failure>>,
+    {
+        let worker = self.photo_worker().await?;
+        match job(worker).await {
+            Ok(done) => Ok(done),
+            Err(Failure::Job(e)) => Err(e),
+            Err(Failure::Lost(why)) => {
+                *self.photos.borrow_mut() = None;
+                Err(format!("{why}; the next photo job starts a new worker"))
+            }
+        }
+    }
+
+    /// The most probable ImageNet classes of a photo (`[3, 224, 224]` in 8-bit levels).
+    pub async fn photo(&self, pixels: &[u8]) -> Result<Vec<Ranked>, String> {
+        self.on_photo_worker(|w| async move { w.photo(pixels).await })
+            .await
+    }
+
+    /// Attacks a photo, reporting progress to `status`; [`Lab::stop_photo`] stops it with the
+    /// best result so far.
+    pub async fn attack_photo(
+        &self,
+        job: &PhotoJob,
+        status: impl FnMut(&Progress) + 'static,
+    ) -> Result<PhotoAttacked, String> {
+        self.on_photo_worker(|w| async move { w.attack_photo(job, Box::new(status)).await })
+            .await
+    }
+
+    pub fn stop_photo(&self) {
+        if let Some(worker) = self.photos.borrow().as_ref() {
+            worker.stop();
         }
     }
 }

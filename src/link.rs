@@ -23,15 +23,17 @@ pub enum View {
     Reproduce,
     Units,
     Stability,
+    Photos,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Attack,
         View::Transfer,
         View::Reproduce,
         View::Units,
         View::Stability,
+        View::Photos,
     ];
 
     /// Its name in a link.
@@ -42,6 +44,7 @@ impl View {
             View::Reproduce => "reproduce",
             View::Units => "units",
             View::Stability => "stability",
+            View::Photos => "photos",
         }
     }
 
@@ -53,6 +56,7 @@ impl View {
             View::Reproduce => "the paper's Tables 1 and 2",
             View::Units => "units versus random directions",
             View::Stability => "how much a layer can amplify a perturbation",
+            View::Photos => "a photo an ImageNet network reads as an ostrich",
         }
     }
 

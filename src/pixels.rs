@@ -37,3 +37,25 @@ pub fn png_url(canvas: &HtmlCanvasElement) -> String {
         .to_data_url_with_type("image/png")
         .unwrap_or_default()
 }
+
+/// Downloads `rgba` (`width × height`) as a PNG named `name`.
+pub fn download_png(rgba: &[u8], width: u32, height: u32, name: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(canvas) = doc
+        .create_element("canvas")
+        .ok()
+        .and_then(|c| c.dyn_into::<HtmlCanvasElement>().ok())
+    else {
+        return;
+    };
+    paint_rgba(&canvas, width, height, rgba);
+    if let Ok(a) = doc.create_element("a") {
+        let _ = a.set_attribute("href", &png_url(&canvas));
+        let _ = a.set_attribute("download", name);
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
+            a.click();
+        }
+    }
+}

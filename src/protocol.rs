@@ -1,14 +1,18 @@
-//! Messages between the page and the WebGPU worker, sent as JSON strings. Every job carries an
-//! id; its answer (or its failure, as a value) carries the same id.
+//! Messages between the page and its workers (the WebGPU one, and the CPU one that computes
+//! photos), sent as JSON strings. Every job carries an id; its answer (or its failure, as a
+//! value) carries the same id.
 
-use crate::job::{Attacked, Failure};
+use crate::backend::Backend;
+use crate::job::{Attacked, Failure, PhotoAttacked, PhotoJob};
 use blindspot_core::attack::{Goal, Method, Progress};
+use blindspot_core::imagenet::Ranked;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Request {
-    /// Open the WebGPU device and time the start-up probe on it.
-    Start { id: u32 },
+    /// Open the worker's device (WebGPU, or Burn Flex on the CPU) and time the start-up probe
+    /// on it.
+    Start { id: u32, backend: Backend },
     Probabilities {
         id: u32,
         model: String,
@@ -22,13 +26,17 @@ pub enum Request {
         goal: Goal,
         method: Method,
     },
+    /// The most probable ImageNet classes of a photo, `[3, 224, 224]` in 8-bit levels.
+    Photo { id: u32, pixels: Vec<u8> },
+    PhotoAttack { id: u32, job: PhotoJob },
     /// Stop the running attack; it answers with the best result so far.
     Stop,
 }
 
 /// What the worker found at start-up.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct GpuInfo {
+pub struct WorkerInfo {
+    /// The WebGPU adapter's name and type, or the CPU engine's.
     pub adapter: String,
     /// Milliseconds of the probe, after a first run that compiles the kernels.
     pub probe_ms: f64,
@@ -38,7 +46,7 @@ pub struct GpuInfo {
 pub enum Response {
     Started {
         id: u32,
-        result: Result<GpuInfo, String>,
+        result: Result<WorkerInfo, String>,
     },
     Probabilities {
         id: u32,
@@ -52,6 +60,14 @@ pub enum Response {
         id: u32,
         result: Result<Attacked, Failure>,
     },
+    Photo {
+        id: u32,
+        result: Result<Vec<Ranked>, Failure>,
+    },
+    PhotoAttacked {
+        id: u32,
+        result: Result<PhotoAttacked, Failure>,
+    },
 }
 
 impl Response {
@@ -60,7 +76,9 @@ impl Response {
             Response::Started { id, .. }
             | Response::Probabilities { id, .. }
             | Response::Progress { id, .. }
-            | Response::Attacked { id, .. } => *id,
+            | Response::Attacked { id, .. }
+            | Response::Photo { id, .. }
+            | Response::PhotoAttacked { id, .. } => *id,
         }
     }
 }

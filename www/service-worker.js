@@ -28,12 +28,19 @@ self.addEventListener('activate', (event) => {
 
 // What the page loaded before this worker controlled it (the first visit's model): the page
 // sends its resource URLs once the worker is ready (www/offline.js). Files only a script loads
-// inside its own worker (the WebGPU worker's wasm) come with that script.
-const COMPANIONS = { 'gpu-worker.js': ['gpu_worker.js', 'gpu_worker_bg.wasm'] };
+// inside its own worker (a compute worker's wasm) come with that script: `worker.js?<name>`
+// loads <name>.js and <name>_bg.wasm.
+const WORKERS = ['gpu_worker', 'cpu_worker'];
+function companions(url) {
+  const u = new URL(url);
+  const name = u.search.slice(1);
+  if (!u.pathname.endsWith('/worker.js') || !WORKERS.includes(name)) return [];
+  return [`${name}.js`, `${name}_bg.wasm`].map((c) => new URL(c, u).href);
+}
 self.addEventListener('message', (event) => {
   if (event.data?.type !== 'blindspot:cache' || !Array.isArray(event.data.urls)) return;
   const mine = event.data.urls.filter((u) => typeof u === 'string' && sameOrigin(u))
-    .flatMap((u) => [u, ...(COMPANIONS[u.split('/').pop()] ?? []).map((c) => new URL(c, u).href)]);
+    .flatMap((u) => [u, ...companions(u)]);
   event.waitUntil(Promise.all(mine.map(async (u) => {
     if (await caches.match(u, { cacheName: BUILD.cache })) return;
     await fromNetwork(new Request(u)).catch(() => {});

@@ -1,9 +1,9 @@
-//! The WebGPU worker (a Web Worker; `www/gpu-worker.js` loads it): answers the page's jobs on
-//! the browser's WebGPU adapter.
+//! The WebGPU worker (a Web Worker; `www/worker.js?gpu_worker` loads it): answers the page's
+//! jobs on the browser's WebGPU adapter.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    blindspot_web::gpu_worker::run();
+    blindspot_web::worker::run();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,8 +1,8 @@
 use super::{DigitCanvas, Probabilities};
 use crate::colour::{digit_rgba, perturbation_rgba};
-use crate::pixels::{paint_rgba, png_url};
+use crate::pixels::download_png;
 use crate::state::AttackView;
-use web_sys::{HtmlCanvasElement, HtmlInputElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,26 +17,7 @@ pub struct Props {
 
 /// Downloads `rgba` (28×28) as a PNG named `name`.
 fn download(rgba: Vec<u8>, name: &'static str) -> Callback<MouseEvent> {
-    Callback::from(move |_| {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let Some(canvas) = doc
-            .create_element("canvas")
-            .ok()
-            .and_then(|c| wasm_bindgen::JsCast::dyn_into::<HtmlCanvasElement>(c).ok())
-        else {
-            return;
-        };
-        paint_rgba(&canvas, 28, 28, &rgba);
-        if let Ok(a) = doc.create_element("a") {
-            let _ = a.set_attribute("href", &png_url(&canvas));
-            let _ = a.set_attribute("download", name);
-            if let Ok(a) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a) {
-                a.click();
-            }
-        }
-    })
+    Callback::from(move |_| download_png(&rgba, 28, 28, name))
 }
 
 /// Original | adversarial | amplified perturbation, with the distortion the paper measures.

@@ -38,14 +38,17 @@ try {
   app = await openApp(url);
   await app.page.getByTestId('gallery').locator('button.pick[data-index="0"]').click(); // test digit #0 is a 7
   await waitLabel(app.page, 'prediction', 7);
-  for (const [file, type] of [['gpu_worker.js', 'text/javascript'], ['gpu_worker_bg.wasm', 'application/wasm']]) {
+  const served = [['gpu_worker.js', 'text/javascript'], ['gpu_worker_bg.wasm', 'application/wasm'],
+    ['cpu_worker.js', 'text/javascript'], ['cpu_worker_bg.wasm', 'application/wasm'],
+    ['models/imagenet/efficientnet-lite0.safetensors'], ['models/imagenet/classes.txt']];
+  for (const [file, type] of served) {
     const res = await fetch(url + file);
     assert.equal(res.status, 200, `${file} is served`);
-    assert.equal(res.headers.get('content-type'), type, `${file}'s type`);
+    if (type) assert.equal(res.headers.get('content-type'), type, `${file}'s type`);
   }
   assert.deepEqual(app.errors, [], 'no errors in the page');
   assert.deepEqual(app.foreign, [], 'no request left 127.0.0.1');
-  console.log(`serve check: scripts/serve served a working page on port ${port} (a gallery 7 read as 7; the WebGPU worker's files served)`);
+  console.log(`serve check: scripts/serve served a working page on port ${port} (a gallery 7 read as 7; both workers' files and the Photos panel's model served)`);
 } catch (e) {
   console.error(`serve check failed: ${e.message}`);
   process.exitCode = 1;

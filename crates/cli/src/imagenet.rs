@@ -5,9 +5,10 @@
 use crate::Dirs;
 use crate::out::outln;
 use crate::photo::{read_rgba, write_png};
-use blindspot_core::attack::{Distortion, Goal, MethodName, block_on, keep_going};
-use blindspot_core::imagenet::{self, Card, Classes, EfficientNetLite0, Ranked, attacks, figure};
-use blindspot_core::{Error, Result, eval, levels};
+use blindspot_core::attack::{Goal, MethodName, block_on, keep_going};
+use blindspot_core::imagenet::attacks::{self, PhotoAttack};
+use blindspot_core::imagenet::{self, Card, Loaded, Ranked, figure};
+use blindspot_core::{Error, Result};
 use burn::prelude::Device;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
@@ -65,12 +66,6 @@ pub fn run(dirs: &Dirs, command: &ImagenetCommand, json: bool) -> Result<()> {
     }
 }
 
-/// The model and its class names, both checked against the card.
-pub struct Loaded {
-    pub model: EfficientNetLite0,
-    pub classes: Classes,
-}
-
 pub fn load(dirs: &Dirs, device: &Device) -> Result<Loaded> {
     let dir = dirs.models.join(imagenet::DIR);
     let read = |name: &str| {
@@ -83,10 +78,8 @@ pub fn load(dirs: &Dirs, device: &Device) -> Result<Loaded> {
         })
     };
     let card = Card::parse(&read(imagenet::CARD)?)?;
-    let text = card.classes.check(read(&card.classes.file)?)?;
-    let classes = Classes::parse(&String::from_utf8_lossy(&text))?;
-    let model = imagenet::model(&card, read(&card.weights.file)?, device)?;
-    Ok(Loaded { model, classes })
+    let (weights, classes) = (read(&card.weights.file)?, read(&card.classes.file)?);
+    Loaded::new(&card, weights, classes, device)
 }
 
 /// The photo at `path` as the model's input.
@@ -99,11 +92,12 @@ fn classify(dirs: &Dirs, photo: &Path, json: bool) -> Result<()> {
     let device = Device::flex();
     let pixels = input(photo)?;
     let loaded = load(dirs, &device)?;
-    let top = imagenet::top(
+    let top = block_on(attacks::ranked(
+        &loaded.model,
         &loaded.classes,
-        &block_on(eval::probabilities(&loaded.model, &pixels, &device))?,
-        5,
-    );
+        &device,
+        &pixels,
+    ))?;
     if json {
         outln!("{}", serde_json::json!(top));
     } else {
@@ -120,30 +114,14 @@ fn classify(dirs: &Dirs, photo: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// One attacked photo: what the model said before and says of the adversarial photo, rounded
-/// to 8-bit levels as it is saved and shown.
+/// One attacked photo (the core's judgement of it), the photo it started from and the time.
 #[derive(serde::Serialize)]
 pub struct Attacked {
-    /// The adversarial photo's class and its name.
-    pub label: usize,
-    pub name: String,
-    /// The class aimed for (untargeted: the one reached, or the nearest tried).
-    pub target: usize,
-    pub target_name: String,
-    pub success: bool,
-    /// Per-value RMS of the change, in [0, 1] units as the paper's, and its largest change in
-    /// 8-bit levels.
-    pub rms: f32,
-    pub linf_levels: f32,
-    /// Gradient evaluations of the network.
-    pub iterations: usize,
+    #[serde(flatten)]
+    pub photo: PhotoAttack,
     pub ms: f64,
-    pub before: Vec<Ranked>,
-    pub after: Vec<Ranked>,
     #[serde(skip)]
     pub original: Vec<f32>,
-    #[serde(skip)]
-    pub adversarial: Vec<f32>,
 }
 
 /// Attacks `pixels` (a photo as [`input`] gives it) as `args` say.
@@ -153,12 +131,6 @@ pub fn attack_photo(
     pixels: Vec<f32>,
     args: &AttackArgs,
 ) -> Result<Attacked> {
-    if !(args.epsilon > 0.0 && args.epsilon <= 255.0) {
-        return Err(Error::Other(format!(
-            "--epsilon {} is not a number of 8-bit levels in (0, 255]",
-            args.epsilon
-        )));
-    }
     if !(1.0..=50.0).contains(&args.gain) {
         return Err(Error::Other(format!("--gain {} is not 1–50", args.gain)));
     }
@@ -166,49 +138,28 @@ pub fn attack_photo(
         "untargeted" => Goal::Untargeted,
         name => Goal::Target(loaded.classes.find(name)?),
     };
-    let attack = attacks::attack(MethodName::parse(&args.method)?, args.epsilon, args.steps);
-    let ranked = |pixels: &[f32]| -> Result<Vec<Ranked>> {
-        let p = block_on(eval::probabilities(&loaded.model, pixels, device))?;
-        Ok(imagenet::top(&loaded.classes, &p, 5))
-    };
-    let before = ranked(&pixels)?;
+    let attack = attacks::attack(MethodName::parse(&args.method)?, args.epsilon, args.steps)
+        .map_err(|e| Error::Other(format!("--epsilon/--steps: {e}")))?;
     let started = Instant::now();
-    let outcome = block_on(attack.run(
+    let photo = block_on(attacks::attack_photo(
         &loaded.model,
+        &loaded.classes,
         device,
         &pixels,
-        &[before[0].label],
-        &[goal],
+        goal,
+        &attack,
         &mut keep_going,
-    ))?
-    .remove(0);
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
-    let adversarial = levels::quantised(&outcome.adversarial);
-    let after = ranked(&adversarial)?;
-    let label = after[0].label;
+    ))?;
     Ok(Attacked {
-        label,
-        name: after[0].name.clone(),
-        target: outcome.target,
-        target_name: loaded.classes.name(outcome.target).to_string(),
-        success: match goal {
-            Goal::Target(t) => label == t,
-            Goal::Untargeted => label != before[0].label,
-        },
-        rms: Distortion::between(&pixels, &adversarial).rms,
-        linf_levels: figure::linf_levels(&pixels, &adversarial),
-        iterations: outcome.iterations,
-        ms,
-        before,
-        after,
+        photo,
+        ms: started.elapsed().as_secs_f64() * 1000.0,
         original: pixels,
-        adversarial,
     })
 }
 
 /// Writes `attacked` as Figure 5 draws it (see [`figure::triptych`]).
 pub fn write_triptych(path: &Path, attacked: &Attacked, gain: f32) -> Result<()> {
-    let rgba = figure::triptych(&attacked.original, &attacked.adversarial, gain);
+    let rgba = figure::triptych(&attacked.original, &attacked.photo.adversarial, gain);
     let (w, h) = (figure::WIDTH, figure::HEIGHT);
     write_png(path, w, h, png::ColorType::Rgba, &rgba)
 }
@@ -225,7 +176,8 @@ fn attack(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
         outln!("{}", serde_json::json!(attacked));
         return Ok(());
     }
-    let Attacked { before, after, .. } = &attacked;
+    let a = &attacked.photo;
+    let (before, after) = (&a.before, &a.after);
     outln!(
         "{}: {} ({:.1}%) → {} ({:.1}%), aiming for {} ({}): {}",
         args.photo.display(),
@@ -233,9 +185,9 @@ fn attack(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
         100.0 * before[0].probability,
         after[0].name,
         100.0 * after[0].probability,
-        attacked.target_name,
-        attacked.target,
-        if attacked.success {
+        a.target_name,
+        a.target,
+        if a.success {
             "reached"
         } else {
             "not reached"
@@ -243,9 +195,9 @@ fn attack(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
     );
     outln!(
         "  rms {:.5}, L∞ {:.1} levels of 255, {} evaluations, {:.0} ms",
-        attacked.rms,
-        attacked.linf_levels,
-        attacked.iterations,
+        a.rms,
+        a.linf_levels,
+        a.iterations,
         attacked.ms
     );
     Ok(())

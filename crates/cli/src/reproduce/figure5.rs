@@ -112,14 +112,14 @@ fn section(rows: &[(String, String, Attacked)], seconds: f64, machine: &str) -> 
         let _ = writeln!(
             o,
             "| {photo} | {method} | {} {:.1}% | {} {:.1}% | {} | {:.4} | {:.1} | {} | {:.1} s | [{stem}-{method}.png]({FOLDER}/{stem}-{method}.png) |",
-            a.before[0].name,
-            100.0 * a.before[0].probability,
-            a.after[0].name,
-            100.0 * a.after[0].probability,
-            if a.success { "yes" } else { "no" },
-            a.rms,
-            a.linf_levels,
-            a.iterations,
+            a.photo.before[0].name,
+            100.0 * a.photo.before[0].probability,
+            a.photo.after[0].name,
+            100.0 * a.photo.after[0].probability,
+            if a.photo.success { "yes" } else { "no" },
+            a.photo.rms,
+            a.photo.linf_levels,
+            a.photo.iterations,
             a.ms / 1000.0,
         );
     }
@@ -129,7 +129,7 @@ fn section(rows: &[(String, String, Attacked)], seconds: f64, machine: &str) -> 
             .filter(|r| r.1 == method)
             .map(|r| &r.2)
             .collect();
-        let reached = mine.iter().filter(|a| a.success).count();
+        let reached = mine.iter().filter(|a| a.photo.success).count();
         let mean = |f: fn(&Attacked) -> f32| {
             mine.iter().map(|a| f64::from(f(a))).sum::<f64>() / mine.len().max(1) as f64
         };
@@ -137,8 +137,8 @@ fn section(rows: &[(String, String, Attacked)], seconds: f64, machine: &str) -> 
             o,
             "\n{method}: {reached} of {} photos reached ostrich; mean RMS {:.4}, mean L∞ {:.1} levels.",
             mine.len(),
-            mean(|a| a.rms),
-            mean(|a| a.linf_levels)
+            mean(|a| a.photo.rms),
+            mean(|a| a.photo.linf_levels)
         );
     }
     o

@@ -1,7 +1,10 @@
 //! How a photo is attacked: each method's settings for EfficientNet-Lite0 on a 224×224 photo,
-//! in one place for the CLI and the page.
+//! and the attack judged on the 8-bit photo it gives, in one place for the CLI and the page.
 
-use crate::attack::{Attack, LbfgsConfig, MethodName};
+use super::{CLASSES, Classes, EfficientNetLite0, Ranked, figure, top};
+use crate::attack::{Attack, Control, Distortion, Goal, LbfgsConfig, MethodName, Progress};
+use crate::{Error, Result, eval, levels};
+use burn::prelude::Device;
 
 /// PGD's steps on a photo unless a caller asks for others. Each step is one gradient of the
 /// whole network, so a photo gets fewer than a digit's 40.
@@ -13,13 +16,21 @@ pub const EPSILON_LEVELS: f32 = 8.0;
 pub const RUNNER_UPS: usize = 3;
 
 /// `method` on a photo, with an L∞ budget of `epsilon_levels` 8-bit levels (FGSM, PGD) and
-/// `steps` PGD steps.
-pub fn attack(method: MethodName, epsilon_levels: f32, steps: usize) -> Attack {
-    Attack {
+/// `steps` PGD steps; an error where either is out of range.
+pub fn attack(method: MethodName, epsilon_levels: f32, steps: usize) -> Result<Attack> {
+    if !(epsilon_levels > 0.0 && epsilon_levels <= 255.0) {
+        return Err(Error::Other(format!(
+            "ε = {epsilon_levels} is not a number of 8-bit levels in (0, 255]"
+        )));
+    }
+    if !(1..=1000).contains(&steps) {
+        return Err(Error::Other(format!("{steps} PGD steps is not 1–1000")));
+    }
+    Ok(Attack {
         method: method.with(epsilon_levels / 255.0, steps),
         lbfgs: lbfgs(),
         seed: 0,
-    }
+    })
 }
 
 /// The paper's L-BFGS and c search as for digits, except: each solve judged once rounded to
@@ -35,4 +46,85 @@ pub fn lbfgs() -> LbfgsConfig {
         bisections: 3,
         ..LbfgsConfig::default()
     }
+}
+
+/// Classes shown before and after an attack.
+pub const SHOWN: usize = 5;
+
+/// One attacked photo: what the model said before, and what it says of the adversarial photo
+/// rounded to 8-bit levels, as it is saved and shown.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PhotoAttack {
+    /// The adversarial photo's class and its name.
+    pub label: usize,
+    pub name: String,
+    /// The class aimed for (untargeted: the one reached, or the nearest tried).
+    pub target: usize,
+    pub target_name: String,
+    pub success: bool,
+    /// Per-value RMS of the change, in [0, 1] units as the paper's, and its largest change in
+    /// 8-bit levels.
+    pub rms: f32,
+    pub linf_levels: f32,
+    /// Gradient evaluations of the network.
+    pub iterations: usize,
+    pub before: Vec<Ranked>,
+    pub after: Vec<Ranked>,
+    /// The adversarial photo, `[3, 224, 224]` in 8-bit levels (left out of JSON: 150,528 values).
+    #[serde(skip)]
+    pub adversarial: Vec<f32>,
+}
+
+/// The [`SHOWN`] most probable classes of `pixels`.
+pub async fn ranked(
+    model: &EfficientNetLite0,
+    classes: &Classes,
+    device: &Device,
+    pixels: &[f32],
+) -> Result<Vec<Ranked>> {
+    let p = eval::probabilities(model, pixels, device).await?;
+    Ok(top(classes, &p, SHOWN))
+}
+
+/// Runs `attack` on `pixels` (a photo as [`super::crop`] gives it) towards `goal`, reporting to
+/// `progress` (which may stop it), and judges the result on its 8-bit rounding.
+pub async fn attack_photo(
+    model: &EfficientNetLite0,
+    classes: &Classes,
+    device: &Device,
+    pixels: &[f32],
+    goal: Goal,
+    attack: &Attack,
+    progress: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<PhotoAttack> {
+    if let Goal::Target(t) = goal
+        && t >= CLASSES
+    {
+        return Err(Error::Other(format!("class {t} is not one of 0–999")));
+    }
+    let before = ranked(model, classes, device, pixels).await?;
+    let outcome = attack
+        .run(model, device, pixels, &[before[0].label], &[goal], progress)
+        .await?
+        .pop()
+        .ok_or_else(|| Error::Other("the attack gave no outcome".into()))?;
+    let adversarial = levels::quantised(&outcome.adversarial);
+    let after = ranked(model, classes, device, &adversarial).await?;
+    let label = after[0].label;
+    Ok(PhotoAttack {
+        label,
+        name: after[0].name.clone(),
+        target: outcome.target,
+        target_name: classes.name(outcome.target).to_string(),
+        success: match goal {
+            Goal::Target(t) => label == t,
+            Goal::Untargeted => label != before[0].label,
+        },
+        rms: Distortion::between(pixels, &adversarial).rms,
+        linf_levels: figure::linf_levels(pixels, &adversarial),
+        iterations: outcome.iterations,
+        before,
+        after,
+        adversarial,
+    })
 }

@@ -9,7 +9,7 @@ pub struct Classes {
 }
 
 /// A class and the model's probability for it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ranked {
     pub label: usize,
     pub name: String,

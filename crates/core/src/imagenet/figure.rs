@@ -27,7 +27,6 @@ pub fn linf_levels(original: &[f32], adversarial: &[f32]) -> f32 {
 /// [0, 1], as `WIDTH × HEIGHT` RGBA rows on a white background. Mid-grey is "unchanged", as in
 /// the paper's figure.
 pub fn triptych(original: &[f32], adversarial: &[f32], gain: f32) -> Vec<u8> {
-    let plane = SIDE * SIDE;
     let mut rgba = vec![255u8; WIDTH * HEIGHT * 4];
     let perturbation: Vec<f32> = original
         .iter()
@@ -35,17 +34,29 @@ pub fn triptych(original: &[f32], adversarial: &[f32], gain: f32) -> Vec<u8> {
         .map(|(a, b)| 0.5 + gain * (b - a))
         .collect();
     for (panel, image) in [original, &perturbation, adversarial].iter().enumerate() {
-        let left = panel * (SIDE + GAP);
-        for y in 0..SIDE {
-            for x in 0..SIDE {
-                let at = (y * WIDTH + left + x) * 4;
-                for c in 0..3 {
-                    rgba[at + c] = level(image[c * plane + y * SIDE + x]);
-                }
+        paint(&mut rgba, WIDTH, panel * (SIDE + GAP), image);
+    }
+    rgba
+}
+
+/// One photo (`[3, 224, 224]` in [0, 1]) as `SIDE × SIDE` RGBA rows: the crop the page shows.
+pub fn photo_rgba(image: &[f32]) -> Vec<u8> {
+    let mut rgba = vec![255u8; SIDE * SIDE * 4];
+    paint(&mut rgba, SIDE, 0, image);
+    rgba
+}
+
+/// Paints `image` into RGBA rows `width` pixels wide, from column `left`.
+fn paint(rgba: &mut [u8], width: usize, left: usize, image: &[f32]) {
+    let plane = SIDE * SIDE;
+    for y in 0..SIDE {
+        for x in 0..SIDE {
+            let at = (y * width + left + x) * 4;
+            for c in 0..3 {
+                rgba[at + c] = level(image[c * plane + y * SIDE + x]);
             }
         }
     }
-    rgba
 }
 
 #[cfg(test)]
@@ -68,5 +79,9 @@ mod tests {
         assert_eq!(at(SIDE, 0), [255, 255, 255, 255], "the gap is background");
         assert_eq!(at(2 * middle, 0)[0], level(0.25 + 2.0 / 255.0));
         assert!((linf_levels(&original, &adversarial) - 2.0).abs() < 1e-3);
+        let alone = photo_rgba(&adversarial);
+        assert_eq!(alone.len(), SIDE * SIDE * 4);
+        assert_eq!(alone[..4], *at(2 * middle, 0));
+        assert_eq!(alone[4..8], *at(2 * middle + 1, 0));
     }
 }

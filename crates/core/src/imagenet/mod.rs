@@ -64,3 +64,19 @@ impl Pinned {
 pub fn model(card: &Card, bytes: Vec<u8>, device: &Device) -> Result<EfficientNetLite0> {
     crate::weights::load_safetensors(EfficientNetLite0::new(device), card.weights.check(bytes)?)
 }
+
+/// The model and its class names, both checked against the card.
+pub struct Loaded {
+    pub model: EfficientNetLite0,
+    pub classes: Classes,
+}
+
+impl Loaded {
+    /// The card's files, however they were read (from disk by the CLI, fetched by the page).
+    pub fn new(card: &Card, weights: Vec<u8>, classes: Vec<u8>, device: &Device) -> Result<Self> {
+        let text = card.classes.check(classes)?;
+        let classes = Classes::parse(&String::from_utf8_lossy(&text))?;
+        let model = model(card, weights, device)?;
+        Ok(Loaded { model, classes })
+    }
+}

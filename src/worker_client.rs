@@ -1,13 +1,15 @@
-//! The page's side of the WebGPU worker: spawns it (only where the browser offers a WebGPU
-//! adapter, so its 4-5 MB download is never part of the first load), sends jobs and awaits
-//! their answers. The worker is declared lost, and every waiting job told so, when its
-//! loader reports a lost device, when it throws (a panic), or when a job hears nothing for
-//! [`SILENCE_MS`].
+//! The page's side of a compute worker: spawns it (the WebGPU one only where the browser
+//! offers a WebGPU adapter, so its 4-5 MB download is never part of the first load; the CPU
+//! one only when the Photos panel opens), sends jobs and awaits their answers. The worker is
+//! declared lost, and every waiting job told so, when its loader reports a lost device, when
+//! it throws (a panic), or when a job hears nothing for [`SILENCE_MS`].
 
+use crate::backend::Backend;
 use crate::clock::now;
-use crate::job::{AttackJob, Attacked, Failure};
-use crate::protocol::{GpuInfo, Request, Response};
+use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob};
+use crate::protocol::{Request, Response, WorkerInfo};
 use blindspot_core::attack::Progress;
+use blindspot_core::imagenet::Ranked;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -15,11 +17,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-/// The worker's loader, next to index.html (see index.html and `www/gpu-worker.js`).
-const LOADER: &str = "./gpu-worker.js";
+/// The workers' loader, next to index.html (see index.html and `www/worker.js`); the query
+/// names the worker's wasm (`?gpu_worker`, `?cpu_worker`).
+const LOADER: &str = "./worker.js";
 /// A job that hears nothing from the worker for this long counts the device as lost (the
 /// slowest WebGPU evaluation seen here, on SwiftShader, takes well under a second; start-up
-/// compiles kernels for a few seconds).
+/// compiles kernels for a few seconds; one EfficientNet gradient on the CPU, a few seconds).
 const SILENCE_MS: f64 = 60_000.0;
 
 /// Where an attack in the worker reports its progress.
@@ -32,14 +35,15 @@ struct Pending {
     on_progress: Option<OnProgress>,
 }
 
-#[derive(Default)]
 struct Shared {
+    /// "the WebGPU worker" or "the CPU worker", for messages.
+    name: &'static str,
     pending: RefCell<HashMap<u32, Pending>>,
     lost: RefCell<Option<String>>,
     heard: Cell<f64>,
 }
 
-pub struct GpuWorker {
+pub struct WorkerClient {
     worker: Worker,
     shared: Rc<Shared>,
     next_id: Cell<u32>,
@@ -49,7 +53,7 @@ pub struct GpuWorker {
     watchdog: (i32, Closure<dyn FnMut()>),
 }
 
-impl Drop for GpuWorker {
+impl Drop for WorkerClient {
     fn drop(&mut self) {
         self.worker.terminate();
         if let Some(w) = web_sys::window() {
@@ -76,7 +80,7 @@ impl Shared {
                 .ok()
                 .and_then(|v| v.as_string())
                 .unwrap_or_else(|| "unknown reason".into());
-            return self.lose(format!("the WebGPU device was lost ({why})"));
+            return self.lose(format!("{} lost its device ({why})", self.name));
         };
         let response = match serde_json::from_str::<Response>(&text) {
             Ok(response) => response,
@@ -84,7 +88,8 @@ impl Shared {
             // the page (another build?), so every waiting job moves to the CPU now.
             Err(e) => {
                 return self.lose(format!(
-                    "the WebGPU worker sent an answer the page cannot read ({e})"
+                    "{} sent an answer the page cannot read ({e})",
+                    self.name
                 ));
             }
         };
@@ -131,15 +136,26 @@ async fn adapter_offered() -> Result<(), String> {
     Ok(())
 }
 
-impl GpuWorker {
-    /// Starts the worker and WebGPU in it; the worker's adapter and probe time.
-    pub async fn spawn() -> Result<(Rc<Self>, GpuInfo), String> {
-        adapter_offered().await?;
+impl WorkerClient {
+    /// Starts the worker for `backend` and its engine; the engine's adapter and probe time.
+    pub async fn spawn(backend: Backend) -> Result<(Rc<Self>, WorkerInfo), String> {
+        let (bin, name) = match backend {
+            Backend::WebGpu => ("gpu_worker", "the WebGPU worker"),
+            Backend::Cpu => ("cpu_worker", "the CPU worker"),
+        };
+        if backend == Backend::WebGpu {
+            adapter_offered().await?;
+        }
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Classic);
-        let worker = Worker::new_with_options(LOADER, &options)
-            .map_err(|e| format!("cannot start the WebGPU worker: {e:?}"))?;
-        let shared = Rc::new(Shared::default());
+        let worker = Worker::new_with_options(&format!("{LOADER}?{bin}"), &options)
+            .map_err(|e| format!("cannot start {name}: {e:?}"))?;
+        let shared = Rc::new(Shared {
+            name,
+            pending: RefCell::default(),
+            lost: RefCell::default(),
+            heard: Cell::default(),
+        });
         let on_message = {
             let shared = shared.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| shared.receive(e.data()))
@@ -147,7 +163,7 @@ impl GpuWorker {
         let on_error = {
             let shared = shared.clone();
             Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
-                shared.lose(format!("the WebGPU worker failed ({})", e.message()))
+                shared.lose(format!("{} failed ({})", shared.name, e.message()))
             })
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -158,7 +174,8 @@ impl GpuWorker {
                 let waiting = !shared.pending.borrow().is_empty();
                 if waiting && now() - shared.heard.get() > SILENCE_MS {
                     shared.lose(format!(
-                        "the WebGPU worker went silent for {} s",
+                        "{} went silent for {} s",
+                        shared.name,
                         SILENCE_MS / 1000.0
                     ));
                 }
@@ -171,7 +188,7 @@ impl GpuWorker {
                 1000,
             )
             .map_err(|e| format!("{e:?}"))?;
-        let gpu = Rc::new(GpuWorker {
+        let client = Rc::new(WorkerClient {
             worker,
             shared,
             next_id: Cell::new(0),
@@ -179,17 +196,21 @@ impl GpuWorker {
             _on_error: on_error,
             watchdog: (handle, watchdog),
         });
-        let info = match gpu.call(|id| Request::Start { id }, None).await {
+        let info = match client.call(|id| Request::Start { id, backend }, None).await {
             Ok(Response::Started { result, .. }) => result?,
-            Ok(_) => return Err("the WebGPU worker answered out of turn".into()),
+            Ok(_) => return Err(client.out_of_turn().to_string()),
             Err(Failure::Lost(why) | Failure::Job(why)) => return Err(why),
         };
-        Ok((gpu, info))
+        Ok((client, info))
     }
 
     /// Why the worker is lost, if it is.
     fn lost(&self) -> Option<String> {
         self.shared.lost.borrow().clone()
+    }
+
+    fn out_of_turn(&self) -> Failure {
+        Failure::Job(format!("{} answered out of turn", self.shared.name))
     }
 
     async fn call(
@@ -215,8 +236,8 @@ impl GpuWorker {
         });
         self.shared.heard.set(now());
         if let Err(e) = self.worker.post_message(&text.into()) {
-            self.shared
-                .lose(format!("cannot reach the WebGPU worker: {e:?}"));
+            let name = self.shared.name;
+            self.shared.lose(format!("cannot reach {name}: {e:?}"));
         }
         let answer = JsFuture::from(answer).await.unwrap_or(JsValue::NULL);
         match answer.as_string() {
@@ -233,9 +254,7 @@ impl GpuWorker {
         };
         match self.call(request, None).await? {
             Response::Probabilities { result, .. } => result,
-            _ => Err(Failure::Job(
-                "the WebGPU worker answered out of turn".into(),
-            )),
+            _ => Err(self.out_of_turn()),
         }
     }
 
@@ -254,9 +273,34 @@ impl GpuWorker {
         };
         match self.call(request, Some(on_progress)).await? {
             Response::Attacked { result, .. } => result,
-            _ => Err(Failure::Job(
-                "the WebGPU worker answered out of turn".into(),
-            )),
+            _ => Err(self.out_of_turn()),
+        }
+    }
+
+    /// The most probable classes of a photo (`[3, 224, 224]` in 8-bit levels).
+    pub async fn photo(&self, pixels: &[u8]) -> Result<Vec<Ranked>, Failure> {
+        let request = |id| Request::Photo {
+            id,
+            pixels: pixels.to_vec(),
+        };
+        match self.call(request, None).await? {
+            Response::Photo { result, .. } => result,
+            _ => Err(self.out_of_turn()),
+        }
+    }
+
+    pub async fn attack_photo(
+        &self,
+        job: &PhotoJob,
+        on_progress: OnProgress,
+    ) -> Result<PhotoAttacked, Failure> {
+        let request = |id| Request::PhotoAttack {
+            id,
+            job: job.clone(),
+        };
+        match self.call(request, Some(on_progress)).await? {
+            Response::PhotoAttacked { result, .. } => result,
+            _ => Err(self.out_of_turn()),
         }
     }
 

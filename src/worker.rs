@@ -1,11 +1,13 @@
-//! The WebGPU worker: owns a WebGPU engine and answers the page's requests. It runs in its own
-//! thread, so WebGPU jobs never block the page; device loss is watched by its loader
-//! (`www/gpu-worker.js`), which tells the page directly.
+//! A compute worker (the WebGPU one, `src/bin/gpu_worker.rs`, or the CPU one that computes
+//! photos, `src/bin/cpu_worker.rs`): owns an engine on the device the page starts it on and
+//! answers the page's requests. It runs in its own thread, so its jobs never block the page;
+//! WebGPU device loss is watched by its loader (`www/worker.js`), which tells the page directly.
 
+use crate::backend::Backend;
 use crate::clock::now;
 use crate::engine::Engine;
 use crate::job::{AttackJob, Failure};
-use crate::protocol::{GpuInfo, Request, Response};
+use crate::protocol::{Request, Response, WorkerInfo};
 use blindspot_core::attack::{Control, Progress};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -18,7 +20,8 @@ const PROGRESS_MS: f64 = 100.0;
 #[derive(Default)]
 struct Worker {
     engine: RefCell<Option<Rc<Engine>>>,
-    stop: Cell<bool>,
+    /// Set by a Stop message; the running attack's progress callback reads it.
+    stop: Rc<Cell<bool>>,
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -55,14 +58,14 @@ impl Worker {
         self.engine
             .borrow()
             .clone()
-            .ok_or_else(|| "WebGPU is not started".to_string())
+            .ok_or_else(|| "the worker's engine is not started".to_string())
     }
 
     async fn handle(&self, request: Request) {
         let response = match request {
-            Request::Start { id } => Response::Started {
+            Request::Start { id, backend } => Response::Started {
                 id,
-                result: self.start().await,
+                result: self.start(backend).await,
             },
             Request::Probabilities { id, model, pixels } => Response::Probabilities {
                 id,
@@ -90,17 +93,39 @@ impl Worker {
                 };
                 Response::Attacked { id, result }
             }
+            Request::Photo { id, pixels } => Response::Photo {
+                id,
+                result: match self.engine() {
+                    Ok(engine) => engine.photo(&pixels).await,
+                    Err(e) => Err(e.into()),
+                },
+            },
+            Request::PhotoAttack { id, job } => {
+                self.stop.set(false);
+                let result = match self.engine() {
+                    Ok(engine) => engine.attack_photo(&job, &mut self.reporter(id)).await,
+                    Err(e) => Err(e.into()),
+                };
+                Response::PhotoAttacked { id, result }
+            }
             Request::Stop => return,
         };
         post(&response);
     }
 
-    async fn start(&self) -> Result<GpuInfo, String> {
-        let (engine, adapter) = Engine::webgpu().await?;
+    async fn start(&self, backend: Backend) -> Result<WorkerInfo, String> {
+        let (engine, adapter) = match backend {
+            #[cfg(feature = "webgpu")]
+            Backend::WebGpu => Engine::webgpu().await?,
+            #[cfg(feature = "cpu")]
+            Backend::Cpu => (Engine::cpu_in_worker(), "Burn Flex (CPU)".to_string()),
+            #[allow(unreachable_patterns)] // a worker built without that backend's feature
+            other => return Err(format!("this worker has no {} engine", other.label())),
+        };
         engine.probe().await; // the first run compiles the kernels
         let probe_ms = engine.probe().await;
         *self.engine.borrow_mut() = Some(Rc::new(engine));
-        Ok(GpuInfo { adapter, probe_ms })
+        Ok(WorkerInfo { adapter, probe_ms })
     }
 
     async fn probabilities(&self, model: &str, pixels: &[f32]) -> Result<Vec<f32>, Failure> {
@@ -110,7 +135,8 @@ impl Worker {
     }
 
     /// Sends attack progress to the page (throttled) and answers Stop. Every WebGPU read
-    /// awaits, so the Stop message is handled between evaluations.
+    /// awaits, so the Stop message is handled between evaluations; on the CPU nothing awaits,
+    /// so after each evaluation the worker yields once to its message queue (where Stop waits).
     fn reporter(&self, id: u32) -> impl FnMut(&Progress) -> Control + '_ {
         let mut last = f64::NEG_INFINITY;
         move |p: &Progress| -> Control {
@@ -118,7 +144,11 @@ impl Worker {
                 post(&Response::Progress { id, progress: *p });
                 last = now();
             }
-            Box::pin(std::future::ready(!self.stop.get()))
+            let stop = self.stop.clone();
+            Box::pin(async move {
+                crate::pacing::next_frame().await;
+                !stop.get()
+            })
         }
     }
 }

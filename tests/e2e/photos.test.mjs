@@ -1,0 +1,126 @@
+// End-to-end: the Photos panel (Figure 5 on EfficientNet-Lite0) in a real Chromium, on the CPU
+// worker: nothing of it in the first load, a sample read right, PGD within 8/255 reaching
+// ostrich, Stop, bad photos refused with the photo kept, and the page never blocked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, useApp, watchBlocking, longestBlock, shownBlock } from './harness.mjs';
+
+const app = useApp();
+const fetched = [];
+const top5 = (testid) => app.page.getByTestId(testid).locator('li').evaluateAll(
+  (els) => els.map((e) => ({ label: Number(e.dataset.label), value: Number(e.dataset.value) })));
+/** Waits for the photo's top-5 list and returns it. */
+async function classified(timeout = 120_000) {
+  await app.page.getByTestId('photo-top5').waitFor({ timeout });
+  return top5('photo-top5');
+}
+
+test('nothing of the Photos panel loads until it is opened', async () => {
+  const { page } = app;
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.waitForTimeout(500);
+  const early = fetched.filter((p) => p.includes('imagenet') || p.includes('cpu_worker'));
+  assert.deepEqual(early, [], 'the first load fetched photo files');
+  await page.getByTestId('photo-open').click();
+  await page.getByTestId('photo-sample').first().waitFor();
+});
+
+test('a sample photo is cut to 224×224 and read as what it is, with its top 5', async () => {
+  const { page } = app;
+  const started = Date.now();
+  await watchBlocking(page);
+  await page.locator('[data-testid="photo-sample"][data-name="chelsea.png"]').click();
+  const top = await classified();
+  const blocked = await longestBlock(page);
+  console.log(`# Photos: first classification (worker start, 18.5 MB model checked and loaded) ${Date.now() - started} ms; longest task ${shownBlock(blocked)}`);
+  assert.equal(top.length, 5);
+  // chelsea is a tabby cat: ImageNet's cats are classes 281–285.
+  assert.ok(top[0].label >= 281 && top[0].label <= 285, JSON.stringify(top));
+  assert.ok(top.every((t, i) => i === 0 || t.value <= top[i - 1].value), 'most probable first');
+  const size = await page.getByTestId('photo-crop').evaluate((c) => [c.width, c.height]);
+  assert.deepEqual(size, [224, 224]);
+  assert.ok(fetched.some((p) => p.endsWith('cpu_worker_bg.wasm')), 'the CPU worker computed it');
+  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
+});
+
+test('PGD within 8/255 makes the photo an ostrich, shown as Figure 5 shows it', async () => {
+  const { page } = app;
+  assert.equal(await page.getByTestId('photo-target').inputValue(), '9 ostrich', 'ostrich preselected');
+  await page.getByTestId('photo-method').selectOption('pgd');
+  await page.getByTestId('photo-epsilon').selectOption('8');
+  await watchBlocking(page);
+  const started = Date.now();
+  await page.getByTestId('photo-run').click();
+  await page.getByTestId('photo-status').waitFor({ timeout: 10_000 });
+  await page.getByTestId('photo-adv-top5').waitFor({ timeout: 120_000 });
+  const ms = Date.now() - started;
+  const blocked = await longestBlock(page);
+  const after = await top5('photo-adv-top5');
+  const rms = Number(await page.getByTestId('photo-rms').getAttribute('data-value'));
+  const linf = Number(await page.getByTestId('photo-linf').getAttribute('data-value'));
+  console.log(`# Photos: PGD-10 ε=8/255 on chelsea in ${ms} ms (CPU worker): ${JSON.stringify(after[0])}, RMS ${rms.toFixed(4)}, L∞ ${linf} levels; longest task ${shownBlock(blocked)}`);
+  assert.equal(after[0].label, 9, `now read as ${JSON.stringify(after[0])}`);
+  assert.ok(linf > 0 && linf <= 8 + 1e-3, `L∞ ${linf} levels`);
+  assert.ok(rms > 0.001 && rms < 8 / 255, `RMS ${rms}`);
+  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
+  assert.ok(ms < 60_000, `PGD took ${ms} ms`);
+  const size = await page.getByTestId('photo-figure').evaluate((c) => [c.width, c.height]);
+  assert.deepEqual(size, [3 * 224 + 16, 224], 'original | perturbation | adversarial');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('photo-download').click()]);
+  assert.equal(download.suggestedFilename(), 'figure5.png');
+});
+
+test('Stop ends an L-BFGS attack on a photo with the best result so far', async () => {
+  const { page } = app;
+  await page.getByTestId('photo-method').selectOption('lbfgs');
+  await page.getByTestId('photo-run').click();
+  await page.getByTestId('photo-status').waitFor({ timeout: 10_000 });
+  await page.waitForFunction(() => /L-BFGS/.test(document.querySelector('[data-testid="photo-status"]')?.textContent ?? ''), null, { timeout: 60_000 });
+  const t = Date.now();
+  await page.getByTestId('photo-stop').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="photo-status"]'), null, { timeout: 30_000 });
+  console.log(`# Photos: L-BFGS stopped in ${Date.now() - t} ms`);
+  assert.ok(Date.now() - t < 15_000);
+  await page.getByTestId('photo-adv-top5').waitFor();
+  assert.equal(await page.getByTestId('photo-error').count(), 0);
+});
+
+test('a target that names no class is refused and the one set stays', async () => {
+  const { page } = app;
+  const box = page.getByTestId('photo-target');
+  await box.fill('unicorn');
+  await box.dispatchEvent('change');
+  await page.getByTestId('photo-error').waitFor();
+  assert.match(await page.getByTestId('photo-error').textContent(), /unicorn/);
+  await box.fill('coffee mug');
+  await box.dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('[data-testid="photo-target"]').value === '504 coffee mug');
+});
+
+test('bad photos give an error and keep the photo shown', async () => {
+  const { page } = app;
+  const dir = await mkdtemp(join(tmpdir(), 'blindspot-photos-'));
+  await writeFile(join(dir, 'empty.png'), '');
+  await writeFile(join(dir, 'notes.txt'), 'not a picture');
+  const before = await top5('photo-top5');
+  for (const [file, says] of [[root + 'tests/fixtures/corrupt.png', /corrupt|not an image/], [join(dir, 'empty.png'), /empty/], [join(dir, 'notes.txt'), /not an image/]]) {
+    await page.getByTestId('photo-upload').setInputFiles(file);
+    await page.getByTestId('photo-error').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('photo-error').textContent(), says, file);
+    assert.deepEqual(await top5('photo-top5'), before, 'the photo shown stays');
+  }
+});
+
+test('an uploaded photo is read like a sample', async () => {
+  const { page } = app;
+  await page.getByTestId('photo-upload').setInputFiles(root + 'models/imagenet/samples/coffee.png');
+  await page.waitForFunction(() => document.querySelector('[data-testid="photo-crop"]')?.getAttribute('aria-label')?.includes('coffee.png'));
+  const top = await classified();
+  assert.equal(top[0].label, 967, `coffee.png read as ${JSON.stringify(top[0])} (967 is espresso)`);
+  assert.equal(await page.getByTestId('photo-error').count(), 0, 'a good photo clears the error');
+  assert.deepEqual(app.errors, []);
+  assert.deepEqual(app.foreign, []);
+});

@@ -1,0 +1,27 @@
+// The compute workers' loader: `worker.js?gpu_worker` (WebGPU) or `worker.js?cpu_worker` (the
+// CPU worker that computes photos). It watches every WebGPU device the worker opens and tells
+// the page when one is lost (the page then reruns the job on the CPU), then starts the wasm
+// that Trunk built from src/bin/<name>.rs.
+const name = self.location.search.slice(1);
+self.gpuDevices = [];
+if (self.GPUAdapter) {
+  const requestDevice = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function (...args) {
+    const device = await requestDevice.apply(this, args);
+    self.gpuDevices.push(device);
+    device.lost.then((info) => self.postMessage({ lost: `${info.reason}: ${info.message}` }));
+    return device;
+  };
+}
+// Requests that arrive while the wasm loads wait here; its main() then takes over onmessage.
+const early = [];
+self.onmessage = (event) => early.push(event);
+if (!['gpu_worker', 'cpu_worker'].includes(name)) {
+  self.postMessage({ lost: `worker.js was asked for '${name}', not gpu_worker or cpu_worker` });
+} else {
+  importScripts(`./${name}.js`);
+  wasm_bindgen(`./${name}_bg.wasm`).then(
+    () => early.forEach((event) => self.onmessage(event)),
+    (error) => self.postMessage({ lost: `the worker's wasm did not load: ${error}` }),
+  );
+}
