@@ -5,8 +5,7 @@
 use crate::colour::digit_rgba;
 use crate::components::{
     AttackPanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, Header, PhotoPanel, Probabilities,
-    ReproducePanel,
-    ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
+    ReproducePanel, ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
 };
 use crate::control::{
     fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,

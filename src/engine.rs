@@ -8,6 +8,7 @@ use blindspot_core::card::{self, ModelCard};
 use blindspot_core::imagenet::{self, Card, Loaded, Ranked, attacks};
 use blindspot_core::levels::{from_bytes, to_bytes};
 use blindspot_core::model::Classifier;
+use blindspot_core::stability::{LayerBound, layer_jobs, with_network};
 use blindspot_core::{eval, zoo};
 use burn::prelude::*;
 use std::cell::RefCell;
@@ -218,6 +219,33 @@ impl Engine {
             report,
             adversarial,
         })
+    }
+}
+
+impl Engine {
+    /// Table 5 on EfficientNet-Lite0, layer by layer; `progress` hears after each (its
+    /// `finished` of `problems` layers) and may await.
+    pub async fn photo_lipschitz(
+        &self,
+        progress: &mut dyn FnMut(&Progress) -> Control,
+    ) -> Result<Vec<LayerBound>, Failure> {
+        let loaded = self.imagenet().await?;
+        let jobs = layer_jobs(&loaded.model);
+        let problems = jobs.len();
+        let mut layers = Vec::with_capacity(problems);
+        for job in jobs {
+            layers.push(job());
+            let done = Progress {
+                round: 0,
+                iteration: 0,
+                c: 0.0,
+                loss: 0.0,
+                finished: layers.len(),
+                problems,
+            };
+            progress(&done).await;
+        }
+        Ok(with_network(layers))
     }
 }
 

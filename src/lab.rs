@@ -12,6 +12,7 @@ use crate::worker_client::WorkerClient;
 use blindspot_core::attack::{Method, Progress};
 use blindspot_core::data::{Digits, slice};
 use blindspot_core::imagenet::Ranked;
+use blindspot_core::stability::LayerBound;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -210,6 +211,16 @@ impl Lab {
         status: impl FnMut(&Progress) + 'static,
     ) -> Result<PhotoAttacked, String> {
         self.on_photo_worker(|w| async move { w.attack_photo(job, Box::new(status)).await })
+            .await
+    }
+
+    /// Table 5 on EfficientNet-Lite0, computed in the photo worker; `status` hears after each
+    /// layer.
+    pub async fn photo_lipschitz(
+        &self,
+        status: impl FnMut(&Progress) + 'static,
+    ) -> Result<Vec<LayerBound>, String> {
+        self.on_photo_worker(|w| async move { w.photo_lipschitz(Box::new(status)).await })
             .await
     }
 

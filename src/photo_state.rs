@@ -196,7 +196,10 @@ mod tests {
     #[test]
     fn targets_are_read_as_the_list_writes_them_and_bad_ones_say_why() {
         let c = classes();
-        assert_eq!(parse_target(&c, &target_text(&c, Some(OSTRICH))), Ok(Some(9)));
+        assert_eq!(
+            parse_target(&c, &target_text(&c, Some(OSTRICH))),
+            Ok(Some(9))
+        );
         assert_eq!(target_text(&c, Some(OSTRICH)), "9 ostrich");
         assert_eq!(parse_target(&c, " Ostrich "), Ok(Some(9)));
         assert_eq!(parse_target(&c, "Struthio camelus"), Ok(Some(9)));
@@ -232,7 +235,10 @@ mod tests {
             .apply(PhotoAction::Top(a.clone(), vec![]))
             .apply(PhotoAction::Result(a.clone(), attacked(&a), 5.0));
         assert!(s.top.is_none() && s.result.is_none());
-        assert_eq!(s.busy, None, "the attack is over even though its answer is dropped");
+        assert_eq!(
+            s.busy, None,
+            "the attack is over even though its answer is dropped"
+        );
     }
 
     #[test]

@@ -6,13 +6,17 @@ use crate::backend::Backend;
 use crate::job::{Attacked, Failure, PhotoAttacked, PhotoJob};
 use blindspot_core::attack::{Goal, Method, Progress};
 use blindspot_core::imagenet::Ranked;
+use blindspot_core::stability::LayerBound;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Request {
     /// Open the worker's device (WebGPU, or Burn Flex on the CPU) and time the start-up probe
     /// on it.
-    Start { id: u32, backend: Backend },
+    Start {
+        id: u32,
+        backend: Backend,
+    },
     Probabilities {
         id: u32,
         model: String,
@@ -27,8 +31,18 @@ pub enum Request {
         method: Method,
     },
     /// The most probable ImageNet classes of a photo, `[3, 224, 224]` in 8-bit levels.
-    Photo { id: u32, pixels: Vec<u8> },
-    PhotoAttack { id: u32, job: PhotoJob },
+    Photo {
+        id: u32,
+        pixels: Vec<u8>,
+    },
+    PhotoAttack {
+        id: u32,
+        job: PhotoJob,
+    },
+    /// Table 5 on EfficientNet-Lite0: each layer's upper Lipschitz bound, then the network's.
+    PhotoLipschitz {
+        id: u32,
+    },
     /// Stop the running attack; it answers with the best result so far.
     Stop,
 }
@@ -68,6 +82,10 @@ pub enum Response {
         id: u32,
         result: Result<PhotoAttacked, Failure>,
     },
+    PhotoLipschitz {
+        id: u32,
+        result: Result<Vec<LayerBound>, Failure>,
+    },
 }
 
 impl Response {
@@ -78,7 +96,8 @@ impl Response {
             | Response::Progress { id, .. }
             | Response::Attacked { id, .. }
             | Response::Photo { id, .. }
-            | Response::PhotoAttacked { id, .. } => *id,
+            | Response::PhotoAttacked { id, .. }
+            | Response::PhotoLipschitz { id, .. } => *id,
         }
     }
 }

@@ -108,6 +108,13 @@ impl Worker {
                 };
                 Response::PhotoAttacked { id, result }
             }
+            Request::PhotoLipschitz { id } => Response::PhotoLipschitz {
+                id,
+                result: match self.engine() {
+                    Ok(engine) => engine.photo_lipschitz(&mut self.reporter(id)).await,
+                    Err(e) => Err(e.into()),
+                },
+            },
             Request::Stop => return,
         };
         post(&response);

@@ -10,6 +10,7 @@ use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob};
 use crate::protocol::{Request, Response, WorkerInfo};
 use blindspot_core::attack::Progress;
 use blindspot_core::imagenet::Ranked;
+use blindspot_core::stability::LayerBound;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -300,6 +301,18 @@ impl WorkerClient {
         };
         match self.call(request, Some(on_progress)).await? {
             Response::PhotoAttacked { result, .. } => result,
+            _ => Err(self.out_of_turn()),
+        }
+    }
+
+    /// Table 5 on EfficientNet-Lite0 (see `Engine::photo_lipschitz`).
+    pub async fn photo_lipschitz(
+        &self,
+        on_progress: OnProgress,
+    ) -> Result<Vec<LayerBound>, Failure> {
+        let request = |id| Request::PhotoLipschitz { id };
+        match self.call(request, Some(on_progress)).await? {
+            Response::PhotoLipschitz { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
     }

@@ -25,8 +25,19 @@ pub struct Props {
 impl PartialEq for Props {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.classes, &other.classes)
-            && (self.target, self.method, self.epsilon, &self.busy, self.can_run)
-                == (other.target, other.method, other.epsilon, &other.busy, other.can_run)
+            && (
+                self.target,
+                self.method,
+                self.epsilon,
+                &self.busy,
+                self.can_run,
+            ) == (
+                other.target,
+                other.method,
+                other.epsilon,
+                &other.busy,
+                other.can_run,
+            )
     }
 }
 

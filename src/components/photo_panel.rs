@@ -120,15 +120,12 @@ fn PhotoLab(props: &Props) -> Html {
                 let started = now();
                 let method = job.method.with(job.epsilon_levels / 255.0, job.steps);
                 let report = dispatch.clone();
-                let status = move |p: &_| {
-                    report.dispatch(PhotoAction::Busy(Some(progress_line(method, p))))
-                };
+                let status =
+                    move |p: &_| report.dispatch(PhotoAction::Busy(Some(progress_line(method, p))));
                 match lab.0.attack_photo(&job, status).await {
-                    Ok(done) => dispatch.dispatch(PhotoAction::Result(
-                        job.pixels,
-                        done,
-                        now() - started,
-                    )),
+                    Ok(done) => {
+                        dispatch.dispatch(PhotoAction::Result(job.pixels, done, now() - started))
+                    }
                     Err(e) => dispatch.dispatch(PhotoAction::Error(Some(e))),
                 }
             });

@@ -114,6 +114,25 @@ test('bad photos give an error and keep the photo shown', async () => {
   }
 });
 
+test('the Stability panel gives Table 5 for EfficientNet-Lite0, computed in the worker with progress', async () => {
+  const { page } = app;
+  const table = page.getByTestId('stability-imagenet');
+  await watchBlocking(page);
+  const started = Date.now();
+  await table.getByTestId('stability-imagenet-run').click();
+  await table.getByTestId('stability-product').waitFor({ timeout: 120_000 });
+  const blocked = await longestBlock(page);
+  const kinds = await table.getByTestId('stability-row').evaluateAll((els) => els.map((e) => e.dataset.kind));
+  console.log(`# Stability: Table 5 on EfficientNet-Lite0 in ${Date.now() - started} ms (${kinds.length} rows); longest task ${shownBlock(blocked)}`);
+  const count = (k) => kinds.filter((x) => x === k).length;
+  assert.equal(count('depthwise+relu6'), 16);
+  assert.equal(count('skip'), 9);
+  assert.equal(count('avgpool'), 1);
+  const product = Number(await table.getByTestId('stability-product').getAttribute('data-bound'));
+  assert.ok(Number.isFinite(product) && product > 1, `network bound ${product}`);
+  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
+});
+
 test('an uploaded photo is read like a sample', async () => {
   const { page } = app;
   await page.getByTestId('photo-upload').setInputFiles(root + 'models/imagenet/samples/coffee.png');

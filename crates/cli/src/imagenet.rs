@@ -187,11 +187,7 @@ fn attack(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
         100.0 * after[0].probability,
         a.target_name,
         a.target,
-        if a.success {
-            "reached"
-        } else {
-            "not reached"
-        }
+        if a.success { "reached" } else { "not reached" }
     );
     outln!(
         "  rms {:.5}, L∞ {:.1} levels of 255, {} evaluations, {:.0} ms",

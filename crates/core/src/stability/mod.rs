@@ -16,7 +16,7 @@ use burn::nn::Linear;
 use burn::nn::conv::Conv2d;
 use burn::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LayerBound {
     pub layer: String,
     /// "fc", "fc+sigmoid", "fc+relu", "conv+relu", "depthwise+relu6", "maxpool", "avgpool",
