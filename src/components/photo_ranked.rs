@@ -17,7 +17,7 @@ pub fn PhotoRanked(props: &Props) -> Html {
         { for props.ranked.iter().map(|r| html! {
             <li data-label={r.label.to_string()} data-value={format!("{:.6}", r.probability)}>
                 <span class="name">{format!("{} ({})", r.name, r.label)}</span>
-                <span class="fill" aria-hidden="true" style={format!("width: {:.1}%", 100.0 * r.probability)}></span>
+                <span class="fill" aria-hidden="true" style={format!("width: {:.2}rem", 8.0 * r.probability)}></span>
                 <span class="pct">{format!("{:.1}%", 100.0 * r.probability)}</span>
             </li>
         }) }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { root, useApp, watchBlocking, longestBlock, shownBlock } from './harness.mjs';
 
 const app = useApp();
@@ -71,6 +72,14 @@ test('PGD within 8/255 makes the photo an ostrich, shown as Figure 5 shows it', 
   assert.deepEqual(size, [3 * 224 + 16, 224], 'original | perturbation | adversarial');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('photo-download').click()]);
   assert.equal(download.suggestedFilename(), 'figure5.png');
+});
+
+test('axe-core finds no serious or critical WCAG 2.1 A/AA violation in the panel with a result', async () => {
+  const { violations } = await new AxeBuilder({ page: app.page }).include('[data-testid="photo-panel"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+    .map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  assert.deepEqual(bad, []);
 });
 
 test('Stop ends an L-BFGS attack on a photo with the best result so far', async () => {
