@@ -2,7 +2,8 @@
 //! worker where the browser has an adapter. Classification and attacks go to the chosen
 //! backend; when the WebGPU device is lost mid-job the job is restarted on the CPU (attacks
 //! are deterministic, so it gives the CPU's answer) and the page is told why. Photos go to
-//! the CPU worker, started with the Photos panel (EfficientNet-Lite0 would block the page).
+//! the WebGPU worker where WebGPU is chosen, otherwise to the CPU worker, started with the
+//! Photos panel (EfficientNet-Lite0 would block the page's thread).
 
 use crate::backend::{Backend, Devices};
 use crate::engine::Engine;
@@ -22,6 +23,8 @@ pub struct Lab {
     /// The CPU worker that computes photos, once the Photos panel has asked for it (a lost one
     /// is dropped, and the next photo job starts another).
     photos: RefCell<Option<Rc<WorkerClient>>>,
+    /// Where the last photo job went (Stop goes there).
+    photo_running: RefCell<Option<Rc<WorkerClient>>>,
     backend: Cell<Backend>,
     /// Why the WebGPU worker was dropped, until the page has shown it.
     lost: RefCell<Option<String>>,
@@ -62,6 +65,7 @@ impl Default for Lab {
             cpu: Engine::cpu(),
             gpu: RefCell::new(None),
             photos: RefCell::new(None),
+            photo_running: RefCell::new(None),
             backend: Cell::new(Backend::Cpu),
             lost: RefCell::new(None),
         }
@@ -146,11 +150,9 @@ impl Lab {
         stop: Rc<RefCell<bool>>,
         status: impl FnMut(&Progress) + 'static,
     ) -> Result<Attacked, String> {
-        let status = Rc::new(RefCell::new(status));
+        let status = shared(status);
         if let Some(gpu) = self.active_gpu() {
-            let report = status.clone();
-            let on_progress = Box::new(move |p: &Progress| (report.borrow_mut())(p));
-            match gpu.attack(&job, on_progress).await {
+            match gpu.attack(&job, on_progress(status.clone())).await {
                 Ok(attacked) => return Ok(attacked),
                 Err(Failure::Job(e)) => return Err(e),
                 Err(Failure::Lost(why)) => self.fall_back(why),
@@ -177,16 +179,26 @@ impl Lab {
         Ok(worker)
     }
 
-    /// Runs a photo job on the photo worker. A worker that is lost is dropped (the next job
-    /// starts a new one) and the job fails with why.
+    /// Runs a photo job on the WebGPU worker where WebGPU is the chosen backend (a lost
+    /// device moves it to the CPU, as for digits), otherwise on the CPU worker. A lost CPU
+    /// worker is dropped (the next job starts a new one) and the job fails with why.
     async fn on_photo_worker<T, F>(
         &self,
-        job: impl FnOnce(Rc<WorkerClient>) -> F,
+        job: impl Fn(Rc<WorkerClient>) -> F,
     ) -> Result<T, String>
     where
         F: std::future::Future<Output = Result<T, Failure>>,
     {
+        if let Some(gpu) = self.active_gpu() {
+            *self.photo_running.borrow_mut() = Some(gpu.clone());
+            match job(gpu).await {
+                Ok(done) => return Ok(done),
+                Err(Failure::Job(e)) => return Err(e),
+                Err(Failure::Lost(why)) => self.fall_back(why),
+            }
+        }
         let worker = self.photo_worker().await?;
+        *self.photo_running.borrow_mut() = Some(worker.clone());
         match job(worker).await {
             Ok(done) => Ok(done),
             Err(Failure::Job(e)) => Err(e),
@@ -210,25 +222,45 @@ impl Lab {
         job: &PhotoJob,
         status: impl FnMut(&Progress) + 'static,
     ) -> Result<PhotoAttacked, String> {
-        self.on_photo_worker(|w| async move { w.attack_photo(job, Box::new(status)).await })
-            .await
+        let status = shared(status);
+        self.on_photo_worker(|w| {
+            let status = status.clone();
+            async move { w.attack_photo(job, on_progress(status)).await }
+        })
+        .await
     }
 
-    /// Table 5 on EfficientNet-Lite0, computed in the photo worker; `status` hears after each
+    /// Table 5 on EfficientNet-Lite0, computed where photos are; `status` hears after each
     /// layer.
     pub async fn photo_lipschitz(
         &self,
         status: impl FnMut(&Progress) + 'static,
     ) -> Result<Vec<LayerBound>, String> {
-        self.on_photo_worker(|w| async move { w.photo_lipschitz(Box::new(status)).await })
-            .await
+        let status = shared(status);
+        self.on_photo_worker(|w| {
+            let status = status.clone();
+            async move { w.photo_lipschitz(on_progress(status)).await }
+        })
+        .await
     }
 
+    /// Stops the running photo job, wherever it runs.
     pub fn stop_photo(&self) {
-        if let Some(worker) = self.photos.borrow().as_ref() {
+        if let Some(worker) = self.photo_running.borrow().as_ref() {
             worker.stop();
         }
     }
+}
+
+/// A progress callback that more than one try of a job can report to.
+type Shared = Rc<RefCell<dyn FnMut(&Progress)>>;
+
+fn shared(status: impl FnMut(&Progress) + 'static) -> Shared {
+    Rc::new(RefCell::new(status))
+}
+
+fn on_progress(status: Shared) -> crate::worker_client::OnProgress {
+    Box::new(move |p: &Progress| (status.borrow_mut())(p))
 }
 
 /// The committed test slice, for the gallery.

@@ -124,13 +124,37 @@ test('a browser without WebGPU gets the CPU, a clear badge, and no worker downlo
   await page.close();
 });
 
+test('a photo is read on WebGPU as on the CPU worker (EfficientNet-Lite0, within 1e-3)', async () => {
+  const { page } = app;
+  const top5 = () => page.getByTestId('photo-top5').locator('li').evaluateAll(
+    (els) => els.map((e) => ({ label: Number(e.dataset.label), value: Number(e.dataset.value) })));
+  // Waits for the list of this photo (the one shown before stays until the new one is read).
+  const read = async (name, first) => {
+    const started = Date.now();
+    await page.locator(`[data-testid="photo-sample"][data-name="${name}"]`).click();
+    await page.waitForFunction(([l]) => document.querySelector('[data-testid="photo-top5"] li')?.dataset.label === l,
+      [String(first)], { timeout: 180_000 });
+    return { top: await top5(), ms: Date.now() - started };
+  };
+  await useBackend('webgpu', 'WebGPU');
+  await page.getByTestId('photo-open').click();
+  const gpu = await read('coffee.png', 967);
+  await useBackend('cpu', 'CPU');
+  const chelsea = await read('chelsea.png', 285);
+  const cpu = await read('coffee.png', 967);
+  console.log(`# Photos: coffee.png read in ${gpu.ms} ms on WebGPU (SwiftShader, model load included); on the CPU worker chelsea.png in ${chelsea.ms} ms (worker start and model load included), then coffee.png in ${cpu.ms} ms`);
+  assert.deepEqual(gpu.top.map((t) => t.label), cpu.top.map((t) => t.label));
+  gpu.top.forEach((t, i) => assert.ok(Math.abs(t.value - cpu.top[i].value) < 1e-3, `${t.label}: ${t.value} against ${cpu.top[i].value}`));
+  assert.equal(cpu.top[0].label, 967, 'espresso');
+});
+
 test('a WebGPU device lost mid-attack: the attack is rerun on the CPU and the page says so', async () => {
   const { page } = app;
   await selectModel('fc100-100-10');
   await useBackend('webgpu', 'WebGPU');
   await pick(0, 7);
   await runLbfgsTo3();
-  const [worker] = page.workers();
+  const worker = page.workers().find((w) => w.url().includes('gpu_worker'));
   assert.ok(worker, 'the WebGPU worker runs');
   // A real loss: the worker's own device destroyed through the WebGPU API.
   const destroyed = await worker.evaluate(() => self.gpuDevices.map((d) => d.destroy()).length);
