@@ -182,10 +182,7 @@ impl Lab {
     /// Runs a photo job on the WebGPU worker where WebGPU is the chosen backend (a lost
     /// device moves it to the CPU, as for digits), otherwise on the CPU worker. A lost CPU
     /// worker is dropped (the next job starts a new one) and the job fails with why.
-    async fn on_photo_worker<T, F>(
-        &self,
-        job: impl Fn(Rc<WorkerClient>) -> F,
-    ) -> Result<T, String>
+    async fn on_photo_worker<T, F>(&self, job: impl Fn(Rc<WorkerClient>) -> F) -> Result<T, String>
     where
         F: std::future::Future<Output = Result<T, Failure>>,
     {

@@ -156,6 +156,66 @@ mod tests {
     }
 
     #[test]
+    fn a_photo_attack_and_its_answer_cross_the_wire_with_the_photo_as_bytes() {
+        let pixels: Vec<u8> = (0..blindspot_core::imagenet::INPUT)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let request = Request::PhotoAttack {
+            id: 3,
+            job: PhotoJob {
+                pixels: pixels.clone(),
+                goal: Goal::Target(9),
+                method: blindspot_core::attack::MethodName::Pgd,
+                epsilon_levels: 8.0,
+                steps: 10,
+            },
+        };
+        let text = serde_json::to_string(&request).unwrap();
+        let Request::PhotoAttack { id: 3, job } = serde_json::from_str(&text).unwrap() else {
+            panic!("came back as another request");
+        };
+        assert_eq!((job.pixels, job.goal), (pixels.clone(), Goal::Target(9)));
+        let ostrich = Ranked {
+            label: 9,
+            name: "ostrich".into(),
+            probability: 0.99,
+        };
+        let report = blindspot_core::imagenet::attacks::PhotoAttack {
+            label: 9,
+            name: "ostrich".into(),
+            target: 9,
+            target_name: "ostrich".into(),
+            success: true,
+            rms: 0.02,
+            linf_levels: 8.0,
+            iterations: 10,
+            before: vec![],
+            after: vec![ostrich],
+            adversarial: vec![0.5; 4],
+        };
+        let answer = Response::PhotoAttacked {
+            id: 3,
+            result: Ok(PhotoAttacked {
+                report,
+                adversarial: pixels.clone(),
+            }),
+        };
+        let text = serde_json::to_string(&answer).unwrap();
+        let Response::PhotoAttacked {
+            result: Ok(back), ..
+        } = serde_json::from_str(&text).unwrap()
+        else {
+            panic!("came back as another answer");
+        };
+        assert_eq!(back.adversarial, pixels, "the photo travels as bytes");
+        assert!(
+            back.report.adversarial.is_empty(),
+            "and not a second time as floats"
+        );
+        assert_eq!(back.report.after[0].label, 9);
+    }
+
+    #[test]
     fn a_failure_is_an_answer_too() {
         let answer = Response::Probabilities {
             id: 2,

@@ -81,3 +81,21 @@ test('Firefox: a drawn and an uploaded digit are read; an embed runs its attack'
   assert.deepEqual([errors, foreign], [[], []]);
   await page.close();
 });
+
+test('Firefox: the Photos panel reads a sample in its CPU worker and PGD makes it an ostrich', async () => {
+  const { page, errors, foreign } = await openFirefox('backend=cpu');
+  await page.click('[data-testid="photo-open"]');
+  await page.waitForSelector('[data-testid="photo-sample"]');
+  await page.click('[data-testid="photo-sample"][data-name="coffee.png"]');
+  await page.waitForSelector('[data-testid="photo-top5"] li', { timeout: 120_000 });
+  const first = (id) => page.$eval(`[data-testid="${id}"] li`, (e) => Number(e.dataset.label));
+  assert.equal(await first('photo-top5'), 967, 'espresso');
+  const started = Date.now();
+  await page.click('[data-testid="photo-run"]');
+  await page.waitForSelector('[data-testid="photo-adv-top5"] li', { timeout: 120_000 });
+  console.log(`# Firefox: PGD-10 within 8/255 on coffee.png in ${Date.now() - started} ms`);
+  assert.equal(await first('photo-adv-top5'), 9, 'ostrich');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
+  await page.close();
+});

@@ -4,12 +4,43 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdtemp } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { root, useApp, watchBlocking, longestBlock, shownBlock } from './harness.mjs';
 
 const app = useApp();
+
+/** A grey RGB PNG of `width`×`height` (a large one compresses to a few kB). */
+function png(width, height) {
+  const crcTable = [...Array(256).keys()].map((n) => {
+    for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
+    return n >>> 0;
+  });
+  const crc = (bytes) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.alloc(1 + 3 * width, 128);
+  row[0] = 0;
+  const rows = Buffer.concat(Array(height).fill(row));
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
 const fetched = [];
 const top5 = (testid) => app.page.getByTestId(testid).locator('li').evaluateAll(
   (els) => els.map((e) => ({ label: Number(e.dataset.label), value: Number(e.dataset.value) })));
@@ -114,10 +145,13 @@ test('bad photos give an error and keep the photo shown', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'blindspot-photos-'));
   await writeFile(join(dir, 'empty.png'), '');
   await writeFile(join(dir, 'notes.txt'), 'not a picture');
+  await writeFile(join(dir, 'huge.png'), png(6000, 4000)); // 24 megapixels
   const before = await top5('photo-top5');
-  for (const [file, says] of [[root + 'tests/fixtures/corrupt.png', /corrupt|not an image/], [join(dir, 'empty.png'), /empty/], [join(dir, 'notes.txt'), /not an image/]]) {
+  for (const [file, says] of [[root + 'tests/fixtures/corrupt.png', /corrupt\.png is not an image/], [join(dir, 'empty.png'), /empty\.png is empty/], [join(dir, 'notes.txt'), /notes\.txt is not an image/], [join(dir, 'huge.png'), /6000×4000, over the 20 megapixel limit/]]) {
     await page.getByTestId('photo-upload').setInputFiles(file);
-    await page.getByTestId('photo-error').waitFor({ timeout: 30_000 });
+    // The error before stays until this file's replaces it.
+    await page.waitForFunction(([source]) => new RegExp(source).test(document.querySelector('[data-testid="photo-error"]')?.textContent ?? ''),
+      [says.source], { timeout: 30_000 }).catch(() => {});
     assert.match(await page.getByTestId('photo-error').textContent(), says, file);
     assert.deepEqual(await top5('photo-top5'), before, 'the photo shown stays');
   }
