@@ -12,6 +12,7 @@ Run it with tests/bench/native.sh, which builds the CLI and installs numpy and s
 Usage: python tests/bench/scipy_lbfgs.py MODEL N
 """
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -121,7 +122,9 @@ def attack(net, x0, target):
 
 def blindspot(model, n, batch):
     """`blindspot attack` on test digits 0..n (seeded random wrong targets): its answers, seconds."""
-    command = [str(ROOT / "target/release/blindspot"), "--json", "attack", model, "--indices", f"0..{n}",
+    # BLINDSPOT: another build of the CLI to time (a side-by-side comparison of two builds).
+    binary = os.environ.get("BLINDSPOT", str(ROOT / "target/release/blindspot"))
+    command = [binary, "--json", "attack", model, "--indices", f"0..{n}",
                "--target", "random", "--batch", str(batch)]
     started = time.perf_counter()
     answers = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)

@@ -2,13 +2,15 @@
 // model's download size, reading a photo, PGD-10 within 8/255 and the paper's L-BFGS towards
 // ostrich per sample photo, on the CPU worker and then, switched in the same page, on the
 // WebGPU worker (SwiftShader here: reading and PGD only, L-BFGS would take an hour).
-// Run: node tests/e2e/bench-photos.mjs [L-BFGS on the CPU: all|none, default all] (prints JSON)
+// Run: node tests/e2e/bench-photos.mjs [L-BFGS on the CPU: all|none, default all] [backends:
+// all|cpu, default all] (prints JSON)
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { serve } from '../../scripts/serve-static.mjs';
 import { openApp } from './browser.mjs';
 
 const lbfgs = (process.argv[2] ?? 'all') === 'all';
+const webgpu = (process.argv[3] ?? 'all') === 'all';
 const root = new URL('../../', import.meta.url).pathname;
 const pkg = process.env.PKG ?? root + 'pkg';
 const weights = await readFile(`${pkg}/models/imagenet/efficientnet-lite0.safetensors`);
@@ -68,7 +70,7 @@ async function run(backend) {
 }
 
 await run('cpu');
-if (gpu) {
+if (gpu && webgpu) {
   await page.getByTestId('backend-select').selectOption('webgpu');
   await run('webgpu');
 }
