@@ -2,7 +2,7 @@
 //! owns a CPU engine (Burn Flex); the WebGPU worker owns a WebGPU one, the photo worker
 //! another CPU one (EfficientNet-Lite0 is too big for the page's thread).
 
-use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob};
+use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob};
 use blindspot_core::attack::{Attack, Control, LbfgsConfig, Progress};
 use blindspot_core::card::{self, ModelCard};
 use blindspot_core::imagenet::{self, Card, Loaded, Ranked, attacks};
@@ -223,6 +223,30 @@ impl Engine {
 }
 
 impl Engine {
+    /// A slice of digits attacked as the Reproduce panel attacks them, in one batch (the pool
+    /// sends slices of one batch each, so that every engine makes the same batches).
+    pub async fn adversarial_set(
+        &self,
+        job: &SetJob,
+        progress: &mut dyn FnMut(&Progress) -> Control,
+    ) -> Result<SetDone, Failure> {
+        let model = self.model(&job.model).await?;
+        let pixels = from_bytes(&job.pixels);
+        let (set, stopped) = blindspot_core::experiment::adversarial_set(
+            &model,
+            &self.device,
+            &pixels,
+            &job.labels,
+            &job.indices,
+            job.seed,
+            &self.lbfgs_config(&model),
+            job.labels.len(),
+            progress,
+        )
+        .await?;
+        Ok(SetDone { set, stopped })
+    }
+
     /// Table 5 on EfficientNet-Lite0, layer by layer; `progress` hears after each (its
     /// `finished` of `problems` layers) and may await.
     pub async fn photo_lipschitz(

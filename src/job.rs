@@ -43,6 +43,25 @@ pub struct PhotoAttacked {
     pub adversarial: Vec<u8>,
 }
 
+/// Adversarial examples for a slice of digits (`experiment::adversarial_set` on a worker):
+/// the model, the digits (`n × 784` in 8-bit levels, as the gallery has them), their labels, and
+/// their data-set indices and the seed, which pick each one's target.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SetJob {
+    pub model: String,
+    pub pixels: Vec<u8>,
+    pub labels: Vec<u8>,
+    pub indices: Vec<usize>,
+    pub seed: u64,
+}
+
+/// The set a [`SetJob`] made, and whether Stop cut it short.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SetDone {
+    pub set: blindspot_core::experiment::AdversarialSet,
+    pub stopped: bool,
+}
+
 /// Why a job gave no answer.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Failure {

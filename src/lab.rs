@@ -7,22 +7,39 @@
 
 use crate::backend::{Backend, Devices};
 use crate::engine::Engine;
-use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob};
+use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetJob};
 use crate::pacing::paced;
 use crate::worker_client::WorkerClient;
+use blindspot_core::PIXELS;
 use blindspot_core::attack::{Method, Progress};
 use blindspot_core::data::{Digits, slice};
+use blindspot_core::experiment::AdversarialSet;
 use blindspot_core::imagenet::Ranked;
+use blindspot_core::levels::to_bytes;
 use blindspot_core::stability::LayerBound;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+/// Digits a worker attacks at a time (as the CLI's `reproduce` batches them).
+pub const BATCH: usize = 100;
+/// The most CPU workers the pool starts, however many cores the browser reports.
+pub const MOST_WORKERS: usize = 4;
+
+/// One CPU worker per core the browser reports (`navigator.hardwareConcurrency`), at least one
+/// and at most [`MOST_WORKERS`].
+fn pool_size() -> usize {
+    let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
+    (cores as usize).clamp(1, MOST_WORKERS)
+}
+
 pub struct Lab {
     cpu: Engine,
     gpu: RefCell<Option<Rc<WorkerClient>>>,
-    /// The CPU worker that computes photos, once the Photos panel has asked for it (a lost one
-    /// is dropped, and the next photo job starts another).
-    photos: RefCell<Option<Rc<WorkerClient>>>,
+    /// The CPU workers, started on first use: the first computes photos, all of them the
+    /// Reproduce panel's attacks (a lost one is replaced).
+    pool: RefCell<Vec<Rc<WorkerClient>>>,
+    /// Set by [`Lab::stop_pool`]: no more batches are handed out.
+    pool_stopped: Cell<bool>,
     /// Where the last photo job went (Stop goes there).
     photo_running: RefCell<Option<Rc<WorkerClient>>>,
     backend: Cell<Backend>,
@@ -64,8 +81,9 @@ impl Default for Lab {
         Lab {
             cpu: Engine::cpu(),
             gpu: RefCell::new(None),
-            photos: RefCell::new(None),
+            pool: RefCell::new(Vec::new()),
             photo_running: RefCell::new(None),
+            pool_stopped: Cell::new(false),
             backend: Cell::new(Backend::Cpu),
             lost: RefCell::new(None),
         }
@@ -169,13 +187,23 @@ impl Lab {
         }
     }
 
-    /// The CPU worker for photos, started on first use.
-    async fn photo_worker(&self) -> Result<Rc<WorkerClient>, String> {
-        if let Some(worker) = self.photos.borrow().clone() {
-            return Ok(worker);
+    /// The first `n` CPU workers, started where they are not yet.
+    async fn cpu_workers(&self, n: usize) -> Result<Vec<Rc<WorkerClient>>, String> {
+        while self.pool.borrow().len() < n {
+            let (worker, _) = WorkerClient::spawn(Backend::Cpu).await?;
+            self.pool.borrow_mut().push(worker);
         }
+        Ok(self.pool.borrow()[..n].to_vec())
+    }
+
+    /// A new CPU worker in place of `lost`.
+    async fn replace(&self, lost: &Rc<WorkerClient>) -> Result<Rc<WorkerClient>, String> {
         let (worker, _) = WorkerClient::spawn(Backend::Cpu).await?;
-        *self.photos.borrow_mut() = Some(worker.clone());
+        let mut pool = self.pool.borrow_mut();
+        match pool.iter().position(|w| Rc::ptr_eq(w, lost)) {
+            Some(at) => pool[at] = worker.clone(),
+            None => pool.push(worker.clone()),
+        }
         Ok(worker)
     }
 
@@ -194,13 +222,13 @@ impl Lab {
                 Err(Failure::Lost(why)) => self.fall_back(why),
             }
         }
-        let worker = self.photo_worker().await?;
+        let worker = self.cpu_workers(1).await?.remove(0);
         *self.photo_running.borrow_mut() = Some(worker.clone());
-        match job(worker).await {
+        match job(worker.clone()).await {
             Ok(done) => Ok(done),
             Err(Failure::Job(e)) => Err(e),
             Err(Failure::Lost(why)) => {
-                *self.photos.borrow_mut() = None;
+                self.pool.borrow_mut().retain(|w| !Rc::ptr_eq(w, &worker));
                 Err(format!("{why}; the next photo job starts a new worker"))
             }
         }
@@ -239,6 +267,98 @@ impl Lab {
             async move { w.photo_lipschitz(on_progress(status)).await }
         })
         .await
+    }
+
+    /// Attacks `n` digits (`pixels`, `n × 784`, with their `labels`; data-set indices 0…n−1
+    /// and `seed` pick the targets) as `experiment::adversarial_set` does, spread over the CPU
+    /// workers: one per core (at most [`MOST_WORKERS`]), each taking the next batch of
+    /// [`BATCH`] digits until none is left. Every batch is the one a single engine would
+    /// attack, so the merged set is that engine's. A worker that is lost is replaced and its
+    /// batch rerun; [`Lab::stop_pool`] stops every worker (the set then holds what was done).
+    /// `status` hears the digits finished of `n`.
+    pub async fn adversarial_set(
+        &self,
+        model: &str,
+        pixels: &[f32],
+        labels: &[u8],
+        seed: u64,
+        status: impl FnMut(&Progress) + 'static,
+    ) -> Result<(AdversarialSet, bool), String> {
+        let n = labels.len();
+        let batches: Vec<std::ops::Range<usize>> = (0..n)
+            .step_by(BATCH)
+            .map(|s| s..(s + BATCH).min(n))
+            .collect();
+        let queue = RefCell::new((0..batches.len()).collect::<std::collections::VecDeque<_>>());
+        let done = RefCell::new(vec![None; batches.len()]);
+        let finished = Rc::new(RefCell::new(vec![0usize; batches.len()]));
+        let status = shared(status);
+        self.pool_stopped.set(false);
+        let workers = self
+            .cpu_workers(pool_size().min(batches.len()).max(1))
+            .await?;
+        let run = |mut worker: Rc<WorkerClient>| {
+            let (queue, done, batches) = (&queue, &done, &batches);
+            let (finished, status) = (finished.clone(), status.clone());
+            async move {
+                loop {
+                    if self.pool_stopped.get() {
+                        return Ok(());
+                    }
+                    let Some(b) = queue.borrow_mut().pop_front() else {
+                        return Ok(());
+                    };
+                    let range = batches[b].clone();
+                    let job = SetJob {
+                        model: model.to_string(),
+                        pixels: to_bytes(&pixels[range.start * PIXELS..range.end * PIXELS]),
+                        labels: labels[range.clone()].to_vec(),
+                        indices: range.collect(),
+                        seed,
+                    };
+                    let (finished, status) = (finished.clone(), status.clone());
+                    let on_progress = Box::new(move |p: &Progress| {
+                        finished.borrow_mut()[b] = p.finished;
+                        let sum = finished.borrow().iter().sum();
+                        (status.borrow_mut())(&Progress {
+                            finished: sum,
+                            problems: n,
+                            ..*p
+                        });
+                    });
+                    match worker.adversarial_set(&job, on_progress).await {
+                        Ok(set) => done.borrow_mut()[b] = Some(set),
+                        Err(Failure::Job(e)) => return Err(e),
+                        Err(Failure::Lost(_)) => {
+                            queue.borrow_mut().push_front(b);
+                            worker = self.replace(&worker).await?;
+                        }
+                    }
+                }
+            }
+        };
+        let ends = futures::future::join_all(workers.into_iter().map(run)).await;
+        ends.into_iter().collect::<Result<Vec<()>, String>>()?;
+        let mut set = AdversarialSet::default();
+        let mut stopped = false;
+        for batch in done.into_inner() {
+            match batch {
+                Some(d) => {
+                    set.append(d.set);
+                    stopped |= d.stopped;
+                }
+                None => stopped = true,
+            }
+        }
+        Ok((set, stopped))
+    }
+
+    /// Stops the pool's running batches (each answers with what it has) and starts no more.
+    pub fn stop_pool(&self) {
+        self.pool_stopped.set(true);
+        for worker in self.pool.borrow().iter() {
+            worker.stop();
+        }
     }
 
     /// Stops the running photo job, wherever it runs.

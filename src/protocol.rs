@@ -3,7 +3,7 @@
 //! value) carries the same id.
 
 use crate::backend::Backend;
-use crate::job::{Attacked, Failure, PhotoAttacked, PhotoJob};
+use crate::job::{Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob};
 use blindspot_core::attack::{Goal, Method, Progress};
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::stability::LayerBound;
@@ -42,6 +42,11 @@ pub enum Request {
     /// Table 5 on EfficientNet-Lite0: each layer's upper Lipschitz bound, then the network's.
     PhotoLipschitz {
         id: u32,
+    },
+    /// A slice of the Reproduce panel's digits attacked (one worker of the pool).
+    AdversarialSet {
+        id: u32,
+        job: SetJob,
     },
     /// Stop the running attack; it answers with the best result so far.
     Stop,
@@ -86,6 +91,10 @@ pub enum Response {
         id: u32,
         result: Result<Vec<LayerBound>, Failure>,
     },
+    AdversarialSet {
+        id: u32,
+        result: Result<SetDone, Failure>,
+    },
 }
 
 impl Response {
@@ -97,7 +106,8 @@ impl Response {
             | Response::Attacked { id, .. }
             | Response::Photo { id, .. }
             | Response::PhotoAttacked { id, .. }
-            | Response::PhotoLipschitz { id, .. } => *id,
+            | Response::PhotoLipschitz { id, .. }
+            | Response::AdversarialSet { id, .. } => *id,
         }
     }
 }

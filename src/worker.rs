@@ -16,6 +16,8 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 /// Progress goes to the page at most this often.
 const PROGRESS_MS: f64 = 100.0;
+/// How long a job computes before it looks at its messages (a Stop) again.
+const YIELD_MS: f64 = 20.0;
 
 #[derive(Default)]
 struct Worker {
@@ -108,6 +110,14 @@ impl Worker {
                 };
                 Response::PhotoAttacked { id, result }
             }
+            Request::AdversarialSet { id, job } => {
+                self.stop.set(false);
+                let result = match self.engine() {
+                    Ok(engine) => engine.adversarial_set(&job, &mut self.reporter(id)).await,
+                    Err(e) => Err(e.into()),
+                };
+                Response::AdversarialSet { id, result }
+            }
             Request::PhotoLipschitz { id } => Response::PhotoLipschitz {
                 id,
                 result: match self.engine() {
@@ -143,15 +153,20 @@ impl Worker {
 
     /// Sends attack progress to the page (throttled) and answers Stop. Every WebGPU read
     /// awaits, so the Stop message is handled between evaluations; on the CPU nothing awaits,
-    /// so after each evaluation the worker yields once to its message queue (where Stop waits).
+    /// so every [`YIELD_MS`] the worker yields once to its message queue (where Stop waits).
     fn reporter(&self, id: u32) -> impl FnMut(&Progress) -> Control + '_ {
         let mut last = f64::NEG_INFINITY;
+        let mut yielded = now();
         move |p: &Progress| -> Control {
             if now() - last >= PROGRESS_MS {
                 post(&Response::Progress { id, progress: *p });
                 last = now();
             }
             let stop = self.stop.clone();
+            if now() - yielded < YIELD_MS {
+                return Box::pin(std::future::ready(!stop.get()));
+            }
+            yielded = now();
             Box::pin(async move {
                 crate::pacing::next_frame().await;
                 !stop.get()

@@ -6,7 +6,7 @@
 
 use crate::backend::Backend;
 use crate::clock::now;
-use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob};
+use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob};
 use crate::protocol::{Request, Response, WorkerInfo};
 use blindspot_core::attack::Progress;
 use blindspot_core::imagenet::Ranked;
@@ -301,6 +301,22 @@ impl WorkerClient {
         };
         match self.call(request, Some(on_progress)).await? {
             Response::PhotoAttacked { result, .. } => result,
+            _ => Err(self.out_of_turn()),
+        }
+    }
+
+    /// A slice of digits attacked (see `Engine::adversarial_set`).
+    pub async fn adversarial_set(
+        &self,
+        job: &SetJob,
+        on_progress: OnProgress,
+    ) -> Result<SetDone, Failure> {
+        let request = |id| Request::AdversarialSet {
+            id,
+            job: job.clone(),
+        };
+        match self.call(request, Some(on_progress)).await? {
+            Response::AdversarialSet { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
     }

@@ -3,12 +3,11 @@
 
 use crate::clock::now;
 use crate::lab::LabRef;
-use crate::pacing::{next_frame, paced};
+use crate::pacing::next_frame;
 use blindspot_core::attack::{Control, Progress};
 use blindspot_core::data::Digits;
 use blindspot_core::experiment::{
-    Examples, NoiseRows, TABLE2_NOISE_SALT, TransferBlock, TransferRow, adversarial_set,
-    transfer_block,
+    Examples, NoiseRows, TABLE2_NOISE_SALT, TransferBlock, TransferRow, transfer_block,
 };
 use blindspot_core::model::Classifier;
 use blindspot_core::paper::{TABLE2, TABLE2_MODELS, TABLE2_NOISE};
@@ -17,8 +16,6 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Digits attacked together (as the CLI's `reproduce`).
-const BATCH: usize = 100;
 /// The seed of the targets and the noise (the CLI's `reproduce` default).
 const SEED: u64 = 0;
 
@@ -58,7 +55,6 @@ async fn run(
 ) -> Result<Results, String> {
     let pixels = digits.range(0, n).floats();
     let labels = digits.labels[..n].to_vec();
-    let indices: Vec<usize> = (0..n).collect();
     let device = lab.0.cpu().device().clone();
     let count = models.len() as f64;
     let mut results = Results {
@@ -69,29 +65,21 @@ async fn run(
     let mut sets = Vec::new();
     for (k, name) in models.iter().enumerate() {
         let name = name.clone();
-        let model = lab.0.cpu().model(&name).await?;
         let started = now();
         let s = status.clone();
-        let mut progress = paced(stop.clone(), move |p: &Progress| {
+        let shown = name.clone();
+        let progress = move |p: &Progress| {
             let done = (k as f64 + p.finished as f64 / p.problems.max(1) as f64) / count;
             s.emit((
                 done,
-                format!("{name}: {} of {} digits done", p.finished, p.problems),
+                format!("{shown}: {} of {} digits done", p.finished, p.problems),
             ));
-        });
-        let (set, stopped) = adversarial_set(
-            &model,
-            &device,
-            &pixels,
-            &labels,
-            &indices,
-            SEED,
-            &lab.0.cpu().lbfgs_config(&model),
-            BATCH,
-            &mut progress,
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+        };
+        // On the CPU workers (one per core), so the page only draws.
+        let (set, stopped) = lab
+            .0
+            .adversarial_set(&name, &pixels, &labels, SEED, progress)
+            .await?;
         results
             .rows
             .push((set.mean_rms(), set.labels.len(), (now() - started) / 1000.0));
@@ -189,8 +177,11 @@ pub fn ReproducePanel(props: &Props) -> Html {
         })
     };
     let on_stop = {
-        let stop = stop.clone();
-        Callback::from(move |_| *stop.borrow_mut() = true)
+        let (stop, lab) = (stop.clone(), props.lab.clone());
+        Callback::from(move |_| {
+            *stop.borrow_mut() = true;
+            lab.0.stop_pool();
+        })
     };
     let running = progress.is_some();
     html! {

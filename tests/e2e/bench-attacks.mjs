@@ -1,6 +1,8 @@
 // 1,000 L-BFGS attacks in the browser, through the Reproduce panel: the selected model only,
 // N gallery digits (test digits 0…N-1), a seeded random wrong target each, batches of 100.
 // Run: node tests/e2e/bench-attacks.mjs [model, default fc100-100-10] [N, default 1000]  (prints JSON)
+// CORES=k: the page is told the machine has k cores (navigator.hardwareConcurrency), so its
+// pool starts k CPU workers (at most 4).
 import { serve } from '../../scripts/serve-static.mjs';
 import { openApp } from './browser.mjs';
 
@@ -10,6 +12,11 @@ const root = new URL('../../', import.meta.url).pathname;
 const server = await serve(process.env.PKG ?? root + 'pkg');
 const app = await openApp(server.url);
 const { page } = app;
+if (process.env.CORES) {
+  await page.addInitScript((k) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => k }), Number(process.env.CORES));
+  await page.reload();
+  await page.getByTestId('gallery').locator('button.pick').first().waitFor({ timeout: 60_000 });
+}
 await page.getByTestId('model-select').selectOption(model);
 await page.getByTestId('reproduce-only').check();
 await page.getByTestId('reproduce-n').fill(n);
@@ -21,6 +28,7 @@ const row = page.getByTestId('table1-row').first();
 const attr = async (a) => row.getAttribute(a);
 console.log(JSON.stringify({
   backend: await page.getByTestId('backend').textContent(),
+  cores_reported: await page.evaluate(() => navigator.hardwareConcurrency),
   model, digits: Number(n),
   attack_seconds: Number(await attr('data-seconds')),
   succeeded: Number(await attr('data-succeeded')),

@@ -78,6 +78,46 @@ test('Reproduce stops when asked and shows what it finished', async () => {
   assert.ok(Date.now() - t < 5000);
 });
 
+test('Reproduce on a pool of CPU workers gives one worker\'s results, and a lost worker is replaced', async () => {
+  const { page } = app;
+  let started = 0;
+  page.on('worker', (w) => { if (w.url().includes('cpu_worker')) started++; });
+  const cores = (k) => page.evaluate((k) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => k, configurable: true }), k);
+  await page.getByTestId('model-select').selectOption('fc100-100-10');
+  await page.getByTestId('reproduce-only').check();
+  await page.getByTestId('reproduce-n').fill('150'); // batches of 100 and 50
+  await page.getByTestId('reproduce-n').dispatchEvent('change');
+  const run = async (kill) => {
+    await page.getByTestId('reproduce-run').click();
+    await page.getByTestId('reproduce-progress').waitFor({ timeout: 10_000 });
+    if (kill) {
+      // Every worker reports itself lost while at least one computes (the message its loader sends when
+      // its device or wasm fails): the page drops it, starts another and reruns its batch.
+      await page.waitForFunction(() => / of 150 /.test(document.querySelector('[data-testid="reproduce-panel"] .busy')?.textContent ?? ''), null, { timeout: 60_000 });
+      for (const w of page.workers().filter((w) => w.url().includes('cpu_worker'))) {
+        await w.evaluate(() => self.postMessage({ lost: 'lost, as the test says' }));
+      }
+    }
+    await page.waitForFunction(() => !document.querySelector('[data-testid="reproduce-progress"]'), null, { timeout: 240_000 });
+    const row = page.getByTestId('table1-row').first();
+    return { rms: await row.getAttribute('data-rms'), ok: await row.getAttribute('data-succeeded'),
+      table2: await page.getByTestId('table2-cell').allTextContents() };
+  };
+  await cores(1);
+  const one = await run(false);
+  await cores(2);
+  const two = await run(false);
+  const workers = page.workers().filter((w) => w.url().includes('cpu_worker')).length;
+  const before = started;
+  const killed = await run(true);
+  console.log(`# Reproduce, fc100-100-10, 150 digits: RMS ${one.rms} on 1 worker, ${two.rms} on ${workers}, ${killed.rms} with one lost; ${one.ok} reached`);
+  assert.equal(workers, 2, 'two CPU workers for two cores');
+  assert.deepEqual(two, one, 'two workers give one worker\'s Table 1 and Table 2');
+  assert.ok(started - before >= 1, `${started - before} workers started in place of the lost ones`);
+  assert.deepEqual(killed, one, 'the lost worker\'s batch is rerun');
+  assert.equal(one.ok, '150');
+});
+
 test('Units deals shuffled rows of units and random directions, then reveals them', async () => {
   const { page } = app;
   await page.getByTestId('units-model').selectOption('convnet');

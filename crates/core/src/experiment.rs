@@ -185,7 +185,7 @@ pub async fn transfer_block(
 }
 
 /// Adversarial examples for a set of images, one random wrong target each.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AdversarialSet {
     /// Only the successful attacks: originals, adversarial images (`n × 784`), true labels.
     pub original: Vec<f32>,
@@ -210,6 +210,16 @@ impl AdversarialSet {
             pixels: &self.adversarial,
             labels: &self.labels,
         }
+    }
+
+    /// This set followed by `other` (sets made from consecutive slices of the same images, as
+    /// workers make them, join into the set one engine makes of them all).
+    pub fn append(&mut self, other: AdversarialSet) {
+        self.original.extend(other.original);
+        self.adversarial.extend(other.adversarial);
+        self.labels.extend(other.labels);
+        self.rms.extend(other.rms);
+        self.attempted += other.attempted;
     }
 
     pub fn success_rate(&self) -> f64 {
