@@ -140,7 +140,7 @@ fn PhotoLab(props: &Props) -> Html {
     html! {
         <div class="photo-lab">
             if let Some(e) = &state.error {
-                <p data-testid="photo-error" class="error" role="alert">{e.clone()}</p>
+                <p data-testid="error" class="error" role="alert">{e.clone()}</p>
             }
             <div class="row photo-samples" role="group" aria-label="Sample photos">
                 { for SAMPLES.iter().map(|&name| html! {

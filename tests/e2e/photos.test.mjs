@@ -125,7 +125,7 @@ test('Stop ends an L-BFGS attack on a photo with the best result so far', async 
   console.log(`# Photos: L-BFGS stopped in ${Date.now() - t} ms`);
   assert.ok(Date.now() - t < 15_000);
   await page.getByTestId('photo-adv-top5').waitFor();
-  assert.equal(await page.getByTestId('photo-error').count(), 0);
+  assert.equal(await page.getByTestId('photo-panel').getByTestId('error').count(), 0);
 });
 
 test('a target that names no class is refused and the one set stays', async () => {
@@ -133,8 +133,8 @@ test('a target that names no class is refused and the one set stays', async () =
   const box = page.getByTestId('photo-target');
   await box.fill('unicorn');
   await box.dispatchEvent('change');
-  await page.getByTestId('photo-error').waitFor();
-  assert.match(await page.getByTestId('photo-error').textContent(), /unicorn/);
+  await page.getByTestId('photo-panel').getByTestId('error').waitFor();
+  assert.match(await page.getByTestId('photo-panel').getByTestId('error').textContent(), /unicorn/);
   await box.fill('coffee mug');
   await box.dispatchEvent('change');
   await page.waitForFunction(() => document.querySelector('[data-testid="photo-target"]').value === '504 coffee mug');
@@ -150,9 +150,9 @@ test('bad photos give an error and keep the photo shown', async () => {
   for (const [file, says] of [[root + 'tests/fixtures/corrupt.png', /corrupt\.png is not an image/], [join(dir, 'empty.png'), /empty\.png is empty/], [join(dir, 'notes.txt'), /notes\.txt is not an image/], [join(dir, 'huge.png'), /6000×4000, over the 20 megapixel limit/]]) {
     await page.getByTestId('photo-upload').setInputFiles(file);
     // The error before stays until this file's replaces it.
-    await page.waitForFunction(([source]) => new RegExp(source).test(document.querySelector('[data-testid="photo-error"]')?.textContent ?? ''),
+    await page.waitForFunction(([source]) => new RegExp(source).test(document.querySelector('[data-testid="photo-panel"] [data-testid="error"]')?.textContent ?? ''),
       [says.source], { timeout: 30_000 }).catch(() => {});
-    assert.match(await page.getByTestId('photo-error').textContent(), says, file);
+    assert.match(await page.getByTestId('photo-panel').getByTestId('error').textContent(), says, file);
     assert.deepEqual(await top5('photo-top5'), before, 'the photo shown stays');
   }
 });
@@ -182,7 +182,7 @@ test('an uploaded photo is read like a sample', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="photo-crop"]')?.getAttribute('aria-label')?.includes('coffee.png'));
   const top = await classified();
   assert.equal(top[0].label, 967, `coffee.png read as ${JSON.stringify(top[0])} (967 is espresso)`);
-  assert.equal(await page.getByTestId('photo-error').count(), 0, 'a good photo clears the error');
+  assert.equal(await page.getByTestId('photo-panel').getByTestId('error').count(), 0, 'a good photo clears the error');
   assert.deepEqual(app.errors, []);
   assert.deepEqual(app.foreign, []);
 });
