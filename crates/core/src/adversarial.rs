@@ -19,12 +19,18 @@ use burn::prelude::Device;
 use std::collections::VecDeque;
 
 /// The attack used to fill the pool: the paper's L-BFGS with a shorter c search than the one
-/// that measures distortion (3 bracket steps, 2 bisections, 30 iterations), for speed.
+/// that measures distortion (3 bracket steps, 2 bisections, 30 iterations), for speed. Its c
+/// search is the one the zoo's adversarially trained model was trained with (from c = 1, ×10,
+/// bisected), so that `blindspot train` still remakes that model.
 pub fn pool_attack() -> LbfgsConfig {
     LbfgsConfig {
         max_iterations: 30,
         bracket_steps: 3,
         bisections: 2,
+        c_start: Some(1.0),
+        c_factor: 10.0,
+        c_ratio: 1.01,
+        guided: false,
         ..LbfgsConfig::default()
     }
 }

@@ -60,13 +60,35 @@ fn attack_section(o: &mut String, r: &Reproduction) {
     let _ = writeln!(o, "## The attack\n");
     let _ = writeln!(
         o,
-        "- Box-constrained projected L-BFGS on c·‖r‖² + CE(logits(x+r)/T, target) over [0,1]^784 (`crates/core/src/attack/lbfgs.rs`): memory {}, at most {} iterations per solve, stop when the projected gradient's largest entry < {} or the objective stops decreasing; restart from x at every c.",
-        a.memory, a.max_iterations, a.tolerance
+        "- Box-constrained projected L-BFGS on c·‖r‖² + CE(logits(x+r)/T, target) over [0,1]^784 (`crates/core/src/attack/lbfgs.rs`): memory {}, at most {} iterations per solve, stop when the projected gradient's largest entry < {} or the objective stops decreasing; {}.",
+        a.memory,
+        a.max_iterations,
+        a.tolerance,
+        if a.warm_start {
+            "each solve after an image's first starts where its previous solve ended"
+        } else {
+            "restart from x at every c"
+        }
     );
+    let start = match a.c_start {
+        Some(c) => format!("c = {c}"),
+        None => {
+            "the c estimated from the loss's gradient at x (`attack::c_search::estimated_start`)"
+                .into()
+        }
+    };
+    let narrow = if a.guided {
+        "narrow the bracket where the target's logit margin interpolates to zero (`attack/c_search.rs`)"
+    } else {
+        "bisect the bracket geometrically"
+    };
     let _ = writeln!(
         o,
-        "- Search over c per image: start at c = {}, multiply (all solves succeed) or divide (all fail) by {} up to {} times, then {} geometric bisections; keep the smallest successful r.",
-        a.c_start, a.c_factor, a.bracket_steps, a.bisections
+        "- Search over c per image: start at {start}, multiply (all solves succeed) or divide (all fail) by {} up to {} times, then {narrow} until the failing c is within {}× of the successful one, at most {} solves in all; keep the smallest successful r.",
+        a.c_factor,
+        a.bracket_steps,
+        a.c_ratio,
+        a.bracket_steps + a.bisections
     );
     let _ = writeln!(
         o,

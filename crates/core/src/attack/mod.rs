@@ -8,6 +8,7 @@
 //! at once (natively, [`block_on`] drives them). Callers name an attack with [`Method`] and run
 //! it with [`Attack::run`].
 
+pub mod c_search;
 pub mod fgsm;
 pub mod lbfgs;
 pub mod method;
@@ -68,7 +69,8 @@ pub struct Outcome {
     pub target: usize,
     pub success: bool,
     pub distortion: Distortion,
-    /// L-BFGS: the weight c of ‖r‖² at the kept solution (0 for FGSM/PGD).
+    /// L-BFGS: the weight c of ‖r‖² at the kept solution (0 for FGSM/PGD, and where the
+    /// model already gave the image its target: r = 0).
     pub c: f32,
     /// Gradient evaluations spent on this image.
     pub iterations: usize,

@@ -14,6 +14,8 @@ pub struct Evaluation {
     pub value: Vec<f32>,
     pub cross_entropy: Vec<f32>,
     pub label: Vec<usize>,
+    /// The target's logit minus the largest other logit: positive where the target is reached.
+    pub margin: Vec<f32>,
     /// `n × inputs`, row-major.
     pub grad: Vec<f32>,
 }
@@ -68,7 +70,7 @@ pub async fn evaluate(
     let onehot = Tensor::<2>::from_data(TensorData::new(onehot, [n, classes]), device);
 
     let logits = model.logits(x.clone()); // [n, classes]
-    let ce = -(log_softmax(logits.clone() / temperature, 1) * onehot).sum_dim(1); // [n, 1]
+    let ce = -(log_softmax(logits.clone() / temperature, 1) * onehot.clone()).sum_dim(1); // [n, 1]
     let distance = (x.clone() - x0).powf_scalar(2.0).sum_dim(1); // [n, 1]
     let value = ce.clone() + c * distance; // [n, 1]
     let grads = value.clone().sum().backward();
@@ -76,18 +78,25 @@ pub async fn evaluate(
         .grad(&grads)
         .ok_or_else(|| Error::Device("the input has no gradient (is autodiff on?)".into()))?
         .detach(); // [n, inputs]
-    let label = logits.detach().argmax(1).float(); // [n, 1]
+    let logits = logits.detach();
+    let label = logits.clone().argmax(1).float(); // [n, 1]
+    let aimed = (logits.clone() * onehot.clone()).sum_dim(1); // [n, 1]
+    // Any real logit is far above the target's masked to −1e30.
+    let rival = (logits - onehot * 1e30).max_dim(1); // [n, 1]
+    let margin = aimed - rival; // [n, 1]
 
-    // One readback: [value | ce | label | grad] per row.
-    let packed = Tensor::cat(vec![value.detach(), ce.detach(), label, grad], 1); // [n, inputs + 3]
+    // One readback: [value | ce | label | margin | grad] per row.
+    let packed = Tensor::cat(vec![value.detach(), ce.detach(), label, margin, grad], 1); // [n, inputs + 4]
     let data = packed.into_data_async().await.map_err(Error::device)?;
     let flat: Vec<f32> = data.iter::<f32>().collect();
-    let row = inputs + 3;
+    let row = inputs + 4;
+    let column = |j: usize| flat.chunks(row).map(move |r| r[j]);
     Ok(Evaluation {
-        value: flat.chunks(row).map(|r| r[0]).collect(),
-        cross_entropy: flat.chunks(row).map(|r| r[1]).collect(),
-        label: flat.chunks(row).map(|r| r[2] as usize).collect(),
-        grad: flat.chunks(row).flat_map(|r| r[3..].to_vec()).collect(),
+        value: column(0).collect(),
+        cross_entropy: column(1).collect(),
+        label: column(2).map(|l| l as usize).collect(),
+        margin: column(3).collect(),
+        grad: flat.chunks(row).flat_map(|r| r[4..].to_vec()).collect(),
     })
 }
 
@@ -110,6 +119,7 @@ pub async fn evaluate_in_chunks(
         value: Vec::with_capacity(n),
         cross_entropy: Vec::with_capacity(n),
         label: Vec::with_capacity(n),
+        margin: Vec::with_capacity(n),
         grad: Vec::with_capacity(n * model.inputs()),
     };
     let inputs = model.inputs();
@@ -130,6 +140,7 @@ pub async fn evaluate_in_chunks(
         all.value.extend(e.value);
         all.cross_entropy.extend(e.cross_entropy);
         all.label.extend(e.label);
+        all.margin.extend(e.margin);
         all.grad.extend(e.grad);
     }
     Ok(all)

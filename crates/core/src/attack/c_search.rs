@@ -1,0 +1,213 @@
+//! The search over c for one attack problem. With c on the distortion term, the *largest*
+//! successful c gives the smallest perturbation, so the search looks for the boundary between
+//! the c values whose solve reaches the target and those whose solve does not.
+//!
+//! Start at `c_start`, or where [`estimated_start`] puts the boundary; while every solve succeeds, multiply c by `c_factor`; while every solve
+//! fails, divide it. Once a success and a failure bracket the boundary, each next c is placed
+//! where the target's logit margin (target logit minus the largest other, at each bracket end's
+//! solve) interpolates to zero in log c (regula falsi, with the Illinois rule), and then just
+//! past that estimate on the side that shrinks the bracket most: with a good estimate one solve
+//! lands each side of it. The search
+//! ends when the bracket is narrower than [`LbfgsConfig::c_ratio`] or after
+//! `bracket_steps + bisections` solves. Without margins (solves judged after rounding) it is a
+//! plain geometric bisection.
+
+use super::lbfgs::LbfgsConfig;
+
+/// The next c stays this fraction of the bracket (in log c) away from its ends, so that each
+/// solve shrinks the bracket.
+const SAFEGUARD: f32 = 0.01;
+
+#[derive(Clone, Debug)]
+pub struct CSearch {
+    /// The c of the next solve.
+    pub c: f32,
+    /// The largest successful c so far, with its solve's margin when known.
+    success: Option<(f32, Option<f32>)>,
+    /// The smallest failing c so far, with its solve's margin when known.
+    fail: Option<(f32, Option<f32>)>,
+    /// Whether the previous solve inside the bracket succeeded (see [`CSearch::record`]).
+    previous: Option<bool>,
+    steps: usize,
+    pub done: bool,
+}
+
+/// Where the boundary in c would be if the model were linear in its input near x with two
+/// classes in play, from one evaluation at x itself: its gradient `grad` of the loss
+/// CE(logits / T, target) and the target's margin (negative: not yet reached). Far from the
+/// target, ∇CE ≈ −∇m / T; the nearest point with margin 0 is |m| / ‖∇m‖ away; there the
+/// two-class ∇CE is −∇m / 2T, and the minimum of c‖r‖² + CE balances 2c‖r‖ against it, so
+/// c ≈ T‖∇CE‖² / 4|m|. On fc100-100-10 the search's final c was 0.16–6.4× this (median 1.3,
+/// 100 test digits): one solve each side of it brackets the boundary. `None` where the target
+/// is already reached or the gradient vanishes.
+pub fn estimated_start(temperature: f32, grad: &[f32], margin: f32) -> Option<f32> {
+    let squared: f32 = grad.iter().map(|g| g * g).sum();
+    let c = temperature * squared / (4.0 * -margin);
+    (margin < 0.0 && c.is_finite() && c > 0.0).then_some(c)
+}
+
+impl CSearch {
+    /// A search from `c_start`.
+    pub fn new(c_start: f32) -> Self {
+        CSearch {
+            c: c_start,
+            success: None,
+            fail: None,
+            previous: None,
+            steps: 0,
+            done: false,
+        }
+    }
+
+    /// Records the solve at the current c (did it reach the target, and its margin if known)
+    /// and picks the next c, or finishes.
+    pub fn record(&mut self, success: bool, margin: Option<f32>, config: &LbfgsConfig) {
+        let c = self.c;
+        let bracketed = self.success.is_some() && self.fail.is_some();
+        if bracketed && self.previous == Some(success) {
+            // Two solves in a row on one side (the Illinois rule): halve the other end's
+            // margin, so that a margin far from linear cannot hold the estimate near one end.
+            let other = if success {
+                &mut self.fail
+            } else {
+                &mut self.success
+            };
+            if let Some((_, Some(m))) = other {
+                *m /= 2.0;
+            }
+        }
+        if bracketed {
+            self.previous = Some(success);
+        }
+        if success {
+            if self.success.is_none_or(|(s, _)| c > s) {
+                self.success = Some((c, margin));
+            }
+        } else if self.fail.is_none_or(|(f, _)| c < f) {
+            self.fail = Some((c, margin));
+        }
+        self.steps += 1;
+        let out_of_steps = self.steps >= config.bracket_steps + config.bisections;
+        match (self.success, self.fail) {
+            (Some(s), Some(f)) => {
+                self.done = out_of_steps || f.0 / s.0 < config.c_ratio;
+                self.c = inside(s, f, config.c_ratio);
+            }
+            (Some(_), None) => {
+                self.c *= config.c_factor;
+                self.done = self.steps > config.bracket_steps;
+            }
+            (None, _) => {
+                self.c /= config.c_factor;
+                self.done = self.steps > config.bracket_steps;
+            }
+        }
+    }
+}
+
+/// The next c inside the bracket from success `s` to failure `f` (each c with its margin).
+fn inside(s: (f32, Option<f32>), f: (f32, Option<f32>), ratio: f32) -> f32 {
+    let (low, high) = (s.0.ln(), f.0.ln());
+    let width = high - low;
+    let middle = (low + width / 2.0).exp();
+    // Margins from solves that succeeded and failed: ms > 0 ≥ mf, except at exact ties.
+    let Some((ms, mf)) = s.1.zip(f.1).filter(|(ms, mf)| ms > mf) else {
+        return middle;
+    };
+    let estimate = low + ms / (ms - mf) * width;
+    // A third of a resolution past the estimate, away from the nearer end: if the estimate is
+    // right, the far end moves to it, and the next solve, as far on the other side, closes the
+    // bracket to two thirds of a resolution.
+    let nudge = ratio.ln() / 3.0;
+    let next = if estimate - low < high - estimate {
+        estimate + nudge
+    } else {
+        estimate - nudge
+    };
+    next.clamp(low + SAFEGUARD * width, high - SAFEGUARD * width)
+        .exp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> LbfgsConfig {
+        LbfgsConfig::default()
+    }
+
+    /// Runs the search against a boundary at `boundary` with a margin linear in log c (or no
+    /// margin): the largest successful c found, the solves, and the solves it took to bracket.
+    fn search(boundary: f32, margins: bool) -> (f32, usize, usize) {
+        let config = config();
+        let mut search = CSearch::new(1.0);
+        let (mut best, mut solves, mut bracketed) = (0.0f32, 0, None);
+        let mut seen = [false; 2];
+        while !search.done {
+            let margin = (boundary / search.c).ln();
+            let success = margin > 0.0;
+            if success {
+                best = best.max(search.c);
+            }
+            search.record(success, margins.then_some(margin), &config);
+            solves += 1;
+            seen[success as usize] = true;
+            if seen == [true; 2] {
+                bracketed.get_or_insert(solves);
+            }
+        }
+        (best, solves, bracketed.unwrap())
+    }
+
+    #[test]
+    fn with_a_linear_margin_two_solves_after_the_bracket_reach_the_resolution() {
+        // Within the default search's reach from c = 1: 3^±5, 0.0041…243.
+        for boundary in [0.01, 0.7, 12.0, 37.0, 99.0, 200.0] {
+            let (found, solves, bracket) = search(boundary, true);
+            let (bisected, bisections, _) = search(boundary, false);
+            assert!(found <= boundary && found > 0.0, "{boundary}: {found}");
+            assert!(
+                boundary / found < config().c_ratio,
+                "{boundary}: found {found} in {solves} solves"
+            );
+            assert!(
+                solves <= bracket + 2,
+                "{boundary}: {solves} solves, bracket {bracket}"
+            );
+            assert!(
+                found * config().c_ratio > bisected,
+                "{boundary}: {found} vs {bisected}"
+            );
+            assert!(solves < bisections, "{boundary}: {solves} vs {bisections}");
+        }
+    }
+
+    #[test]
+    fn a_margin_far_from_linear_still_narrows_the_bracket() {
+        let config = config();
+        let mut search = CSearch::new(1.0);
+        let boundary: f32 = 40.0;
+        let mut best: f32 = 0.0;
+        while !search.done {
+            // A step: every success has margin 1, every failure margin −1000.
+            let success = search.c < boundary;
+            if success {
+                best = best.max(search.c);
+            }
+            search.record(success, Some(if success { 1.0 } else { -1000.0 }), &config);
+        }
+        assert!(best < boundary && boundary / best < 1.5, "{best}");
+    }
+
+    #[test]
+    fn a_search_that_never_succeeds_gives_up_after_its_bracket_steps() {
+        let config = config();
+        let mut search = CSearch::new(1.0);
+        let mut solves = 0;
+        while !search.done {
+            search.record(false, Some(-1.0), &config);
+            solves += 1;
+        }
+        assert_eq!(solves, config.bracket_steps + 1);
+    }
+}
