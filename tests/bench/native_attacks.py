@@ -1,15 +1,16 @@
-"""Blindspot's CLI against scipy on the same targeted attacks (issue "Speed and scale").
+"""Blindspot's CLI against scipy and PyTorch on the same targeted attacks (issue "Speed and scale").
 
 The paper's attack -- minimise c*|r|^2 + CE(logits(x + r) / T, target) over the box, with the
-largest successful c searched -- run three ways on the same weights, test digits and targets:
+largest successful c searched -- run four ways on the same weights, test digits and targets:
 `blindspot attack` in one batch, `blindspot attack` one image at a time, and scipy's L-BFGS-B
-with a numpy gradient (what CleverHans's and Foolbox's L-BFGS attacks do), using Blindspot's
-objective and c search (crates/core/src/attack/lbfgs.rs: memory 10, 60 iterations, projected
-gradient tolerance 1e-4, c from 1, x10 or /10 up to 5 times, then geometric bisection up to 10
-solves in all, T = 0.05). Fully connected models only (sigmoid hidden layers, linear output).
+(what CleverHans's and Foolbox's L-BFGS attacks call) with the gradient from numpy by hand or
+from PyTorch's autograd (float32, its default threads), both with the c search Blindspot used
+before its margin-guided one (memory 10, 60 iterations, projected gradient tolerance 1e-4, c
+from 1, x10 or /10 up to 5 times, then geometric bisection up to 10 solves in all, T = 0.05).
+Fully connected models only (sigmoid hidden layers, linear output).
 
-Run it with tests/bench/native.sh, which builds the CLI and installs numpy and scipy.
-Usage: python tests/bench/scipy_lbfgs.py MODEL N
+Run it with tests/bench/native.sh, which builds the CLI and installs numpy, scipy and torch.
+Usage: python tests/bench/native_attacks.py MODEL N
 """
 import json
 import os
@@ -97,11 +98,38 @@ def objective(net, x0, target, c):
     return f
 
 
-def attack(net, x0, target):
-    """Blindspot's c search around scipy's L-BFGS-B; the smallest successful r's RMS or None."""
+def torch_objective(net):
+    """As `objective`, with the forward pass in PyTorch (float32) and its gradient by autograd."""
+    import torch
+
+    layers = [(torch.tensor(w, dtype=torch.float32), torch.tensor(b, dtype=torch.float32)) for w, b in net]
+
+    def make(_net, x0, target, c):
+        origin = torch.tensor(x0, dtype=torch.float32)
+
+        def f(x):
+            z = torch.tensor(x, dtype=torch.float32, requires_grad=True)
+            h = z
+            for k, (w, b) in enumerate(layers):
+                h = h @ w.T + b
+                if k < len(layers) - 1:
+                    h = torch.sigmoid(h)
+            ce = -torch.log_softmax(h / TEMPERATURE, 0)[target]
+            value = c * ((z - origin) ** 2).sum() + ce
+            value.backward()
+            return float(value.detach()), z.grad.numpy().astype(np.float64)
+
+        return f
+
+    return make
+
+
+def attack(net, x0, target, make=objective):
+    """Blindspot's former c search around scipy's L-BFGS-B on the objective `make` builds; the
+    smallest successful r's RMS or None."""
     c, success_c, fail_c, steps, best = C_START, None, None, 0, None
     while True:
-        z, _, _ = fmin_l_bfgs_b(objective(net, x0, target, c), x0.copy(), bounds=[(0.0, 1.0)] * 784,
+        z, _, _ = fmin_l_bfgs_b(make(net, x0, target, c), x0.copy(), bounds=[(0.0, 1.0)] * 784,
                                 m=MEMORY, maxiter=ITERATIONS, pgtol=TOLERANCE)
         if int(np.argmax(logits(net, z))) == target:
             rms = float(np.sqrt(np.mean((z - x0) ** 2)))
@@ -149,11 +177,20 @@ def main():
         print(row(f"blindspot attack --batch {batch}", len(reached), reached, seconds, n), flush=True)
     targets = [a["target"] for a in answers]
     digits = test_digits(n)
-    started = time.perf_counter()
-    found = [attack(net, digits[i], targets[i]) for i in range(n)]
-    seconds = time.perf_counter() - started
-    reached = [r for r in found if r is not None]
-    print(row("scipy fmin_l_bfgs_b + numpy gradient", len(reached), reached, seconds, n))
+    rivals = [("scipy fmin_l_bfgs_b + numpy gradient", objective)]
+    try:
+        import torch
+
+        rivals.append((f"scipy fmin_l_bfgs_b + PyTorch {torch.__version__} autograd "
+                       f"({torch.get_num_threads()} threads)", torch_objective(net)))
+    except ImportError:
+        print("(no PyTorch here: its row is left out)")
+    for name, make in rivals:
+        started = time.perf_counter()
+        found = [attack(net, digits[i], targets[i], make) for i in range(n)]
+        seconds = time.perf_counter() - started
+        reached = [r for r in found if r is not None]
+        print(row(name, len(reached), reached, seconds, n), flush=True)
 
 
 if __name__ == "__main__":
