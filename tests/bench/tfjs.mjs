@@ -1,0 +1,47 @@
+// Blindspot and TF.js 4.22 side by side in one Chromium page load (BENCHMARKS.md, "Browser:
+// Blindspot and TF.js"): the same safetensors weights, test digits and targets (label + 1),
+// the same objective and, for L-BFGS, the same search (tests/bench/tfjs/lbfgs.js, a port of
+// attack/lbfgs.rs and c_search.rs). Both on the page's one thread. Run it with
+// tests/bench/tfjs.sh, which builds Blindspot's half first. Prints JSON, then a table.
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve-static.mjs';
+import { openPage } from '../e2e/browser.mjs';
+
+const quick = process.argv.includes('--quick');
+const plan = {
+  models: quick ? { 'fc100-100-10': { lbfgs: 20, alone: 3 } }
+    : { 'fc100-100-10': { lbfgs: 100, alone: 20 }, convnet: { lbfgs: 20, alone: 5 } },
+  reps: { 1: quick ? 20 : 200, 100: quick ? 5 : 30 },
+  // Every backend is timed per evaluation; the attacks run on these.
+  backends: ['wasm', 'cpu', 'webgpu'],
+  attacks: ['wasm'],
+};
+const root = new URL('../../', import.meta.url).pathname;
+// No Content-Security-Policy: TF.js is not the app, and the bench page is not hosted.
+const server = await serve(root, 0, { csp: null });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--enable-unsafe-webgpu'],
+});
+const { page, errors } = await openPage(browser, `${server.url}tests/bench/tfjs/bench.html`, { gallery: false });
+await page.waitForFunction(() => window.benchReady, null, { timeout: 60_000 });
+const result = await page.evaluate((p) => window.runBench(p), plan);
+result.page_errors = errors;
+console.log(JSON.stringify(result, null, 2));
+
+const f = (v, d = 2) => (v === undefined ? '–' : Number(v).toFixed(d));
+const perAttack = (s, count) => (s ? s.ms / (count ?? 1) : undefined);
+for (const [name, r] of Object.entries(result.models)) {
+  const sizes = plan.models[name];
+  console.log(`\n${name}: ms (median of ${plan.reps[1]} / ${plan.reps[100]} evaluations; attacks: per attack)\n`);
+  console.log('| | evaluation, batch 1 | evaluation, batch 100 | PGD-40, batch 100 | PGD-40, one at a time | L-BFGS, batch of ' + sizes.lbfgs + ' | L-BFGS, one at a time | reached | mean RMS |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  const rows = [['Blindspot (Burn Flex, wasm SIMD)', r.blindspot], ...Object.entries(r.tfjs).map(([b, v]) => [`TF.js ${b}`, v])];
+  for (const [label, v] of rows) {
+    if (v.error) { console.log(`| ${label} | ${v.error} |`); continue; }
+    const l = v.lbfgs_batch;
+    console.log(`| ${label} | ${f(v.evaluation_batch_1_ms, 3)} | ${f(v.evaluation_batch_100_ms)} | ${f(perAttack(v.pgd40_batch_100, 100), 1)} | ${f(v.pgd40_batch_1?.ms, 1)} | ${f(perAttack(l, l?.of), 1)} | ${f(v.lbfgs_batch_1?.ms, 1)} | ${l ? `${l.reached} / ${l.of}` : '–'} | ${f(l?.mean_rms, 4)} |`);
+  }
+}
+await browser.close();
+server.close();

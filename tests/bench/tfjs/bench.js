@@ -1,0 +1,121 @@
+// The bench page's runner: Blindspot (target/bench-web, src/bin/bench.rs) and TF.js on the same
+// weights, digits and targets, timed in this one page load. tests/bench/tfjs.mjs calls
+// `window.runBench(plan)` and prints what it returns.
+import init, { Bench, digits, labels } from '../../../target/bench-web/bench.js';
+import { lbfgs, pgd, CONFIG } from './lbfgs.js';
+import { safetensors, network, objective } from './models.js';
+
+const tf = window.tf;
+const now = () => performance.now();
+const DIM = 784;
+
+/** Median milliseconds of `reps` calls of `run` after `warm` untimed ones. */
+async function timed(run, reps, warm = 3) {
+  for (let i = 0; i < warm; i++) await run();
+  const times = [];
+  for (let i = 0; i < reps; i++) {
+    const t = now();
+    await run();
+    times.push(now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Per image [reached, label, rms, evaluations] (Blindspot's flat answer) as objects. */
+const outcomes = (flat) => Array.from({ length: flat.length / 4 }, (_, k) => ({
+  reached: flat[4 * k] === 1, rms: flat[4 * k + 2], evaluations: flat[4 * k + 3],
+}));
+
+function summary(list, ms) {
+  const hit = list.filter((o) => o.reached);
+  const mean = (key) => hit.reduce((s, o) => s + (o[key] ?? 0), 0) / Math.max(hit.length, 1);
+  return { ms, reached: hit.length, of: list.length, mean_rms: mean('rms'), mean_evaluations: mean('evaluations') };
+}
+
+async function bytes(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: ${r.status}`);
+  return r.arrayBuffer();
+}
+
+window.runBench = async (plan) => {
+  await init();
+  tf.wasm.setWasmPaths('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/');
+  const out = { crossOriginIsolated, cores: navigator.hardwareConcurrency, models: {} };
+  for (const [name, sizes] of Object.entries(plan.models)) {
+    const weights = await bytes(`../../../models/${name}.safetensors`);
+    const card = new Uint8Array(await bytes(`../../../models/${name}.json`));
+    const blindspot = new Bench(name, card, new Uint8Array(weights));
+    const n = Math.max(sizes.lbfgs, 100);
+    const x = digits(n), y = labels(n);
+    const targets = Array.from(y, (l) => (l + 1) % 10);
+    const first = (k) => [x.slice(0, k * DIM), Uint32Array.from(y.slice(0, k)), Uint32Array.from(targets.slice(0, k))];
+    const result = { blindspot: {}, tfjs: {} };
+    out.models[name] = result;
+    // Blindspot.
+    for (const batch of [1, 100]) {
+      const [xs, , ts] = first(batch);
+      result.blindspot[`evaluation_batch_${batch}_ms`] = await timed(() => blindspot.evaluate(xs, ts, 1), plan.reps[batch]);
+    }
+    {
+      const [xs, ls, ts] = first(100);
+      let t = now();
+      result.blindspot.pgd40_batch_100 = summary(outcomes(blindspot.pgd(xs, ls, ts, 0.1, 40)), now() - t);
+      t = now();
+      const alone = [];
+      for (let k = 0; k < sizes.alone; k++) alone.push(...outcomes(blindspot.pgd(xs.slice(k * DIM, (k + 1) * DIM), ls.slice(k, k + 1), ts.slice(k, k + 1), 0.1, 40)));
+      result.blindspot.pgd40_batch_1 = summary(alone, (now() - t) / sizes.alone);
+    }
+    {
+      const [xs, ls, ts] = first(sizes.lbfgs);
+      let t = now();
+      result.blindspot.lbfgs_batch = summary(outcomes(blindspot.lbfgs(xs, ls, ts)), now() - t);
+      t = now();
+      const alone = [];
+      for (let k = 0; k < sizes.alone; k++) alone.push(...outcomes(blindspot.lbfgs(xs.slice(k * DIM, (k + 1) * DIM), ls.slice(k, k + 1), ts.slice(k, k + 1))));
+      result.blindspot.lbfgs_batch_1 = summary(alone, (now() - t) / sizes.alone);
+    }
+    blindspot.free();
+    // TF.js, each backend asked for.
+    const tensors = safetensors(weights);
+    for (const backend of plan.backends) {
+      const r = {};
+      result.tfjs[backend] = r;
+      try {
+        await tf.setBackend(backend);
+        await tf.ready();
+        const forward = network(tf, name, tensors);
+        const loss = objective(tf, forward, CONFIG.temperature);
+        const ce = objective(tf, forward, 1);
+        for (const batch of [1, 100]) {
+          const [xs, , ts] = first(batch);
+          const cs = new Array(batch).fill(1);
+          r[`evaluation_batch_${batch}_ms`] = await timed(() => loss(xs, xs, Array.from(ts), cs), plan.reps[batch]);
+        }
+        if (!plan.attacks.includes(backend)) continue;
+        const [xs, , ts] = first(100);
+        const zeros = (k) => new Array(k).fill(0);
+        const plainCE = (v, v0, t) => ce(v, v0, t, zeros(t.length));
+        let t = now();
+        r.pgd40_batch_100 = summary(await pgd(plainCE, xs, Array.from(ts), 0.1, 40), now() - t);
+        t = now();
+        const alone = [];
+        for (let k = 0; k < sizes.alone; k++) alone.push(...(await pgd(plainCE, xs.slice(k * DIM, (k + 1) * DIM), [ts[k]], 0.1, 40)));
+        r.pgd40_batch_1 = summary(alone, (now() - t) / sizes.alone);
+        const [lx, , lt] = first(sizes.lbfgs);
+        t = now();
+        r.lbfgs_batch = summary(await lbfgs(loss, lx, Array.from(lt), DIM), now() - t);
+        t = now();
+        const one = [];
+        for (let k = 0; k < sizes.alone; k++) one.push(...(await lbfgs(loss, lx.slice(k * DIM, (k + 1) * DIM), [lt[k]], DIM)));
+        r.lbfgs_batch_1 = summary(one, (now() - t) / sizes.alone);
+      } catch (e) {
+        r.error = String(e);
+      }
+    }
+  }
+  out.tfjs_backend_info = { wasm_simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT').catch(() => null), wasm_threads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT').catch(() => null) };
+  return out;
+};
+window.benchReady = true;
