@@ -24,6 +24,12 @@ install_system() {
   rustup target add wasm32-unknown-unknown
 }
 
+# Mesa's lavapipe, a Vulkan device on the CPU, so that `blindspot --device wgpu` has an adapter
+# on a machine without a GPU (the CLI's wgpu test, crates/cli/tests/device.rs).
+install_vulkan_cpu() {
+  ls /usr/share/vulkan/icd.d/lvp_icd.* >/dev/null 2>&1 || apt_install mesa-vulkan-drivers
+}
+
 # The npm packages: wasm-opt (binaryen) for the build; playwright-core, @axe-core/playwright and
 # puppeteer-core (Firefox over WebDriver BiDi) for the browser tests.
 install_node_packages() {

@@ -75,18 +75,50 @@ mod exports {
 
         /// The paper's attack with the default settings, all rows in one batch: per image
         /// `[reached target (0/1), label, RMS, evaluations]`, flattened.
-        pub fn lbfgs(&self, images: &[f32], labels: &[u32], targets: &[u32]) -> Result<Vec<f32>, JsError> {
+        pub fn lbfgs(
+            &self,
+            images: &[f32],
+            labels: &[u32],
+            targets: &[u32],
+        ) -> Result<Vec<f32>, JsError> {
             let (labels, goals) = problems(labels, targets);
             let config = LbfgsConfig::default();
-            let outcomes = block_on(lbfgs_each(&self.model, &self.device, images, &labels, &goals, &config, &mut keep_going));
+            let outcomes = block_on(lbfgs_each(
+                &self.model,
+                &self.device,
+                images,
+                &labels,
+                &goals,
+                &config,
+                &mut keep_going,
+            ));
             Ok(flatten(&outcomes.map_err(failed)?))
         }
 
         /// PGD (no random start) of `steps` steps in the L∞ ball of `epsilon`, as `lbfgs`.
-        pub fn pgd(&self, images: &[f32], labels: &[u32], targets: &[u32], epsilon: f32, steps: usize) -> Result<Vec<f32>, JsError> {
+        pub fn pgd(
+            &self,
+            images: &[f32],
+            labels: &[u32],
+            targets: &[u32],
+            epsilon: f32,
+            steps: usize,
+        ) -> Result<Vec<f32>, JsError> {
             let (labels, goals) = problems(labels, targets);
-            let config = FgsmConfig { epsilon, steps, random_start: None };
-            let outcomes = block_on(pgd_each(&self.model, &self.device, images, &labels, &goals, config, &mut keep_going));
+            let config = FgsmConfig {
+                epsilon,
+                steps,
+                random_start: None,
+            };
+            let outcomes = block_on(pgd_each(
+                &self.model,
+                &self.device,
+                images,
+                &labels,
+                &goals,
+                config,
+                &mut keep_going,
+            ));
             Ok(flatten(&outcomes.map_err(failed)?))
         }
     }
@@ -102,7 +134,12 @@ mod exports {
             .iter()
             .flat_map(|o| {
                 let reached = (o.success && o.label == o.target) as u8 as f32;
-                [reached, o.label as f32, o.distortion.rms, o.iterations as f32]
+                [
+                    reached,
+                    o.label as f32,
+                    o.distortion.rms,
+                    o.iterations as f32,
+                ]
             })
             .collect()
     }

@@ -5,6 +5,7 @@
 // pool starts k CPU workers (at most 4).
 import { serve } from '../../scripts/serve-static.mjs';
 import { openApp } from './browser.mjs';
+import { watchBlocking, longestBlock } from './harness.mjs';
 
 const model = process.argv[2] ?? 'fc100-100-10';
 const n = process.argv[3] ?? '1000';
@@ -21,9 +22,11 @@ await page.getByTestId('model-select').selectOption(model);
 await page.getByTestId('reproduce-only').check();
 await page.getByTestId('reproduce-n').fill(n);
 await page.getByTestId('reproduce-n').dispatchEvent('change');
+await watchBlocking(page);
 const started = Date.now();
 await page.getByTestId('reproduce-run').click();
 await page.getByTestId('reproduce-results').waitFor({ timeout: 3_600_000 });
+const longest = await longestBlock(page);
 const row = page.getByTestId('table1-row').first();
 const attr = async (a) => row.getAttribute(a);
 console.log(JSON.stringify({
@@ -34,6 +37,8 @@ console.log(JSON.stringify({
   succeeded: Number(await attr('data-succeeded')),
   mean_rms: Number(await attr('data-rms')),
   wall_seconds_incl_cross_check: (Date.now() - started) / 1000,
+  // The page thread's longest task meanwhile (Long Tasks API: 0 when none reached 50 ms).
+  longest_page_task_ms: longest,
 }, null, 2));
 await app.browser.close();
 server.close();

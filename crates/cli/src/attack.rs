@@ -7,7 +7,6 @@ use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;
 use blindspot_core::experiment::random_wrong_label;
 use blindspot_core::{Error, Result, zoo};
-use burn::prelude::Device;
 use std::time::Instant;
 
 /// One attacked digit, as printed (JSON keys in alphabetical order, as before).
@@ -48,8 +47,9 @@ pub struct AttackArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Images attacked together as one tensor program (`ms` is then the batch's time / size)
-    #[arg(long, default_value_t = 1)]
-    pub batch: usize,
+    /// [default: 100 on the CPU, 1000 on wgpu]
+    #[arg(long)]
+    pub batch: Option<usize>,
 }
 
 pub fn parse_indices(spec: &str, limit: usize) -> Result<Vec<usize>> {
@@ -98,11 +98,12 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
     };
     let mnist = Mnist::load(&dirs.data)?;
     let indices = parse_indices(&args.indices, mnist.test.len())?;
-    let device = Device::flex().autodiff();
+    let device = dirs.compute.autodiff()?;
     let (model, _) = load_model(&dirs.models, spec, &device)?;
     // Typed rows, not JSON values: 10,000 attacks' rows as `serde_json::Value`s took 20 MB.
     let mut results: Vec<Row> = Vec::with_capacity(indices.len());
-    for chunk in indices.chunks(args.batch.max(1)) {
+    let batch = args.batch.unwrap_or(dirs.compute.batch()).max(1);
+    for chunk in indices.chunks(batch) {
         let digits = mnist.test.select(chunk);
         let goals: Vec<Goal> = chunk
             .iter()

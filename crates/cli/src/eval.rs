@@ -5,11 +5,10 @@ use crate::out::outln;
 use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;
 use blindspot_core::{Result, eval, zoo};
-use burn::prelude::Device;
 
 pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
     let spec = zoo::spec(name)?;
-    let device = Device::flex();
+    let device = dirs.compute.device()?;
     let (model, card) = load_model(&dirs.models, spec, &device)?;
     let mnist = Mnist::load(&dirs.data)?;
     let train = mnist.train_split(spec.split);

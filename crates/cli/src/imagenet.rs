@@ -56,7 +56,7 @@ pub fn run(dirs: &Dirs, command: &ImagenetCommand, json: bool) -> Result<()> {
         ImagenetCommand::Classify { photo } => classify(dirs, photo, json),
         ImagenetCommand::Attack(args) => attack(dirs, args, json),
         ImagenetCommand::Lipschitz => {
-            let loaded = load(dirs, &Device::flex())?;
+            let loaded = load(dirs, &dirs.compute.device()?)?;
             crate::lipschitz::print(
                 &blindspot_core::stability::lipschitz_bounds(&loaded.model),
                 json,
@@ -89,7 +89,7 @@ pub fn input(path: &Path) -> Result<Vec<f32>> {
 }
 
 fn classify(dirs: &Dirs, photo: &Path, json: bool) -> Result<()> {
-    let device = Device::flex();
+    let device = dirs.compute.device()?;
     let pixels = input(photo)?;
     let loaded = load(dirs, &device)?;
     let top = block_on(attacks::ranked(
@@ -165,7 +165,7 @@ pub fn write_triptych(path: &Path, attacked: &Attacked, gain: f32) -> Result<()>
 }
 
 fn attack(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
-    let device = Device::flex().autodiff();
+    let device = dirs.compute.autodiff()?;
     let pixels = input(&args.photo)?;
     let loaded = load(dirs, &device)?;
     let attacked = attack_photo(&loaded, &device, pixels, args)?;

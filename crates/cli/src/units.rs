@@ -8,7 +8,6 @@ use blindspot_core::card::load_model;
 use blindspot_core::data::{Digits, Mnist};
 use blindspot_core::units::{Direction, extremes, features, find_layer};
 use blindspot_core::{Error, PIXELS, Result, SIDE, zoo};
-use burn::prelude::Device;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
@@ -45,7 +44,7 @@ fn numbers(spec: &str) -> Result<Vec<u64>> {
 }
 
 pub fn run(dirs: &Dirs, args: &UnitsArgs, json: bool) -> Result<()> {
-    let device = Device::flex();
+    let device = dirs.compute.device()?;
     let (model, _) = load_model(&dirs.models, zoo::spec(&args.model)?, &device)?;
     let layer = find_layer(&model, &args.layer)?;
     let directions: Vec<Direction> = match (&args.unit, &args.random) {

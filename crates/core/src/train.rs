@@ -159,18 +159,18 @@ pub fn pretrain_autoencoder(
     )
 }
 
-/// Trains the model `spec` describes on its split of `mnist`, on the CPU (Flex), and returns
-/// it without autodiff, ready to evaluate and save.
-#[cfg(feature = "cpu")]
+/// Trains the model `spec` describes on its split of `mnist`, on `device` (with autodiff; the
+/// zoo was trained on the CPU, Flex) seeded with the recipe's seed, and returns it without
+/// autodiff, ready to evaluate and save.
 pub fn train(
     spec: &ModelSpec,
     mnist: &crate::data::Mnist,
+    device: &Device,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Classifier> {
-    let device = Device::flex().autodiff();
     device.seed(spec.recipe.seed);
     let data = mnist.train_split(spec.split);
-    train_on(spec, &data, &device, progress)
+    train_on(spec, &data, device, progress)
 }
 
 /// [`train`] on given data and device (tests use a small slice).

@@ -41,7 +41,7 @@ async function bytes(url) {
 
 window.runBench = async (plan) => {
   await init();
-  tf.wasm.setWasmPaths('../../../node_modules/@tensorflow/tfjs-backend-wasm/dist/');
+  tf.wasm.setWasmPaths('./node_modules/@tensorflow/tfjs-backend-wasm/dist/');
   const out = { crossOriginIsolated, cores: navigator.hardwareConcurrency, models: {} };
   for (const [name, sizes] of Object.entries(plan.models)) {
     const weights = await bytes(`../../../models/${name}.safetensors`);

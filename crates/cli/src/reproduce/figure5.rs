@@ -10,7 +10,6 @@ use crate::imagenet::{self, AttackArgs, Attacked};
 use blindspot_core::imagenet::{attacks, figure};
 use blindspot_core::stability::lipschitz_bounds;
 use blindspot_core::{Error, Result};
-use burn::prelude::Device;
 use std::fmt::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -26,7 +25,7 @@ const METHODS: [&str; 2] = ["lbfgs", "pgd"];
 /// `out/figure5/`, and returns the section.
 pub fn measure(dirs: &Dirs, out: &Path, machine: &str) -> Result<String> {
     let started = Instant::now();
-    let device = Device::flex().autodiff();
+    let device = dirs.compute.autodiff()?;
     let loaded = imagenet::load(dirs, &device)?;
     let folder = out.join(FOLDER);
     std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;

@@ -102,8 +102,9 @@ fn attack_section(o: &mut String, r: &Reproduction) {
     );
     let _ = writeln!(
         o,
-        "- Tables 1–2: N = {} training digits (a seeded sample of the 60,000); the convnet row uses N/5. Tables 3–4: N = {} test digits. Gaussian noise: per-pixel N(0, σ²) added, then clipped to [0, 1]. Amplified rows rescale each r to RMS 0.1 (direction kept), then clip.\n",
-        r.n, r.n
+        "- Tables 1–2: N = {} training digits (a seeded sample of the 60,000); the convnet row uses N/5. Tables 3–4: N = {} test digits (at most the 10,000). Gaussian noise: per-pixel N(0, σ²) added, then clipped to [0, 1]. Amplified rows rescale each r to RMS 0.1 (direction kept), then clip.\n",
+        r.n,
+        r.n.min(10_000)
     );
 }
 

@@ -20,9 +20,6 @@ use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
 
-/// Images attacked together.
-const BATCH: usize = 100;
-
 #[derive(Serialize)]
 pub struct Row1 {
     pub model: String,
@@ -93,9 +90,11 @@ pub struct Reproduction {
     pub seconds: f64,
 }
 
-/// What a reproduction works from: the CPU device, MNIST and the models' folder.
+/// What a reproduction works from: the device, MNIST and the models' folder.
 pub struct Materials {
     pub device: Device,
+    /// Images attacked together (`--device`'s batch).
+    pub batch: usize,
     pub mnist: Mnist,
     pub models: std::path::PathBuf,
 }
@@ -138,7 +137,7 @@ fn attack(
         idx,
         seed,
         config,
-        BATCH,
+        lab.batch,
         &mut keep_going,
     ))?;
     Ok((set, started.elapsed().as_secs_f64()))

@@ -11,12 +11,11 @@ use crate::Dirs;
 use crate::out::outln;
 use blindspot_core::data::Mnist;
 use blindspot_core::{Error, Result};
-use burn::prelude::Device;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct ReproduceArgs {
-    /// Digits attacked per model (training digits for Tables 1–2, test digits for 3–4)
+    /// Digits attacked per model: training digits for Tables 1–2 (up to all 60,000), test digits for 3–4 (up to all 10,000)
     #[arg(long, default_value_t = 1000)]
     pub n: usize,
     #[arg(long, default_value_t = 0)]
@@ -66,11 +65,12 @@ pub fn run(dirs: &Dirs, args: &ReproduceArgs, json: bool) -> Result<()> {
         }
         return Ok(());
     }
-    if args.n == 0 || args.n > 10_000 {
-        return Err(Error::Other("--n must be 1 to 10000".into()));
+    if args.n == 0 || args.n > 60_000 {
+        return Err(Error::Other("--n must be 1 to 60000".into()));
     }
     let lab = measure::Materials {
-        device: Device::flex().autodiff(),
+        device: dirs.compute.autodiff()?,
+        batch: dirs.compute.batch(),
         mnist: Mnist::load(&dirs.data)?,
         models: dirs.models.clone(),
     };
