@@ -125,7 +125,7 @@ class CSearch {
     const outOfSteps = this.steps >= CONFIG.bracketSteps + CONFIG.bisections;
     if (this.success && this.fail) {
       this.done = outOfSteps || this.fail[0] / this.success[0] < CONFIG.cRatio;
-      this.c = inside(this.success, this.fail);
+      if (!this.done) this.c = inside(this.success, this.fail);
     } else {
       this.c = this.success ? this.c * CONFIG.cFactor : this.c / CONFIG.cFactor;
       this.done = this.steps > CONFIG.bracketSteps;

@@ -2,12 +2,12 @@
 //! successful c gives the smallest perturbation, so the search looks for the boundary between
 //! the c values whose solve reaches the target and those whose solve does not.
 //!
-//! Start at `c_start`, or where [`estimated_start`] puts the boundary; while every solve succeeds, multiply c by `c_factor`; while every solve
-//! fails, divide it. Once a success and a failure bracket the boundary, each next c is placed
-//! where the target's logit margin (target logit minus the largest other, at each bracket end's
-//! solve) interpolates to zero in log c (regula falsi, with the Illinois rule), and then just
-//! past that estimate on the side that shrinks the bracket most: with a good estimate one solve
-//! lands each side of it. The search
+//! Start at `c_start`, or where [`estimated_start`] puts the boundary. While every solve
+//! succeeds, multiply c by `c_factor`; while every solve fails, divide it. Once a success and a
+//! failure bracket the boundary, each next c is placed where the target's logit margin (target
+//! logit minus the largest other, at each bracket end's solve) interpolates to zero in log c
+//! (regula falsi, with the Illinois rule), then just past that estimate on the side that
+//! shrinks the bracket most: with a good estimate one solve lands each side of it. The search
 //! ends when the bracket is narrower than [`LbfgsConfig::c_ratio`] or after
 //! `bracket_steps + bisections` solves. Without margins (solves judged after rounding) it is a
 //! plain geometric bisection.
@@ -90,8 +90,11 @@ impl CSearch {
         let out_of_steps = self.steps >= config.bracket_steps + config.bisections;
         match (self.success, self.fail) {
             (Some(s), Some(f)) => {
+                // A success above a failure (the boundary need not be monotone) also ends it.
                 self.done = out_of_steps || f.0 / s.0 < config.c_ratio;
-                self.c = inside(s, f, config.c_ratio);
+                if !self.done {
+                    self.c = inside(s, f, config.c_ratio);
+                }
             }
             (Some(_), None) => {
                 self.c *= config.c_factor;
@@ -105,7 +108,8 @@ impl CSearch {
     }
 }
 
-/// The next c inside the bracket from success `s` to failure `f` (each c with its margin).
+/// The next c inside the bracket from success `s` up to failure `f` (each c with its margin),
+/// a bracket wider than `ratio`.
 fn inside(s: (f32, Option<f32>), f: (f32, Option<f32>), ratio: f32) -> f32 {
     let (low, high) = (s.0.ln(), f.0.ln());
     let width = high - low;
@@ -197,6 +201,21 @@ mod tests {
             search.record(success, Some(if success { 1.0 } else { -1000.0 }), &config);
         }
         assert!(best < boundary && boundary / best < 1.5, "{best}");
+    }
+
+    #[test]
+    fn a_success_above_a_failure_ends_the_search() {
+        let config = config();
+        let mut search = CSearch::new(10.0);
+        search.record(false, Some(-1.0), &config); // fails at 10, tries 10 / 3
+        search.record(true, Some(1.0), &config); // succeeds at 3.3: bracketed
+        assert!(!search.done);
+        let c = search.c;
+        assert!(c > 10.0 / 3.0 && c < 10.0, "{c}");
+        // The boundary is not monotone: a failure below the success.
+        search.c = 2.0;
+        search.record(false, Some(-1.0), &config);
+        assert!(search.done && search.c.is_finite());
     }
 
     #[test]
