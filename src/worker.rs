@@ -89,41 +89,38 @@ impl Worker {
                     goal,
                     method,
                 };
-                let result = match self.engine() {
-                    Ok(engine) => engine.attack(job, &mut self.reporter(id)).await,
-                    Err(e) => Err(e.into()),
-                };
+                let result =
+                    async { self.engine()?.attack(job, &mut self.reporter(id)).await }.await;
                 Response::Attacked { id, result }
             }
             Request::Photo { id, pixels } => Response::Photo {
                 id,
-                result: match self.engine() {
-                    Ok(engine) => engine.photo(&pixels).await,
-                    Err(e) => Err(e.into()),
-                },
+                result: async { self.engine()?.photo(&pixels).await }.await,
             },
             Request::PhotoAttack { id, job } => {
                 self.stop.set(false);
-                let result = match self.engine() {
-                    Ok(engine) => engine.attack_photo(&job, &mut self.reporter(id)).await,
-                    Err(e) => Err(e.into()),
-                };
+                let result = async {
+                    self.engine()?
+                        .attack_photo(&job, &mut self.reporter(id))
+                        .await
+                }
+                .await;
                 Response::PhotoAttacked { id, result }
             }
             Request::AdversarialSet { id, job } => {
                 self.stop.set(false);
-                let result = match self.engine() {
-                    Ok(engine) => engine.adversarial_set(&job, &mut self.reporter(id)).await,
-                    Err(e) => Err(e.into()),
-                };
+                let result = async {
+                    self.engine()?
+                        .adversarial_set(&job, &mut self.reporter(id))
+                        .await
+                }
+                .await;
                 Response::AdversarialSet { id, result }
             }
             Request::PhotoLipschitz { id } => Response::PhotoLipschitz {
                 id,
-                result: match self.engine() {
-                    Ok(engine) => engine.photo_lipschitz(&mut self.reporter(id)).await,
-                    Err(e) => Err(e.into()),
-                },
+                result: async { self.engine()?.photo_lipschitz(&mut self.reporter(id)).await }
+                    .await,
             },
             Request::Stop => return,
         };
