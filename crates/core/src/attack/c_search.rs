@@ -59,6 +59,14 @@ impl CSearch {
         }
     }
 
+    /// A search with nothing left to solve.
+    pub fn finished() -> Self {
+        CSearch {
+            done: true,
+            ..CSearch::new(0.0)
+        }
+    }
+
     /// Records the solve at the current c (did it reach the target, and its margin if known)
     /// and picks the next c, or finishes.
     pub fn record(&mut self, success: bool, margin: Option<f32>, config: &LbfgsConfig) {

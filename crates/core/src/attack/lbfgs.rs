@@ -6,9 +6,10 @@
 //!
 //! The c search per problem is [`CSearch`]'s: widen by `c_factor` until a success and a failure
 //! bracket the boundary, then narrow the bracket guided by the target's logit margin. Each solve
-//! starts where the problem's previous one ended (`warm_start`). The smallest successful r over all solves is kept. All problems of a
-//! batch (images × targets) advance together: one tensor evaluation per L-BFGS step for the
-//! whole batch, each problem with its own c, its own line search and its own convergence.
+//! starts where the problem's previous one ended (`warm_start`). The smallest successful r over
+//! all solves is kept. All problems of a batch (images × targets) advance together: one tensor
+//! evaluation per L-BFGS step for the whole batch, each problem with its own c, its own line
+//! search and its own convergence.
 
 use super::c_search::{CSearch, estimated_start};
 use super::objective::{Batch, Evaluation, evaluate_in_chunks};
@@ -168,22 +169,18 @@ pub async fn lbfgs_each(
     }
     let starts = c_starts(model, device, images, &pairs, config).await?;
     let problems = pairs.iter().zip(starts).map(|(&(image, target), start)| {
-        let mut problem = Problem {
+        let x = row(image);
+        // No start: the model already gives the target, and r = 0 is the smallest perturbation.
+        let reached = || (x.to_vec(), Distortion::between(x, x), 0.0, target);
+        Problem {
             image,
             target,
-            search: CSearch::new(start.unwrap_or(0.0)),
-            best: None,
+            search: start.map_or_else(CSearch::finished, CSearch::new),
+            best: start.is_none().then(reached),
             last: None,
             // The estimate's evaluation at the image.
             evaluations: config.c_start.is_none() as usize,
-        };
-        if start.is_none() {
-            // The model already gives the target: r = 0 is the smallest perturbation.
-            let x = row(image);
-            problem.best = Some((x.to_vec(), Distortion::between(x, x), 0.0, target));
-            problem.search.done = true;
         }
-        problem
     });
     let mut problems: Vec<Problem> = problems.collect();
     let mut round = 0;
