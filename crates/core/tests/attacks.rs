@@ -2,8 +2,10 @@
 
 mod common;
 use blindspot_core::PIXELS;
+use blindspot_core::attack::objective::INVARIANT_ROWS;
 use blindspot_core::attack::{
-    FgsmConfig, Goal, LbfgsConfig, Outcome, block_on, fgsm, keep_going, lbfgs, lbfgs_each, pgd,
+    FgsmConfig, Goal, LbfgsConfig, Outcome, block_on, every_other, fgsm, keep_going, lbfgs,
+    lbfgs_each, pgd, split,
 };
 use common::setup;
 
@@ -156,6 +158,49 @@ fn untargeted_lbfgs_finds_the_nearest_other_class() {
             o.distortion.rms,
             nearest.distortion.rms
         );
+    }
+}
+
+/// What the browser's pool does with one untargeted attack: each worker solves a share of the
+/// nine targets as targeted problems in its own batch, and the page merges their outcomes.
+#[test]
+fn an_untargeted_attack_split_into_shares_merges_to_the_one_batch_bit_for_bit() {
+    for name in ["fc100-100-10", "convnet"] {
+        let (model, device, digits, pixels) = setup(name, 2);
+        let config = LbfgsConfig {
+            min_rows: INVARIANT_ROWS,
+            ..LbfgsConfig::default()
+        };
+        for i in 0..2 {
+            let (x, label) = (
+                &pixels[i * PIXELS..(i + 1) * PIXELS],
+                digits.label_indices()[i],
+            );
+            let attack = |images: &[f32], labels: &[usize], goals: &[Goal]| {
+                block_on(lbfgs_each(
+                    &model,
+                    &device,
+                    images,
+                    labels,
+                    goals,
+                    &config,
+                    &mut keep_going,
+                ))
+                .unwrap()
+            };
+            let whole = attack(x, &[label], &[Goal::Untargeted]).remove(0);
+            let targets = every_other(10, label, config.runner_ups).unwrap();
+            for workers in [2, 4] {
+                let mut outcomes = Vec::new();
+                for share in split::shares(&targets, workers) {
+                    let images = x.repeat(share.len());
+                    let goals: Vec<Goal> = share.iter().map(|&t| Goal::Target(t)).collect();
+                    outcomes.extend(attack(&images, &vec![label; share.len()], &goals));
+                }
+                let merged = split::merged(outcomes);
+                assert_eq!(merged, whole, "{name}, digit {i}, {workers} shares");
+            }
+        }
     }
 }
 

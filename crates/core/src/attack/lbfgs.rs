@@ -12,7 +12,7 @@
 //! search and its own convergence.
 
 use super::c_search::{CSearch, estimated_start};
-use super::objective::{Batch, Evaluation, evaluate_in_chunks};
+use super::objective::{Batch, Evaluation, Rows, evaluate_in_chunks};
 use super::{Control, Distortion, Goal, Outcome, Progress};
 use crate::Result;
 use crate::model::Network;
@@ -67,6 +67,19 @@ pub struct LbfgsConfig {
     /// Problems per tensor evaluation (`None`: the whole batch at once). A browser page on the
     /// CPU sets a small value: it yields between slices (see `objective::evaluate_in_chunks`).
     pub eval_chunk: Option<usize>,
+    /// Rows per tensor evaluation at least (lone problems are padded): 1, or
+    /// `objective::INVARIANT_ROWS` where an attack is split over workers and must give the
+    /// one batch's answer bit for bit (see `objective::Rows`).
+    pub min_rows: usize,
+}
+
+impl LbfgsConfig {
+    fn rows(&self) -> Rows {
+        Rows {
+            most: self.eval_chunk,
+            least: self.min_rows,
+        }
+    }
 }
 
 impl Default for LbfgsConfig {
@@ -86,6 +99,7 @@ impl Default for LbfgsConfig {
             quantise: false,
             warm_start: true,
             eval_chunk: None,
+            min_rows: 1,
         }
     }
 }
@@ -107,6 +121,30 @@ struct Problem {
 }
 
 impl Problem {
+    /// What this problem found for its image `x` (true label `label`).
+    fn outcome(&self, x: &[f32], label: usize) -> Outcome {
+        match &self.best {
+            Some((z, distortion, c, reached)) => Outcome {
+                adversarial: z.clone(),
+                label: *reached,
+                target: self.target,
+                success: true,
+                distortion: *distortion,
+                c: *c,
+                iterations: self.evaluations,
+            },
+            None => Outcome {
+                adversarial: x.to_vec(),
+                label,
+                target: self.target,
+                success: false,
+                distortion: Distortion::default(),
+                c: 0.0,
+                iterations: self.evaluations,
+            },
+        }
+    }
+
     /// Records a solve at the current c (its point, label and the target's margin when known)
     /// and picks the next c (or finishes).
     fn record(
@@ -248,38 +286,37 @@ pub async fn lbfgs_each(
         }
         round += 1;
     }
-    Ok(labels
-        .iter()
-        .enumerate()
-        .map(|(image, &label)| {
-            let mine: Vec<&Problem> = problems.iter().filter(|p| p.image == image).collect();
-            let evaluations = mine.iter().map(|p| p.evaluations).sum();
-            let best = mine
-                .iter()
-                .filter_map(|p| p.best.as_ref().map(|b| (p.target, b)))
-                .min_by(|a, b| a.1.1.rms.total_cmp(&b.1.1.rms));
-            match best {
-                Some((target, (z, distortion, c, reached))) => Outcome {
-                    adversarial: z.clone(),
-                    label: *reached,
-                    target,
-                    success: true,
-                    distortion: *distortion,
-                    c: *c,
-                    iterations: evaluations,
-                },
-                None => Outcome {
-                    adversarial: row(image).to_vec(),
-                    label,
-                    target: mine[0].target,
-                    success: false,
-                    distortion: Distortion::default(),
-                    c: 0.0,
-                    iterations: evaluations,
-                },
-            }
+    Ok((0..labels.len())
+        .map(|image| {
+            let mine = problems.iter().filter(|p| p.image == image);
+            nearest(mine.map(|p| p.outcome(row(image), labels[image])).collect())
         })
         .collect())
+}
+
+/// One image's outcome from its problems' outcomes (one per target, in the order tried): the
+/// smallest successful perturbation (the first of equals), else the first target's failure,
+/// with every problem's evaluations. Splitting an image's targets over several batches (the
+/// browser's workers) and merging their outcomes here gives the one batch's outcome.
+pub fn nearest(outcomes: Vec<Outcome>) -> Outcome {
+    let evaluations = outcomes.iter().map(|o| o.iterations).sum();
+    let best = (outcomes.iter().enumerate())
+        .filter(|(_, o)| o.success)
+        .min_by(|a, b| a.1.distortion.rms.total_cmp(&b.1.distortion.rms))
+        .map_or(0, |(k, _)| k);
+    let mut kept = outcomes
+        .into_iter()
+        .nth(best)
+        .expect("an image has a target");
+    kept.iterations = evaluations;
+    kept
+}
+
+/// The targets an untargeted attack on a `label` image tries when it tries every other class
+/// (`count` ≥ classes − 1), in class order; `None` where it tries only the runner-ups (they
+/// depend on the model's probabilities).
+pub fn every_other(classes: usize, label: usize, count: usize) -> Option<Vec<usize>> {
+    (count + 1 >= classes).then(|| (0..classes).filter(|&t| t != label).collect())
 }
 
 /// The first c of each (image, target) pair's search: `config.c_start`, or estimated from one
@@ -306,7 +343,7 @@ async fn c_starts(
         model,
         device,
         Batch::new(&x, &x, &targets, &zero, t),
-        config.eval_chunk,
+        config.rows(),
         &mut || Box::pin(std::future::ready(true)),
     )
     .await?;
@@ -398,12 +435,11 @@ async fn runner_ups(
     label: usize,
     count: usize,
 ) -> Result<Vec<usize>> {
-    let others = || (0..model.classes()).filter(move |&t| t != label);
-    if count + 1 >= model.classes() {
-        return Ok(others().collect());
+    if let Some(all) = every_other(model.classes(), label, count) {
+        return Ok(all);
     }
     let p = crate::eval::probabilities(model, image, device).await?;
-    let mut ranked: Vec<usize> = others().collect();
+    let mut ranked: Vec<usize> = (0..model.classes()).filter(|&t| t != label).collect();
     ranked.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
     ranked.truncate(count.max(1));
     ranked.sort_unstable();
@@ -508,12 +544,11 @@ async fn minimise(
     let rows = |k: usize| k * dim..(k + 1) * dim;
     let mut z = start.to_vec();
     let t = config.temperature;
-    let chunk = config.eval_chunk;
     let first = evaluate_in_chunks(
         model,
         device,
         Batch::new(&z, x0, targets, cs, t),
-        chunk,
+        config.rows(),
         &mut || report(0, f32::NAN),
     )
     .await?;
@@ -571,7 +606,7 @@ async fn minimise(
                 model,
                 device,
                 Batch::new(&trial, &origins, &aims, &weights, t),
-                chunk,
+                config.rows(),
                 &mut || report(iteration, loss),
             )
             .await?;

@@ -13,9 +13,10 @@ pub mod fgsm;
 pub mod lbfgs;
 pub mod method;
 pub mod objective;
+pub mod split;
 
 pub use fgsm::{FgsmConfig, fgsm, pgd, pgd_each};
-pub use lbfgs::{LbfgsConfig, lbfgs, lbfgs_each, solve_at};
+pub use lbfgs::{LbfgsConfig, every_other, lbfgs, lbfgs_each, nearest, solve_at};
 pub use method::{Attack, Method, MethodName};
 
 use crate::PIXELS;
@@ -58,7 +59,7 @@ pub enum Goal {
 }
 
 /// One image's outcome.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
     /// The adversarial image, as many values in [0, 1] as the original (the original itself
     /// when nothing was found).

@@ -100,20 +100,74 @@ pub async fn evaluate(
     })
 }
 
-/// [`evaluate`] in slices of at most `chunk` rows (all at once when `None`), awaiting
-/// `between()` after each slice but the last: on a CPU in a browser page that is where the page
-/// yields, so that input is handled within one slice's time. The results are concatenated.
+/// How many rows one evaluation takes: at most `most` (all at once when `None`), at least
+/// `least`.
+///
+/// `least` makes a row's results independent of the rest of its batch, so that splitting
+/// problems over batches or workers gives the same attack bit for bit (`tests/attacks.rs`,
+/// `tests/wasm/attack.rs`): Burn Flex's matrix products (the `gemm` crate) are
+/// batch-invariant from [`INVARIANT_ROWS`] rows on, but one or two rows take other paths that
+/// round differently. It costs up to 3× on lone rows, so only split attacks ask for it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Rows {
+    pub most: Option<usize>,
+    pub least: usize,
+}
+
+/// The fewest rows from which a row's evaluation does not depend on its batch (see [`Rows`]).
+pub const INVARIANT_ROWS: usize = 3;
+
+/// [`evaluate`] on at least `least` rows: a smaller batch is evaluated with its last row
+/// repeated, and the copies dropped.
+async fn evaluate_at_least(
+    model: &dyn Network,
+    device: &Device,
+    batch: Batch<'_>,
+    least: usize,
+) -> Result<Evaluation> {
+    let n = batch.targets.len();
+    if n == 0 || n >= least {
+        return evaluate(model, device, batch).await;
+    }
+    let inputs = model.inputs();
+    let padded = |v: &[f32], width: usize| {
+        let mut v = v.to_vec();
+        for _ in n..least {
+            v.extend_from_within((n - 1) * width..n * width);
+        }
+        v
+    };
+    let (x, x0, c) = (
+        padded(batch.x, inputs),
+        padded(batch.x0, inputs),
+        padded(batch.c, 1),
+    );
+    let mut targets = batch.targets.to_vec();
+    targets.resize(least, batch.targets[n - 1]);
+    let full = Batch::new(&x, &x0, &targets, &c, batch.temperature);
+    let mut e = evaluate(model, device, full).await?;
+    e.value.truncate(n);
+    e.cross_entropy.truncate(n);
+    e.label.truncate(n);
+    e.margin.truncate(n);
+    e.grad.truncate(n * inputs);
+    Ok(e)
+}
+
+/// [`evaluate`] in slices of `rows` (see [`Rows`]), awaiting `between()` after each slice but
+/// the last: on a CPU in a browser page that is where the page yields, so that input is
+/// handled within one slice's time. The results are concatenated.
 pub async fn evaluate_in_chunks(
     model: &dyn Network,
     device: &Device,
     batch: Batch<'_>,
-    chunk: Option<usize>,
+    rows: Rows,
     between: &mut dyn FnMut() -> Control,
 ) -> Result<Evaluation> {
     let n = batch.targets.len();
-    let size = chunk.unwrap_or(n).max(1);
+    let size = rows.most.unwrap_or(n).max(1);
     if size >= n {
-        return evaluate(model, device, batch).await;
+        return evaluate_at_least(model, device, batch, rows.least).await;
     }
     let mut all = Evaluation {
         value: Vec::with_capacity(n),
@@ -128,15 +182,15 @@ pub async fn evaluate_in_chunks(
             between().await;
         }
         let end = (start + size).min(n);
-        let rows = start * inputs..end * inputs;
+        let span = start * inputs..end * inputs;
         let part = Batch::new(
-            &batch.x[rows.clone()],
-            &batch.x0[rows],
+            &batch.x[span.clone()],
+            &batch.x0[span],
             &batch.targets[start..end],
             &batch.c[start..end],
             batch.temperature,
         );
-        let e = evaluate(model, device, part).await?;
+        let e = evaluate_at_least(model, device, part, rows.least).await?;
         all.value.extend(e.value);
         all.cross_entropy.extend(e.cross_entropy);
         all.label.extend(e.label);
