@@ -2,8 +2,11 @@
 //! owns a CPU engine (Burn Flex); the WebGPU worker owns a WebGPU one, the photo worker
 //! another CPU one (EfficientNet-Lite0 is too big for the page's thread).
 
-use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob};
-use blindspot_core::attack::{Attack, Control, LbfgsConfig, Progress};
+use crate::job::{
+    AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob, ShareJob,
+};
+use blindspot_core::attack::objective::INVARIANT_ROWS;
+use blindspot_core::attack::{Attack, Control, Goal, LbfgsConfig, Method, Progress};
 use blindspot_core::card::{self, ModelCard};
 use blindspot_core::imagenet::{self, Card, Loaded, Ranked, attacks};
 use blindspot_core::levels::{from_bytes, to_bytes};
@@ -15,36 +18,23 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-/// Forward multiply-adds per CPU evaluation slice during attacks: about 40 ms of gradient
-/// work on the page's thread (the convnet, 1.1 M per image, gets 2 problems per slice).
-const SLICE_MACS: usize = 2_400_000;
-
 pub struct Engine {
     device: Device,
-    /// Whether attacks evaluate in slices (the page's own thread computes: it must yield).
-    sliced: bool,
     models: RefCell<HashMap<String, Rc<Classifier>>>,
     /// EfficientNet-Lite0 and its class names, once loaded.
     imagenet: RefCell<Option<Rc<Loaded>>>,
 }
 
 impl Engine {
-    /// Burn's Flex backend on the page's thread.
+    /// Burn's Flex backend (on the page's thread it only classifies; attacks run in workers).
     #[cfg(feature = "cpu")]
     pub fn cpu() -> Self {
-        Self::on(Device::flex().autodiff(), true)
+        Self::on(Device::flex().autodiff())
     }
 
-    /// Burn's Flex backend in a worker, which may compute without yielding.
-    #[cfg(feature = "cpu")]
-    pub fn cpu_in_worker() -> Self {
-        Self::on(Device::flex().autodiff(), false)
-    }
-
-    fn on(device: Device, sliced: bool) -> Self {
+    fn on(device: Device) -> Self {
         Engine {
             device,
-            sliced,
             models: RefCell::new(HashMap::new()),
             imagenet: RefCell::new(None),
         }
@@ -63,7 +53,7 @@ impl Engine {
             named => format!("'{named}'"),
         };
         let name = format!("{shown} ({:?}, {:?})", info.device_type, setup.backend);
-        Ok((Self::on(device.autodiff(), false), name))
+        Ok((Self::on(device.autodiff()), name))
     }
 
     pub fn device(&self) -> &Device {
@@ -120,17 +110,6 @@ impl Engine {
         Ok(model)
     }
 
-    /// The default L-BFGS settings for `model` here. On the page's thread each tensor
-    /// evaluation takes at most about [`SLICE_MACS`] worth of problems so that the page can
-    /// yield between slices; WebGPU evaluates a whole batch at once.
-    pub fn lbfgs_config(&self, model: &Classifier) -> LbfgsConfig {
-        let per_slice = (SLICE_MACS / model.macs_per_image().max(1)).max(1);
-        LbfgsConfig {
-            eval_chunk: self.sliced.then_some(per_slice),
-            ..LbfgsConfig::default()
-        }
-    }
-
     pub async fn probabilities(
         &self,
         model: &Classifier,
@@ -141,34 +120,79 @@ impl Engine {
 
     /// Runs `job` on its model (fetched and admitted once) and classifies the adversarial
     /// image. `progress` hears after every evaluation; it may await (to let the page run) and
-    /// answers whether to go on.
+    /// answers whether to go on. An untargeted L-BFGS attack keeps its evaluations at
+    /// [`INVARIANT_ROWS`] rows or more, so that it gives what its shares give (see
+    /// [`Engine::attack_share`]).
     pub async fn attack(
         &self,
         job: AttackJob<'_>,
         progress: &mut dyn FnMut(&Progress) -> Control,
     ) -> Result<Attacked, Failure> {
         let model = self.model(job.model).await?;
+        let untargeted = job.goal == Goal::Untargeted;
         let attack = Attack {
-            lbfgs: self.lbfgs_config(&model),
+            lbfgs: LbfgsConfig {
+                min_rows: if untargeted { INVARIANT_ROWS } else { 1 },
+                ..LbfgsConfig::default()
+            },
             ..Attack::new(job.method)
         };
-        let outcome = attack
-            .run(
-                model.as_ref(),
-                &self.device,
-                job.pixels,
-                &[usize::from(job.label)],
-                &[job.goal],
-                progress,
-            )
-            .await?
-            .pop()
-            .ok_or_else(|| Failure::Job("the attack gave no outcome".into()))?;
+        let (label, goal) = ([usize::from(job.label)], [job.goal]);
+        let run = attack.run(
+            model.as_ref(),
+            &self.device,
+            job.pixels,
+            &label,
+            &goal,
+            progress,
+        );
+        let outcome =
+            (run.await?.pop()).ok_or_else(|| Failure::Job("the attack gave no outcome".into()))?;
         let probabilities = self.probabilities(&model, &outcome.adversarial).await?;
         Ok(Attacked {
             outcome,
             probabilities,
         })
+    }
+
+    /// One worker's share of an untargeted L-BFGS attack: the image attacked towards each of
+    /// `job.targets` in one batch (at least [`INVARIANT_ROWS`] rows an evaluation), an outcome
+    /// for each with the model's probabilities on it. `attack::split::merged` makes the shares'
+    /// outcomes the untargeted attack's, bit for bit.
+    pub async fn attack_share(
+        &self,
+        job: &ShareJob,
+        progress: &mut dyn FnMut(&Progress) -> Control,
+    ) -> Result<Vec<Attacked>, Failure> {
+        let model = self.model(&job.model).await?;
+        let attack = Attack {
+            lbfgs: LbfgsConfig {
+                min_rows: INVARIANT_ROWS,
+                ..LbfgsConfig::default()
+            },
+            ..Attack::new(Method::Lbfgs)
+        };
+        let n = job.targets.len();
+        let images = job.pixels.repeat(n);
+        let goals: Vec<Goal> = job.targets.iter().map(|&t| Goal::Target(t)).collect();
+        let labels = vec![usize::from(job.label); n];
+        let run = attack.run(
+            model.as_ref(),
+            &self.device,
+            &images,
+            &labels,
+            &goals,
+            progress,
+        );
+        let mut shares = Vec::with_capacity(n);
+        for outcome in run.await? {
+            let probabilities = self.probabilities(&model, &outcome.adversarial).await?;
+            shares.push(Attacked {
+                outcome,
+                probabilities,
+            });
+        }
+        Ok(shares)
     }
 
     /// EfficientNet-Lite0 and its class names from `models/imagenet/`, checked against their
@@ -239,7 +263,7 @@ impl Engine {
             &job.labels,
             &job.indices,
             job.seed,
-            &self.lbfgs_config(&model),
+            &LbfgsConfig::default(),
             job.labels.len(),
             progress,
         )

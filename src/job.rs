@@ -16,6 +16,16 @@ pub struct AttackJob<'a> {
     pub method: Method,
 }
 
+/// One worker's share of an untargeted L-BFGS attack (see `Engine::attack_share`): the image
+/// (and the label the model gives it) attacked towards each of `targets`.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ShareJob {
+    pub model: String,
+    pub pixels: Vec<f32>,
+    pub label: u8,
+    pub targets: Vec<usize>,
+}
+
 /// A finished attack with the model's probabilities on its adversarial image, so that the page
 /// gets both in one trip.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]

@@ -1,22 +1,21 @@
-//! The page's compute: Burn's Flex CPU engine on the page's thread, always, and the WebGPU
-//! worker where the browser has an adapter. Classification and attacks go to the chosen
+//! The page's compute: a pool of CPU workers (one per core, started on first use), the WebGPU
+//! worker where the browser has an adapter, and Burn's Flex CPU engine on the page's thread
+//! for what takes a millisecond (classifying the drawn digit). Attacks go to the chosen
 //! backend; when the WebGPU device is lost mid-job the job is restarted on the CPU (attacks
 //! are deterministic, so it gives the CPU's answer) and the page is told why. Photos go to
-//! the WebGPU worker where WebGPU is chosen, otherwise to the CPU worker, started with the
-//! Photos panel (EfficientNet-Lite0 would block the page's thread).
+//! the WebGPU worker where WebGPU is chosen, otherwise to the pool's first worker.
 
 use crate::backend::{Backend, Devices};
 use crate::engine::Engine;
-use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetJob};
-use crate::pacing::paced;
+use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetJob, ShareJob};
 use crate::worker_client::WorkerClient;
-use blindspot_core::PIXELS;
-use blindspot_core::attack::{Method, Progress};
+use blindspot_core::attack::{Goal, LbfgsConfig, Method, Progress, every_other, split};
 use blindspot_core::data::{Digits, slice};
 use blindspot_core::experiment::AdversarialSet;
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::levels::to_bytes;
 use blindspot_core::stability::LayerBound;
+use blindspot_core::{CLASSES, PIXELS};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -160,12 +159,13 @@ impl Lab {
     }
 
     /// Attacks one image on the chosen backend and classifies the result, reporting progress
-    /// to `status` (about every 100 ms) and stopping with the best result so far once `stop`
-    /// is set.
+    /// to `status` (about every 100 ms); [`Lab::stop`] stops it with the best result so far.
+    /// On the CPU it runs on the pool, never on the page's thread: an untargeted L-BFGS
+    /// attack's nine targets are dealt over the workers ([`split::shares`]) and their outcomes
+    /// merged into the one batch's ([`split::merged`]); any other attack goes to one worker.
     pub async fn attack(
         &self,
         job: AttackJob<'_>,
-        stop: Rc<RefCell<bool>>,
         status: impl FnMut(&Progress) + 'static,
     ) -> Result<Attacked, String> {
         let status = shared(status);
@@ -176,15 +176,49 @@ impl Lab {
                 Err(Failure::Lost(why)) => self.fall_back(why),
             }
         }
-        let mut progress = paced(stop, move |p: &Progress| (status.borrow_mut())(p));
-        Ok(self.cpu.attack(job, &mut progress).await?)
+        let label = usize::from(job.label);
+        let every = LbfgsConfig::default().runner_ups;
+        let targets = match (job.method, job.goal) {
+            (Method::Lbfgs, Goal::Untargeted) => every_other(CLASSES, label, every),
+            _ => None,
+        };
+        let Some(targets) = targets else {
+            let done = self.on_pool(1, |worker, _| {
+                let status = status.clone();
+                async move { worker.attack(&job, on_progress(status)).await }
+            });
+            return done.await?.pop().flatten().ok_or_else(stopped_early);
+        };
+        let shares = split::shares(&targets, pool_size());
+        let done = self.on_pool(shares.len(), |worker, k| {
+            let share = ShareJob {
+                model: job.model.to_string(),
+                pixels: job.pixels.to_vec(),
+                label: job.label,
+                targets: shares[k].clone(),
+            };
+            let status = status.clone();
+            async move { worker.attack_share(&share, on_progress(status)).await }
+        });
+        let answers: Vec<Attacked> = (done.await?.into_iter().flatten().flatten()).collect();
+        let outcomes = answers.iter().map(|a| a.outcome.clone()).collect();
+        let outcome = split::merged(outcomes);
+        let kept = answers
+            .into_iter()
+            .find(|a| a.outcome.target == outcome.target);
+        let probabilities = kept.ok_or_else(stopped_early)?.probabilities;
+        Ok(Attacked {
+            outcome,
+            probabilities,
+        })
     }
 
-    /// Stops the running attack (the CPU one sees the page's stop flag itself).
+    /// Stops the running attack, wherever it runs.
     pub fn stop(&self) {
         if let Some(gpu) = self.gpu.borrow().as_ref() {
             gpu.stop();
         }
+        self.stop_pool();
     }
 
     /// The first `n` CPU workers, started where they are not yet.
@@ -269,13 +303,53 @@ impl Lab {
         .await
     }
 
+    /// Runs jobs `0..count` on the CPU workers: one per core (at most [`MOST_WORKERS`], and no
+    /// more than there are jobs), each taking the next job until none is left. A worker that is
+    /// lost is replaced and its job rerun; after [`Lab::stop_pool`] no more jobs are handed out
+    /// (theirs stay `None`). A job that fails fails them all.
+    async fn on_pool<T, F>(
+        &self,
+        count: usize,
+        job: impl Fn(Rc<WorkerClient>, usize) -> F,
+    ) -> Result<Vec<Option<T>>, String>
+    where
+        F: std::future::Future<Output = Result<T, Failure>>,
+    {
+        let queue = RefCell::new((0..count).collect::<std::collections::VecDeque<_>>());
+        let done = RefCell::new((0..count).map(|_| None).collect::<Vec<Option<T>>>());
+        self.pool_stopped.set(false);
+        let workers = self.cpu_workers(pool_size().min(count).max(1)).await?;
+        let run = |mut worker: Rc<WorkerClient>| {
+            let (queue, done, job) = (&queue, &done, &job);
+            async move {
+                loop {
+                    if self.pool_stopped.get() {
+                        return Ok(());
+                    }
+                    let Some(k) = queue.borrow_mut().pop_front() else {
+                        return Ok(());
+                    };
+                    match job(worker.clone(), k).await {
+                        Ok(answer) => done.borrow_mut()[k] = Some(answer),
+                        Err(Failure::Job(e)) => return Err(e),
+                        Err(Failure::Lost(_)) => {
+                            queue.borrow_mut().push_front(k);
+                            worker = self.replace(&worker).await?;
+                        }
+                    }
+                }
+            }
+        };
+        let ends = futures::future::join_all(workers.into_iter().map(run)).await;
+        ends.into_iter().collect::<Result<Vec<()>, String>>()?;
+        Ok(done.into_inner())
+    }
+
     /// Attacks `n` digits (`pixels`, `n × 784`, with their `labels`; data-set indices 0…n−1
-    /// and `seed` pick the targets) as `experiment::adversarial_set` does, spread over the CPU
-    /// workers: one per core (at most [`MOST_WORKERS`]), each taking the next batch of
-    /// [`BATCH`] digits until none is left. Every batch is the one a single engine would
-    /// attack, so the merged set is that engine's. A worker that is lost is replaced and its
-    /// batch rerun; [`Lab::stop_pool`] stops every worker (the set then holds what was done).
-    /// `status` hears the digits finished of `n`.
+    /// and `seed` pick the targets) as `experiment::adversarial_set` does, in batches of
+    /// [`BATCH`] on the pool ([`Lab::on_pool`]). Every batch is the one a single engine would
+    /// attack, so the merged set is that engine's. [`Lab::stop_pool`] stops every worker (the
+    /// set then holds what was done). `status` hears the digits finished of `n`.
     pub async fn adversarial_set(
         &self,
         model: &str,
@@ -289,59 +363,32 @@ impl Lab {
             .step_by(BATCH)
             .map(|s| s..(s + BATCH).min(n))
             .collect();
-        let queue = RefCell::new((0..batches.len()).collect::<std::collections::VecDeque<_>>());
-        let done = RefCell::new(vec![None; batches.len()]);
         let finished = Rc::new(RefCell::new(vec![0usize; batches.len()]));
         let status = shared(status);
-        self.pool_stopped.set(false);
-        let workers = self
-            .cpu_workers(pool_size().min(batches.len()).max(1))
-            .await?;
-        let run = |mut worker: Rc<WorkerClient>| {
-            let (queue, done, batches) = (&queue, &done, &batches);
+        let done = self.on_pool(batches.len(), |worker, b| {
+            let range = batches[b].clone();
+            let job = SetJob {
+                model: model.to_string(),
+                pixels: to_bytes(&pixels[range.start * PIXELS..range.end * PIXELS]),
+                labels: labels[range.clone()].to_vec(),
+                indices: range.collect(),
+                seed,
+            };
             let (finished, status) = (finished.clone(), status.clone());
-            async move {
-                loop {
-                    if self.pool_stopped.get() {
-                        return Ok(());
-                    }
-                    let Some(b) = queue.borrow_mut().pop_front() else {
-                        return Ok(());
-                    };
-                    let range = batches[b].clone();
-                    let job = SetJob {
-                        model: model.to_string(),
-                        pixels: to_bytes(&pixels[range.start * PIXELS..range.end * PIXELS]),
-                        labels: labels[range.clone()].to_vec(),
-                        indices: range.collect(),
-                        seed,
-                    };
-                    let (finished, status) = (finished.clone(), status.clone());
-                    let on_progress = Box::new(move |p: &Progress| {
-                        finished.borrow_mut()[b] = p.finished;
-                        let sum = finished.borrow().iter().sum();
-                        (status.borrow_mut())(&Progress {
-                            finished: sum,
-                            problems: n,
-                            ..*p
-                        });
-                    });
-                    match worker.adversarial_set(&job, on_progress).await {
-                        Ok(set) => done.borrow_mut()[b] = Some(set),
-                        Err(Failure::Job(e)) => return Err(e),
-                        Err(Failure::Lost(_)) => {
-                            queue.borrow_mut().push_front(b);
-                            worker = self.replace(&worker).await?;
-                        }
-                    }
-                }
-            }
-        };
-        let ends = futures::future::join_all(workers.into_iter().map(run)).await;
-        ends.into_iter().collect::<Result<Vec<()>, String>>()?;
+            let on_progress = Box::new(move |p: &Progress| {
+                finished.borrow_mut()[b] = p.finished;
+                let sum = finished.borrow().iter().sum();
+                (status.borrow_mut())(&Progress {
+                    finished: sum,
+                    problems: n,
+                    ..*p
+                });
+            });
+            async move { worker.adversarial_set(&job, on_progress).await }
+        });
         let mut set = AdversarialSet::default();
         let mut stopped = false;
-        for batch in done.into_inner() {
+        for batch in done.await? {
             match batch {
                 Some(d) => {
                     set.append(d.set);
@@ -367,6 +414,11 @@ impl Lab {
             worker.stop();
         }
     }
+}
+
+/// Why a pool job gave nothing: Stop came before it started.
+fn stopped_early() -> String {
+    "stopped before the attack started".to_string()
 }
 
 /// A progress callback that more than one try of a job can report to.

@@ -2,17 +2,10 @@
 //! rendering and Stop keep working while an attack or an experiment runs.
 
 use crate::clock::now;
-use blindspot_core::attack::{Control, Progress};
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Longest stretch of computation between two yields to the browser. One evaluation slice may
-/// overrun it: attacks on the CPU evaluate `engine::SLICE_MACS` of work at a time (about 40 ms,
-/// two convnet problems). The e2e tests find no task of the page over 50 ms, and allow 100.
+/// Longest stretch of computation between two yields to the browser.
 pub const SLICE_MS: f64 = 15.0;
-/// Progress text is refreshed at most this often (each refresh re-renders the page).
-const STATUS_MS: f64 = 100.0;
 
 /// Lets the browser take input (and render, when a frame is due) before going on. A message to
 /// ourselves rather than `setTimeout(0)`: nested timeouts are clamped to 4 ms, which at one
@@ -69,32 +62,5 @@ impl Pieces {
         self.next = range.end;
         self.began = now();
         Some(range)
-    }
-}
-
-/// A progress callback for the core's attacks: after [`SLICE_MS`] of work it yields a frame
-/// (calling `status` at most every [`STATUS_MS`]) and answers whether to go on (`false` once
-/// `stop` is set).
-pub fn paced(
-    stop: Rc<RefCell<bool>>,
-    mut status: impl FnMut(&Progress) + 'static,
-) -> impl FnMut(&Progress) -> Control {
-    let mut last_yield = now();
-    let mut last_status = f64::NEG_INFINITY;
-    move |p: &Progress| -> Control {
-        let stopped = *stop.borrow();
-        if stopped || now() - last_yield < SLICE_MS {
-            return Box::pin(std::future::ready(!stopped));
-        }
-        if now() - last_status >= STATUS_MS {
-            status(p);
-            last_status = now();
-        }
-        last_yield = now();
-        let stop = stop.clone();
-        Box::pin(async move {
-            next_frame().await;
-            !*stop.borrow()
-        })
     }
 }

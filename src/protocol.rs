@@ -3,7 +3,7 @@
 //! value) carries the same id.
 
 use crate::backend::Backend;
-use crate::job::{Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob};
+use crate::job::{Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob, ShareJob};
 use blindspot_core::attack::{Goal, Method, Progress};
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::stability::LayerBound;
@@ -29,6 +29,11 @@ pub enum Request {
         label: u8,
         goal: Goal,
         method: Method,
+    },
+    /// A share of an untargeted L-BFGS attack's targets (one worker of the pool).
+    AttackShare {
+        id: u32,
+        job: ShareJob,
     },
     /// The most probable ImageNet classes of a photo, `[3, 224, 224]` in 8-bit levels.
     Photo {
@@ -79,6 +84,10 @@ pub enum Response {
         id: u32,
         result: Result<Attacked, Failure>,
     },
+    AttackShare {
+        id: u32,
+        result: Result<Vec<Attacked>, Failure>,
+    },
     Photo {
         id: u32,
         result: Result<Vec<Ranked>, Failure>,
@@ -104,6 +113,7 @@ impl Response {
             | Response::Probabilities { id, .. }
             | Response::Progress { id, .. }
             | Response::Attacked { id, .. }
+            | Response::AttackShare { id, .. }
             | Response::Photo { id, .. }
             | Response::PhotoAttacked { id, .. }
             | Response::PhotoLipschitz { id, .. }

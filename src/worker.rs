@@ -93,6 +93,16 @@ impl Worker {
                     async { self.engine()?.attack(job, &mut self.reporter(id)).await }.await;
                 Response::Attacked { id, result }
             }
+            Request::AttackShare { id, job } => {
+                self.stop.set(false);
+                let result = async {
+                    self.engine()?
+                        .attack_share(&job, &mut self.reporter(id))
+                        .await
+                }
+                .await;
+                Response::AttackShare { id, result }
+            }
             Request::Photo { id, pixels } => Response::Photo {
                 id,
                 result: async { self.engine()?.photo(&pixels).await }.await,
@@ -132,7 +142,7 @@ impl Worker {
             #[cfg(feature = "webgpu")]
             Backend::WebGpu => Engine::webgpu().await?,
             #[cfg(feature = "cpu")]
-            Backend::Cpu => (Engine::cpu_in_worker(), "Burn Flex (CPU)".to_string()),
+            Backend::Cpu => (Engine::cpu(), "Burn Flex (CPU)".to_string()),
             #[allow(unreachable_patterns)] // a worker built without that backend's feature
             other => return Err(format!("this worker has no {} engine", other.label())),
         };

@@ -6,7 +6,9 @@
 
 use crate::backend::Backend;
 use crate::clock::now;
-use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob};
+use crate::job::{
+    AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob, ShareJob,
+};
 use crate::protocol::{Request, Response, WorkerInfo};
 use blindspot_core::attack::Progress;
 use blindspot_core::imagenet::Ranked;
@@ -274,6 +276,22 @@ impl WorkerClient {
         };
         match self.call(request, Some(on_progress)).await? {
             Response::Attacked { result, .. } => result,
+            _ => Err(self.out_of_turn()),
+        }
+    }
+
+    /// A share of an untargeted attack's targets (see `Engine::attack_share`).
+    pub async fn attack_share(
+        &self,
+        job: &ShareJob,
+        on_progress: OnProgress,
+    ) -> Result<Vec<Attacked>, Failure> {
+        let request = |id| Request::AttackShare {
+            id,
+            job: job.clone(),
+        };
+        match self.call(request, Some(on_progress)).await? {
+            Response::AttackShare { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
     }

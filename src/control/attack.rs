@@ -15,9 +15,8 @@ use yew::prelude::*;
 /// The Run and Stop callbacks of the attack panel.
 #[hook]
 pub fn use_attack(lab: Rc<Lab>, state: UseReducerHandle<State>) -> (Callback<()>, Callback<()>) {
-    let stop = use_mut_ref(|| false);
     let on_run = {
-        let (lab, stop) = (lab.clone(), stop.clone());
+        let lab = lab.clone();
         Callback::from(move |()| {
             let (Some(input), Some(probs)) = (state.input.clone(), state.probabilities.clone())
             else {
@@ -33,8 +32,6 @@ pub fn use_attack(lab: Rc<Lab>, state: UseReducerHandle<State>) -> (Callback<()>
                 "running {} on {model}…",
                 method.name().as_str()
             ))));
-            *stop.borrow_mut() = false;
-            let stop = stop.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 next_frame().await;
                 let started = now();
@@ -49,7 +46,7 @@ pub fn use_attack(lab: Rc<Lab>, state: UseReducerHandle<State>) -> (Callback<()>
                     goal,
                     method,
                 };
-                let attacked = lab.attack(job, stop, status).await;
+                let attacked = lab.attack(job, status).await;
                 let milliseconds = now() - started;
                 report_loss(&lab, &dispatch);
                 match attacked {
@@ -68,9 +65,6 @@ pub fn use_attack(lab: Rc<Lab>, state: UseReducerHandle<State>) -> (Callback<()>
             });
         })
     };
-    let on_stop = Callback::from(move |()| {
-        *stop.borrow_mut() = true;
-        lab.stop();
-    });
+    let on_stop = Callback::from(move |()| lab.stop());
     (on_run, on_stop)
 }

@@ -1,13 +1,13 @@
 //! The app's engine in a real browser (wasm-bindgen-test in headless Chromium:
-//! `scripts/test-wasm`): attacks on Burn's Flex CPU backend, on the page's thread as the app
-//! runs them. WebGPU is tested through the app's own worker, against these CPU answers, in
+//! `scripts/test-wasm`): attacks on Burn's Flex CPU backend, as the app's CPU workers run
+//! them. WebGPU is tested through the app's own worker, against these CPU answers, in
 //! `tests/e2e/webgpu.test.mjs`.
 #![cfg(target_arch = "wasm32")]
 
-use blindspot_core::attack::{Goal, Method, keep_going};
+use blindspot_core::attack::{Goal, Method, every_other, keep_going, split};
 use blindspot_core::data::Digits;
 use blindspot_web::engine::Engine;
-use blindspot_web::job::AttackJob;
+use blindspot_web::job::{AttackJob, ShareJob};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -23,17 +23,32 @@ fn digit(i: usize) -> (Vec<f32>, u8) {
     (digits.pixels(i), digits.labels[i])
 }
 
+/// A CPU engine with the shipped fc100-100-10 and convnet admitted (so it fetches nothing).
+async fn engine() -> Engine {
+    let engine = Engine::cpu();
+    let shipped = [
+        (
+            MODEL,
+            &include_bytes!("../../models/fc100-100-10.json")[..],
+            &include_bytes!("../../models/fc100-100-10.safetensors")[..],
+        ),
+        (
+            "convnet",
+            &include_bytes!("../../models/convnet.json")[..],
+            &include_bytes!("../../models/convnet.safetensors")[..],
+        ),
+    ];
+    for (name, card, weights) in shipped {
+        let admitted = engine.admit(name, card, weights.to_vec()).await;
+        admitted.expect("the shipped model matches its card");
+    }
+    engine
+}
+
 #[wasm_bindgen_test]
 async fn lbfgs_on_the_cpu_reaches_its_target_with_small_distortion() {
-    let engine = Engine::cpu();
-    let model = engine
-        .admit(
-            MODEL,
-            include_bytes!("../../models/fc100-100-10.json"),
-            include_bytes!("../../models/fc100-100-10.safetensors").to_vec(),
-        )
-        .await
-        .expect("the shipped model matches its card");
+    let engine = engine().await;
+    let model = engine.model(MODEL).await.unwrap();
     let (x, label) = digit(0);
     let p = engine.probabilities(&model, &x).await.unwrap();
     assert!(p[7] > 0.9, "the 7 is read as a 7: {p:?}");
@@ -48,4 +63,40 @@ async fn lbfgs_on_the_cpu_reaches_its_target_with_small_distortion() {
     assert!(lbfgs.success && lbfgs.label == 3, "{lbfgs:?}");
     assert!(lbfgs.distortion.rms < 0.1, "rms {}", lbfgs.distortion.rms);
     assert!(lbfgs.adversarial.iter().all(|v| (0.0..=1.0).contains(v)));
+}
+
+/// The pool's untargeted attack: its nine targets dealt over 2 or 4 workers, each solving its
+/// share in its own batch, and merged, give the one engine's untargeted attack bit for bit
+/// (wasm's SIMD kernels round differently from native ones, so this is checked here too).
+#[wasm_bindgen_test]
+async fn an_untargeted_attack_split_over_workers_is_the_one_engines_bit_for_bit() {
+    let engine = engine().await;
+    for model in [MODEL, "convnet"] {
+        let (x, label) = digit(1);
+        let job = AttackJob {
+            model,
+            pixels: &x,
+            label,
+            goal: Goal::Untargeted,
+            method: Method::Lbfgs,
+        };
+        let whole = engine.attack(job, &mut keep_going).await.unwrap();
+        let targets = every_other(10, usize::from(label), 9).unwrap();
+        for workers in [2, 4] {
+            let mut outcomes = Vec::new();
+            for share in split::shares(&targets, workers) {
+                let job = ShareJob {
+                    model: model.to_string(),
+                    pixels: x.clone(),
+                    label,
+                    targets: share,
+                };
+                let answers = engine.attack_share(&job, &mut keep_going).await.unwrap();
+                outcomes.extend(answers.into_iter().map(|a| a.outcome));
+            }
+            let merged = split::merged(outcomes);
+            assert!(merged.success, "{model}: {merged:?}");
+            assert_eq!(merged, whole.outcome, "{model}, {workers} workers");
+        }
+    }
 }
