@@ -3,15 +3,19 @@
 //! another CPU one (EfficientNet-Lite0 is too big for the page's thread).
 
 use crate::job::{
-    AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob, ShareJob,
+    AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetDone, SetJob,
+    ShareJob,
 };
 use blindspot_core::attack::objective::INVARIANT_ROWS;
 use blindspot_core::attack::{Attack, Control, Goal, LbfgsConfig, Method, Progress};
 use blindspot_core::card::{self, ModelCard};
+use blindspot_core::data::{Digits, slice};
+use blindspot_core::experiment::{TransferRow, gaussian_row, transfer_row};
 use blindspot_core::imagenet::{self, Card, Loaded, Ranked, attacks};
 use blindspot_core::levels::{from_bytes, to_bytes};
 use blindspot_core::model::Classifier;
-use blindspot_core::stability::{LayerBound, layer_jobs, with_network};
+use blindspot_core::stability::{LayerBound, Layered, layer_jobs, with_network};
+use blindspot_core::units::{Dealt, deal, features, find_layer};
 use blindspot_core::{eval, zoo};
 use burn::prelude::*;
 use std::cell::RefCell;
@@ -23,6 +27,19 @@ pub struct Engine {
     models: RefCell<HashMap<String, Rc<Classifier>>>,
     /// EfficientNet-Lite0 and its class names, once loaded.
     imagenet: RefCell<Option<Rc<Loaded>>>,
+    /// The gallery's digits, once fetched (the Units game reads them).
+    gallery: RefCell<Option<Rc<Digits>>>,
+}
+
+/// Rows of each kind in a Units deal, and digits shown per row.
+const PER_KIND: usize = 3;
+const SHOWN: usize = 10;
+
+/// The committed test slice, for the gallery (the page's and the workers').
+pub async fn gallery_digits() -> Result<Digits, String> {
+    let images = crate::fetch::bytes(&format!("digits/{}", slice::IMAGES)).await?;
+    let labels = crate::fetch::bytes(&format!("digits/{}", slice::LABELS)).await?;
+    Digits::from_idx(images, labels).map_err(|e| e.to_string())
 }
 
 impl Engine {
@@ -37,6 +54,7 @@ impl Engine {
             device,
             models: RefCell::new(HashMap::new()),
             imagenet: RefCell::new(None),
+            gallery: RefCell::new(None),
         }
     }
 
@@ -271,14 +289,82 @@ impl Engine {
         Ok(SetDone { set, stopped })
     }
 
-    /// Table 5 on EfficientNet-Lite0, layer by layer; `progress` hears after each (its
-    /// `finished` of `problems` layers) and may await.
-    pub async fn photo_lipschitz(
+    /// Every column model's error on one set of examples: one row of Table 2's cross-check, as
+    /// `experiment::transfer_block` makes it.
+    pub async fn transfer_row(&self, job: &RowJob) -> Result<TransferRow, Failure> {
+        let mut loaded = Vec::with_capacity(job.columns.len());
+        for name in &job.columns {
+            loaded.push(self.model(name).await?);
+        }
+        let columns: Vec<&Classifier> = loaded.iter().map(|m| m.as_ref()).collect();
+        let (device, labels) = (&self.device, &job.labels);
+        let row = match &job.examples {
+            RowExamples::Made {
+                made_for,
+                distortion,
+                pixels,
+            } => transfer_row(&columns, device, made_for, *distortion, pixels, labels).await,
+            RowExamples::Noise {
+                stddev,
+                seed,
+                pixels,
+            } => {
+                gaussian_row(
+                    &columns,
+                    device,
+                    *stddev,
+                    *seed,
+                    &from_bytes(pixels),
+                    labels,
+                )
+                .await
+            }
+        };
+        Ok(row?)
+    }
+
+    /// A deal of the Units game (`units::deal`, seeded by `round`) on the gallery's digits
+    /// at `layer` of `model`.
+    pub async fn units_deal(
         &self,
+        model: &str,
+        layer: &str,
+        round: u64,
+    ) -> Result<Vec<Dealt>, Failure> {
+        let m = self.model(model).await?;
+        let layer = find_layer(&m, layer)?;
+        let gallery = self.gallery.borrow().clone();
+        let digits = match gallery {
+            Some(d) => d,
+            None => {
+                let fetched = Rc::new(gallery_digits().await?);
+                *self.gallery.borrow_mut() = Some(fetched.clone());
+                fetched
+            }
+        };
+        let f = features(&m, &layer, &digits, &self.device).await?;
+        Ok(deal(&f, round, PER_KIND, SHOWN))
+    }
+
+    /// Table 5 for the digit model `model`, or for EfficientNet-Lite0 (`None`), layer by
+    /// layer; `progress` hears after each (its `finished` of `problems` layers) and may await.
+    pub async fn lipschitz(
+        &self,
+        model: Option<&str>,
         progress: &mut dyn FnMut(&Progress) -> Control,
     ) -> Result<Vec<LayerBound>, Failure> {
-        let loaded = self.imagenet().await?;
-        let jobs = layer_jobs(&loaded.model);
+        let (digits, photos);
+        let network: &dyn Layered = match model {
+            Some(name) => {
+                digits = self.model(name).await?;
+                digits.as_ref()
+            }
+            None => {
+                photos = self.imagenet().await?;
+                &photos.model
+            }
+        };
+        let jobs = layer_jobs(network);
         let problems = jobs.len();
         let mut layers = Vec::with_capacity(problems);
         for job in jobs {

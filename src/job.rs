@@ -65,6 +65,31 @@ pub struct SetJob {
     pub seed: u64,
 }
 
+/// One row of a transfer table (Table 2's cross-check in the Reproduce panel): every column
+/// model tested on one set of examples with their true `labels`.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct RowJob {
+    pub columns: Vec<String>,
+    pub labels: Vec<u8>,
+    pub examples: RowExamples,
+}
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub enum RowExamples {
+    /// Adversarial examples made for one model (`n × 784`), of this mean RMS.
+    Made {
+        made_for: String,
+        distortion: f64,
+        pixels: Vec<f32>,
+    },
+    /// Gaussian noise of `stddev` (seeded) on clean digits, sent in 8-bit levels.
+    Noise {
+        stddev: f32,
+        seed: u64,
+        pixels: Vec<u8>,
+    },
+}
+
 /// The set a [`SetJob`] made, and whether Stop cut it short.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SetDone {

@@ -7,14 +7,16 @@
 
 use crate::backend::{Backend, Devices};
 use crate::engine::Engine;
-use crate::job::{AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetJob, ShareJob};
+use crate::job::{
+    AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetJob, ShareJob,
+};
 use crate::worker_client::WorkerClient;
 use blindspot_core::attack::{Goal, LbfgsConfig, Method, Progress, every_other, split};
-use blindspot_core::data::{Digits, slice};
-use blindspot_core::experiment::AdversarialSet;
+use blindspot_core::experiment::{AdversarialSet, Examples, NoiseRows, TransferBlock};
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::levels::to_bytes;
 use blindspot_core::stability::LayerBound;
+use blindspot_core::units::Dealt;
 use blindspot_core::{CLASSES, PIXELS};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -90,11 +92,6 @@ impl Default for Lab {
 }
 
 impl Lab {
-    /// The page's CPU engine: the experiment panels compute there, in slices.
-    pub fn cpu(&self) -> &Engine {
-        &self.cpu
-    }
-
     /// Switches backend (WebGPU only while its worker lives).
     pub fn set_backend(&self, backend: Backend) -> Backend {
         if backend == Backend::Cpu || self.gpu.borrow().is_some() {
@@ -298,9 +295,19 @@ impl Lab {
         let status = shared(status);
         self.on_photo_worker(|w| {
             let status = status.clone();
-            async move { w.photo_lipschitz(on_progress(status)).await }
+            async move { w.lipschitz(None, on_progress(status)).await }
         })
         .await
+    }
+
+    /// Table 5 for the digit model `model`, on a CPU worker.
+    pub async fn lipschitz(&self, model: &str) -> Result<Vec<LayerBound>, String> {
+        let done = self.on_pool(1, |worker, _| async move {
+            worker
+                .lipschitz(Some(model), Box::new(|_: &Progress| {}))
+                .await
+        });
+        done.await?.pop().flatten().ok_or_else(stopped_early)
     }
 
     /// Runs jobs `0..count` on the CPU workers: one per core (at most [`MOST_WORKERS`], and no
@@ -400,6 +407,87 @@ impl Lab {
         Ok((set, stopped))
     }
 
+    /// Table 2's cross-check (`experiment::transfer_block`): every one of `columns` tested on
+    /// every set of `examples`, then on the `noise` rows, a row a job on the pool. Rows missing
+    /// after Stop end the block where `transfer_block` would have stopped.
+    pub async fn transfer_block(
+        &self,
+        columns: &[String],
+        examples: &[Examples<'_>],
+        noise: &NoiseRows<'_>,
+    ) -> Result<TransferBlock, String> {
+        let job = |labels: &[u8], examples| RowJob {
+            columns: columns.to_vec(),
+            labels: labels.to_vec(),
+            examples,
+        };
+        let made = examples.iter().map(|e| {
+            let pixels = e.pixels.to_vec();
+            let (made_for, distortion) = (e.made_for.clone(), e.distortion);
+            job(
+                e.labels,
+                RowExamples::Made {
+                    made_for,
+                    distortion,
+                    pixels,
+                },
+            )
+        });
+        let noisy = noise.stddevs.iter().map(|&stddev| {
+            let (seed, pixels) = (noise.seed, to_bytes(noise.pixels));
+            job(
+                noise.labels,
+                RowExamples::Noise {
+                    stddev,
+                    seed,
+                    pixels,
+                },
+            )
+        });
+        let jobs: Vec<RowJob> = made.chain(noisy).collect();
+        let done = self.on_pool(jobs.len(), |worker, k| {
+            let job = &jobs[k];
+            async move { worker.transfer_row(job).await }
+        });
+        let mut rows = done.await?.into_iter().map_while(|row| row);
+        Ok(TransferBlock {
+            examples: rows.by_ref().take(examples.len()).collect(),
+            noise: rows.collect(),
+        })
+    }
+
+    /// A deal of the Units game on a CPU worker (see `Engine::units_deal`).
+    pub async fn units_deal(
+        &self,
+        model: &str,
+        layer: &str,
+        round: u64,
+    ) -> Result<Vec<Dealt>, String> {
+        let done = self.on_pool(1, |worker, _| async move {
+            worker.units_deal(model, layer, round).await
+        });
+        done.await?.pop().flatten().ok_or_else(stopped_early)
+    }
+
+    /// Each of `models`' probabilities on each of `images`, a model a job on the pool.
+    pub async fn probabilities_everywhere(
+        &self,
+        models: &[&str],
+        images: &[Vec<f32>],
+    ) -> Result<Vec<Vec<Vec<f32>>>, String> {
+        let done = self.on_pool(models.len(), |worker, k| async move {
+            let mut each = Vec::with_capacity(images.len());
+            for image in images {
+                each.push(worker.probabilities(models[k], image).await?);
+            }
+            Ok(each)
+        });
+        done.await?
+            .into_iter()
+            .map(|m| m.ok_or_else(stopped_early))
+            .collect()
+    }
+
     /// Stops the pool's running batches (each answers with what it has) and starts no more.
     pub fn stop_pool(&self) {
         self.pool_stopped.set(true);
@@ -430,11 +518,4 @@ fn shared(status: impl FnMut(&Progress) + 'static) -> Shared {
 
 fn on_progress(status: Shared) -> crate::worker_client::OnProgress {
     Box::new(move |p: &Progress| (status.borrow_mut())(p))
-}
-
-/// The committed test slice, for the gallery.
-pub async fn gallery_digits() -> Result<Digits, String> {
-    let images = crate::fetch::bytes(&format!("digits/{}", slice::IMAGES)).await?;
-    let labels = crate::fetch::bytes(&format!("digits/{}", slice::LABELS)).await?;
-    Digits::from_idx(images, labels).map_err(|e| e.to_string())
 }

@@ -3,10 +3,12 @@
 //! value) carries the same id.
 
 use crate::backend::Backend;
-use crate::job::{Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob, ShareJob};
+use crate::job::{Attacked, Failure, PhotoAttacked, PhotoJob, RowJob, SetDone, SetJob, ShareJob};
 use blindspot_core::attack::{Goal, Method, Progress};
+use blindspot_core::experiment::TransferRow;
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::stability::LayerBound;
+use blindspot_core::units::Dealt;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -44,14 +46,28 @@ pub enum Request {
         id: u32,
         job: PhotoJob,
     },
-    /// Table 5 on EfficientNet-Lite0: each layer's upper Lipschitz bound, then the network's.
-    PhotoLipschitz {
+    /// Table 5: each layer's upper Lipschitz bound, then the network's, for a digit model or
+    /// (`None`) EfficientNet-Lite0.
+    Lipschitz {
         id: u32,
+        model: Option<String>,
     },
     /// A slice of the Reproduce panel's digits attacked (one worker of the pool).
     AdversarialSet {
         id: u32,
         job: SetJob,
+    },
+    /// One row of Table 2's cross-check (one worker of the pool).
+    TransferRow {
+        id: u32,
+        job: RowJob,
+    },
+    /// A deal of the Units game on the gallery's digits.
+    UnitsDeal {
+        id: u32,
+        model: String,
+        layer: String,
+        round: u64,
     },
     /// Stop the running attack; it answers with the best result so far.
     Stop,
@@ -96,13 +112,21 @@ pub enum Response {
         id: u32,
         result: Result<PhotoAttacked, Failure>,
     },
-    PhotoLipschitz {
+    Lipschitz {
         id: u32,
         result: Result<Vec<LayerBound>, Failure>,
     },
     AdversarialSet {
         id: u32,
         result: Result<SetDone, Failure>,
+    },
+    TransferRow {
+        id: u32,
+        result: Result<TransferRow, Failure>,
+    },
+    UnitsDeal {
+        id: u32,
+        result: Result<Vec<Dealt>, Failure>,
     },
 }
 
@@ -116,8 +140,10 @@ impl Response {
             | Response::AttackShare { id, .. }
             | Response::Photo { id, .. }
             | Response::PhotoAttacked { id, .. }
-            | Response::PhotoLipschitz { id, .. }
-            | Response::AdversarialSet { id, .. } => *id,
+            | Response::Lipschitz { id, .. }
+            | Response::AdversarialSet { id, .. }
+            | Response::TransferRow { id, .. }
+            | Response::UnitsDeal { id, .. } => *id,
         }
     }
 }

@@ -127,10 +127,30 @@ impl Worker {
                 .await;
                 Response::AdversarialSet { id, result }
             }
-            Request::PhotoLipschitz { id } => Response::PhotoLipschitz {
+            Request::Lipschitz { id, model } => {
+                let result = async {
+                    let mut progress = self.reporter(id);
+                    self.engine()?
+                        .lipschitz(model.as_deref(), &mut progress)
+                        .await
+                };
+                Response::Lipschitz {
+                    id,
+                    result: result.await,
+                }
+            }
+            Request::TransferRow { id, job } => Response::TransferRow {
                 id,
-                result: async { self.engine()?.photo_lipschitz(&mut self.reporter(id)).await }
-                    .await,
+                result: async { self.engine()?.transfer_row(&job).await }.await,
+            },
+            Request::UnitsDeal {
+                id,
+                model,
+                layer,
+                round,
+            } => Response::UnitsDeal {
+                id,
+                result: async { self.engine()?.units_deal(&model, &layer, round).await }.await,
             },
             Request::Stop => return,
         };

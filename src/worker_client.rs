@@ -7,12 +7,14 @@
 use crate::backend::Backend;
 use crate::clock::now;
 use crate::job::{
-    AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, SetDone, SetJob, ShareJob,
+    AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, RowJob, SetDone, SetJob, ShareJob,
 };
 use crate::protocol::{Request, Response, WorkerInfo};
 use blindspot_core::attack::Progress;
+use blindspot_core::experiment::TransferRow;
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::stability::LayerBound;
+use blindspot_core::units::Dealt;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -151,6 +153,8 @@ impl WorkerClient {
         }
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Classic);
+        options.set_name(bin); // what www/worker.js loads, offline too
+
         let worker = Worker::new_with_options(&format!("{LOADER}?{bin}"), &options)
             .map_err(|e| format!("cannot start {name}: {e:?}"))?;
         let shared = Rc::new(Shared {
@@ -339,14 +343,49 @@ impl WorkerClient {
         }
     }
 
-    /// Table 5 on EfficientNet-Lite0 (see `Engine::photo_lipschitz`).
-    pub async fn photo_lipschitz(
+    /// Table 5 for a digit model or EfficientNet-Lite0 (see `Engine::lipschitz`).
+    pub async fn lipschitz(
         &self,
+        model: Option<&str>,
         on_progress: OnProgress,
     ) -> Result<Vec<LayerBound>, Failure> {
-        let request = |id| Request::PhotoLipschitz { id };
+        let request = |id| Request::Lipschitz {
+            id,
+            model: model.map(str::to_string),
+        };
         match self.call(request, Some(on_progress)).await? {
-            Response::PhotoLipschitz { result, .. } => result,
+            Response::Lipschitz { result, .. } => result,
+            _ => Err(self.out_of_turn()),
+        }
+    }
+
+    /// One row of Table 2's cross-check (see `Engine::transfer_row`).
+    pub async fn transfer_row(&self, job: &RowJob) -> Result<TransferRow, Failure> {
+        let request = |id| Request::TransferRow {
+            id,
+            job: job.clone(),
+        };
+        match self.call(request, None).await? {
+            Response::TransferRow { result, .. } => result,
+            _ => Err(self.out_of_turn()),
+        }
+    }
+
+    /// A deal of the Units game (see `Engine::units_deal`).
+    pub async fn units_deal(
+        &self,
+        model: &str,
+        layer: &str,
+        round: u64,
+    ) -> Result<Vec<Dealt>, Failure> {
+        let request = |id| Request::UnitsDeal {
+            id,
+            model: model.to_string(),
+            layer: layer.to_string(),
+            round,
+        };
+        match self.call(request, None).await? {
+            Response::UnitsDeal { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
     }

@@ -1,8 +1,10 @@
 // The compute workers' loader: `worker.js?gpu_worker` (WebGPU) or `worker.js?cpu_worker` (the
-// CPU worker that computes photos). It watches every WebGPU device the worker opens and tells
+// CPU workers of the pool). It watches every WebGPU device the worker opens and tells
 // the page when one is lost (the page then reruns the job on the CPU), then starts the wasm
 // that Trunk built from src/bin/<name>.rs.
-const name = self.location.search.slice(1);
+// The page names the worker (`WorkerOptions.name`); the query is for the service worker, and is
+// lost offline, where the cached `worker.js` answers and becomes the worker's location.
+const name = self.name || self.location.search.slice(1);
 self.gpuDevices = [];
 if (self.GPUAdapter) {
   const requestDevice = GPUAdapter.prototype.requestDevice;

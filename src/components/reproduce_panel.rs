@@ -3,13 +3,9 @@
 
 use crate::clock::now;
 use crate::lab::LabRef;
-use crate::pacing::next_frame;
-use blindspot_core::attack::{Control, Progress};
+use blindspot_core::attack::Progress;
 use blindspot_core::data::Digits;
-use blindspot_core::experiment::{
-    Examples, NoiseRows, TABLE2_NOISE_SALT, TransferBlock, TransferRow, transfer_block,
-};
-use blindspot_core::model::Classifier;
+use blindspot_core::experiment::{Examples, NoiseRows, TABLE2_NOISE_SALT, TransferBlock};
 use blindspot_core::paper::{TABLE2, TABLE2_MODELS, TABLE2_NOISE};
 use blindspot_core::zoo;
 use std::rc::Rc;
@@ -55,7 +51,6 @@ async fn run(
 ) -> Result<Results, String> {
     let pixels = digits.range(0, n).floats();
     let labels = digits.labels[..n].to_vec();
-    let device = lab.0.cpu().device().clone();
     let count = models.len() as f64;
     let mut results = Results {
         n,
@@ -90,11 +85,6 @@ async fn run(
         }
     }
     status.emit((1.0, "testing every model on every set…".into()));
-    let mut loaded = Vec::new();
-    for name in &models {
-        loaded.push(lab.0.cpu().model(name).await?);
-    }
-    let columns: Vec<&Classifier> = loaded.iter().map(|m| m.as_ref()).collect();
     let examples: Vec<Examples> = (sets.iter().zip(&models))
         .map(|(set, name)| set.examples(name))
         .collect();
@@ -104,14 +94,8 @@ async fn run(
         pixels: &pixels,
         labels: &labels,
     };
-    let mut yield_each_row = |_: &TransferRow| -> Control {
-        Box::pin(async {
-            next_frame().await;
-            true
-        })
-    };
-    let block = transfer_block(&columns, &device, &examples, &noise, &mut yield_each_row);
-    results.table2 = block.await.map_err(|e| e.to_string())?;
+    // On the CPU workers, a row each at a time.
+    results.table2 = lab.0.transfer_block(&models, &examples, &noise).await?;
     Ok(results)
 }
 

@@ -1,9 +1,8 @@
 //! Stability: the selected model's per-layer upper Lipschitz bounds (Section 4.3) as bars.
 
 use crate::lab::LabRef;
-use crate::pacing::next_frame;
 use blindspot_core::attack::Progress;
-use blindspot_core::stability::{LayerBound, layer_jobs, with_network};
+use blindspot_core::stability::LayerBound;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,20 +19,9 @@ pub fn StabilityPanel(props: &Props) -> Html {
         use_effect_with(props.model.clone(), move |name| {
             let name = name.clone();
             bounds.set(None);
+            // On a CPU worker: the bounds read weights synchronously.
             wasm_bindgen_futures::spawn_local(async move {
-                // On the CPU: the bounds read weights synchronously.
-                // Layer by layer, yielding between layers.
-                match lab.0.cpu().model(&name).await {
-                    Ok(m) => {
-                        let mut layers = Vec::new();
-                        for job in layer_jobs(m.as_ref()) {
-                            layers.push(job());
-                            next_frame().await;
-                        }
-                        bounds.set(Some(Ok(with_network(layers))));
-                    }
-                    Err(e) => bounds.set(Some(Err(e))),
-                }
+                bounds.set(Some(lab.0.lipschitz(&name).await));
             });
         });
     }

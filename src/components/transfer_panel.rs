@@ -4,7 +4,6 @@
 use crate::lab::LabRef;
 use blindspot_core::eval::argmax;
 use blindspot_core::experiment::gaussian_twin;
-use blindspot_core::model::Classifier;
 use blindspot_core::zoo::ZOO;
 use yew::prelude::*;
 
@@ -26,11 +25,10 @@ struct Row {
     twin: (u8, f32),
 }
 
-/// The model's label for `pixels` and its probability.
-async fn top(lab: &LabRef, model: &Classifier, pixels: &[f32]) -> Result<(u8, f32), String> {
-    let p = lab.0.cpu().probabilities(model, pixels).await?;
-    let best = argmax(&p);
-    Ok((best, p[best as usize]))
+/// The most probable label and its probability.
+fn top(p: &[f32]) -> (u8, f32) {
+    let best = argmax(p);
+    (best, p[best as usize])
 }
 
 #[function_component]
@@ -55,27 +53,20 @@ pub fn TransferPanel(props: &Props) -> Html {
             let adversarial = adversarial.clone();
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let mut out = Vec::new();
-                let row = async |name: &'static str| -> Result<Row, String> {
-                    let m = lab.0.cpu().model(name).await?;
-                    Ok(Row {
-                        model: name,
-                        adversarial: top(&lab, &m, &adversarial).await?,
-                        twin: top(&lab, &m, &twin).await?,
-                    })
-                };
-                for spec in ZOO {
-                    match row(spec.name).await {
-                        Ok(r) => out.push(r),
-                        Err(e) => {
-                            rows.set(Some(Err(e)));
-                            busy.set(false);
-                            return;
-                        }
-                    }
-                    crate::pacing::next_frame().await;
-                }
-                rows.set(Some(Ok(out)));
+                // On the CPU workers, a model each at a time.
+                let models: Vec<&'static str> = ZOO.iter().map(|s| s.name).collect();
+                let images = [adversarial, twin];
+                let answers = lab.0.probabilities_everywhere(&models, &images).await;
+                let made = answers.map(|each| {
+                    (models.iter().zip(each))
+                        .map(|(&model, p)| Row {
+                            model,
+                            adversarial: top(&p[0]),
+                            twin: top(&p[1]),
+                        })
+                        .collect()
+                });
+                rows.set(Some(made));
                 busy.set(false);
             });
         })

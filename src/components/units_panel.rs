@@ -5,17 +5,12 @@
 use super::DigitCanvas;
 use crate::colour::digit_rgba;
 use crate::lab::LabRef;
-use crate::pacing::Pieces;
 use blindspot_core::data::Digits;
-use blindspot_core::rng::Rng;
-use blindspot_core::units::{Direction, Features, extremes, features, find_layer};
+use blindspot_core::units::Direction;
 use blindspot_core::zoo::{self, ModelSpec, ZOO};
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
-
-/// Rows of each kind per deal.
-const PER_KIND: usize = 3;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -40,45 +35,14 @@ fn is_unit(d: &Direction) -> bool {
     matches!(d, Direction::Unit(_))
 }
 
-/// Picks PER_KIND non-constant units and PER_KIND random directions, shuffled.
-async fn deal(
-    lab: LabRef,
-    digits: Rc<Digits>,
-    model: String,
-    layer: String,
-    round: u64,
-) -> Result<Deal, String> {
-    let m = lab.0.cpu().model(&model).await?;
-    let layer = find_layer(&m, &layer).map_err(|e| e.to_string())?;
-    // In pieces, yielding between them: the convnet takes about 5 ms per digit on this thread.
-    let mut values = Vec::with_capacity(digits.len() * layer.width);
-    let mut pieces = Pieces::new(digits.len());
-    while let Some(range) = pieces.next().await {
-        let piece = digits.range(range.start, range.end);
-        let piece = features(&m, &layer, &piece, lab.0.cpu().device())
-            .await
-            .map_err(|e| e.to_string())?;
-        values.extend(piece.values);
-    }
-    let f = Features {
-        width: layer.width,
-        values,
-    };
-    let mut rng = Rng::new(round.wrapping_mul(0x9e37) ^ 0x0417);
-    let mut picked = f.live_units();
-    rng.shuffle(&mut picked);
-    let mut directions: Vec<Direction> = picked
-        .into_iter()
-        .take(PER_KIND)
-        .map(Direction::Unit)
-        .collect();
-    directions.extend((0..PER_KIND as u64).map(|k| Direction::Random(round * 100 + k)));
-    rng.shuffle(&mut directions);
-    let rows = directions
+/// A deal (`units::deal`), computed on a CPU worker.
+async fn deal(lab: LabRef, model: String, layer: String, round: u64) -> Result<Deal, String> {
+    let dealt = lab.0.units_deal(&model, &layer, round).await?;
+    let rows = dealt
         .into_iter()
         .map(|d| Row {
-            top: extremes(&f, &d.vector(f.width), 10).0,
-            direction: d,
+            direction: d.direction,
+            top: d.top,
             guess: None,
         })
         .collect();
@@ -141,13 +105,15 @@ pub fn UnitsPanel(props: &Props) -> Html {
             busy.clone(),
         );
         Callback::from(move |_| {
-            let Some(digits) = digits.clone() else { return };
+            if digits.is_none() {
+                return; // the rows show gallery digits
+            }
             let (lab, current, busy, r) = (lab.clone(), current.clone(), busy.clone(), *round);
             let (m, l) = ((*model).clone(), (*layer).clone());
             round.set(r + 1);
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                current.set(Some(deal(lab, digits, m, l, r).await));
+                current.set(Some(deal(lab, m, l, r).await));
                 busy.set(false);
             });
         })

@@ -1,6 +1,6 @@
 //! The committed test slice, loaded once for the gallery.
 
-use crate::lab::gallery_digits;
+use crate::engine::gallery_digits;
 use crate::state::{Action, State};
 use blindspot_core::data::Digits;
 use std::rc::Rc;

@@ -61,7 +61,7 @@ pub fn rescaled(original: &[f32], adversarial: &[f32], rms: f32) -> Vec<f32> {
 
 /// One row of a transfer table (Tables 2 and 4): examples made for one model (or noise), their
 /// size, and each column model's error rate on them.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TransferRow {
     /// "fc10-1e-4", "gaussian 0.1", "fc100-100-10-p1, amplified to 0.1", …
     pub made_for: String,

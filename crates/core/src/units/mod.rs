@@ -90,7 +90,7 @@ pub async fn features(
 }
 
 /// A direction in a layer's activation space.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Direction {
     /// The natural basis vector e_i: one unit.
     Unit(usize),
@@ -122,4 +122,34 @@ pub fn extremes(features: &Features, v: &[f32], k: usize) -> (Vec<usize>, Vec<us
     order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
     let bottom = order.iter().take(k).copied().collect();
     (top, bottom)
+}
+
+/// One row of the app's Units game: a direction and the images that excite it most.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Dealt {
+    pub direction: Direction,
+    /// The `k` images with the largest ⟨φ(x), v⟩, largest first.
+    pub top: Vec<usize>,
+}
+
+/// A deal of the Units game, seeded by `round`: `per_kind` live units of the layer and
+/// `per_kind` random directions, shuffled, each with its `k` most exciting images.
+pub fn deal(features: &Features, round: u64, per_kind: usize, k: usize) -> Vec<Dealt> {
+    let mut rng = Rng::new(round.wrapping_mul(0x9e37) ^ 0x0417);
+    let mut picked = features.live_units();
+    rng.shuffle(&mut picked);
+    let mut directions: Vec<Direction> = picked
+        .into_iter()
+        .take(per_kind)
+        .map(Direction::Unit)
+        .collect();
+    directions.extend((0..per_kind as u64).map(|j| Direction::Random(round * 100 + j)));
+    rng.shuffle(&mut directions);
+    directions
+        .into_iter()
+        .map(|direction| Dealt {
+            top: extremes(features, &direction.vector(features.width), k).0,
+            direction,
+        })
+        .collect()
 }
