@@ -43,10 +43,18 @@ pub async fn gallery_digits() -> Result<Digits, String> {
 }
 
 impl Engine {
-    /// Burn's Flex backend (on the page's thread it only classifies; attacks run in workers).
+    /// Burn's Flex backend with autodiff: the CPU workers' engine.
     #[cfg(feature = "cpu")]
     pub fn cpu() -> Self {
         Self::on(Device::flex().autodiff())
+    }
+
+    /// Burn's Flex backend without autodiff: the page's engine, which only classifies. On an
+    /// autodiff device every forward pass's graph stays until a backward pass, which the page
+    /// never runs: its wasm memory grew 11 KB a digit read (tests/e2e/soak.mjs).
+    #[cfg(feature = "cpu")]
+    pub fn cpu_inference() -> Self {
+        Self::on(Device::flex())
     }
 
     fn on(device: Device) -> Self {

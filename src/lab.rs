@@ -34,6 +34,7 @@ fn pool_size() -> usize {
 }
 
 pub struct Lab {
+    /// Classifies the drawn digit on the page (a millisecond; everything else runs in workers).
     cpu: Engine,
     gpu: RefCell<Option<Rc<WorkerClient>>>,
     /// The CPU workers, started on first use: the first computes photos, all of them the
@@ -80,7 +81,7 @@ pub fn progress_line(method: Method, p: &Progress) -> String {
 impl Default for Lab {
     fn default() -> Self {
         Lab {
-            cpu: Engine::cpu(),
+            cpu: Engine::cpu_inference(),
             gpu: RefCell::new(None),
             pool: RefCell::new(Vec::new()),
             photo_running: RefCell::new(None),
@@ -108,7 +109,7 @@ impl Lab {
     /// Times the CPU, starts the WebGPU worker where there is an adapter, and picks the faster
     /// (a software adapter such as SwiftShader loses to the CPU).
     pub async fn start(&self) -> Devices {
-        let cpu_ms = self.cpu.probe().await;
+        let cpu_ms = Engine::cpu().probe().await; // a gradient step: on autodiff
         let (adapter, gpu_ms) = match WorkerClient::spawn(Backend::WebGpu).await {
             Ok((worker, info)) => {
                 *self.gpu.borrow_mut() = Some(worker);

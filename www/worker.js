@@ -23,7 +23,10 @@ if (!['gpu_worker', 'cpu_worker'].includes(name)) {
 } else {
   importScripts(`./${name}.js`);
   wasm_bindgen(`./${name}_bg.wasm`).then(
-    () => early.forEach((event) => self.onmessage(event)),
+    (wasm) => {
+      self.wasmMemory = wasm.memory; // read by the soak (tests/e2e/soak.mjs)
+      early.forEach((event) => self.onmessage(event));
+    },
     (error) => self.postMessage({ lost: `the worker's wasm did not load: ${error}` }),
   );
 }

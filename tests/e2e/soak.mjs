@@ -27,20 +27,25 @@ export async function watchMemory(page) {
   await page.waitForFunction(() => window.soakWasm?.memory);
 }
 
-/** The page's memory now, after a full collection: JS heap bytes, wasm memory bytes, workers. */
+/** The page's memory now, after a full collection: JS heap bytes, wasm memory bytes, workers
+ *  made, and the CPU workers' wasm memory (summed; the attacks compute there). */
 export async function memory(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   await cdp.detach();
   const [wasm, workers] = await page.evaluate(() => [window.soakWasm.memory.buffer.byteLength, window.workersMade]);
-  return { js_heap: usedSize, wasm_memory: wasm, workers };
+  let inWorkers = 0;
+  for (const w of page.workers().filter((w) => w.url().includes('cpu_worker'))) {
+    inWorkers += await w.evaluate(() => self.wasmMemory?.buffer.byteLength ?? 0);
+  }
+  return { js_heap: usedSize, wasm_memory: wasm, worker_wasm_memory: inWorkers, workers };
 }
 
 /** `count` attacks one after another on fc100-100-10, each on another gallery digit towards
- *  the next label, L-BFGS with every fifth FGSM and every fifth PGD (all of the attack panel's
- *  code); resolves with the L-BFGS attacks that missed their target (FGSM's and PGD's fixed
- *  ε often falls short of a target, by design). */
+ *  the next label: L-BFGS, with every fifth FGSM, every fifth PGD and every fifth an untargeted
+ *  L-BFGS (its targets dealt over the workers); resolves with the L-BFGS attacks that missed
+ *  (FGSM's and PGD's fixed ε often falls short of a target, by design). */
 export async function attacks(page, count, from = 0) {
   const picks = page.getByTestId('gallery').locator('button.pick');
   const shown = await picks.count();
@@ -50,15 +55,16 @@ export async function attacks(page, count, from = 0) {
     await pick.click();
     await page.waitForFunction(() => document.querySelector('[data-testid="prediction"]')?.dataset.label);
     const label = Number(await page.getByTestId('prediction').getAttribute('data-label'));
+    const untargeted = k % 5 === 3;
     const target = (label + 1) % 10;
     const method = ['lbfgs', 'lbfgs', 'fgsm', 'lbfgs', 'pgd'][k % 5];
     await page.getByTestId('attack-method').selectOption(method);
-    await page.getByTestId('attack-target').selectOption(String(target));
+    await page.getByTestId('attack-target').selectOption(untargeted ? 'untargeted' : String(target));
     await page.getByTestId('attack-run').click();
     await page.getByTestId('adv-prediction').waitFor({ timeout: 120_000 });
     await page.waitForFunction(() => !document.querySelector('[data-testid="attack-run"]').disabled, null, { timeout: 120_000 });
     const reached = Number(await page.getByTestId('adv-prediction').getAttribute('data-label'));
-    if (method === 'lbfgs' && reached !== target) missed.push(k);
+    if (method === 'lbfgs' && (untargeted ? reached === label : reached !== target)) missed.push(k);
   }
   return missed;
 }
@@ -82,6 +88,7 @@ export async function soak(page, count, warmup, every = count) {
   return {
     attacks: count, warmup, seconds, lbfgs_missed_targets: missed, before, after, readings,
     js_heap_growth: growth('js_heap'), wasm_memory_growth: growth('wasm_memory'),
+    worker_wasm_memory_growth: growth('worker_wasm_memory'),
     workers_made_during: after.workers - before.workers,
   };
 }
