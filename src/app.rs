@@ -9,14 +9,12 @@ use crate::components::{
 };
 use crate::control::{
     fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
-    use_resize_reports, use_theme,
+    use_resize_reports, use_seen, use_theme,
 };
 use crate::lab::{Lab, LabRef};
 use crate::link::{Link, View};
 use crate::state::{Action, AttackView, State};
 use blindspot_core::eval::argmax;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
 use yew::prelude::*;
 
 /// A callback that turns its value into an action.
@@ -167,39 +165,13 @@ fn print_caption(state: &State, result: &AttackView) -> String {
 /// starts a device, so that notes with five embeds stay light (`autorun=1` starts at once).
 #[function_component]
 pub fn Root() -> Html {
-    let waiting = use_state(|| {
+    let starts_at_once = use_state(|| {
         let (link, _) = Link::read(&fragment());
-        link.embed.is_some() && !link.autorun
+        link.embed.is_none() || link.autorun
     });
     let placeholder = use_node_ref();
-    {
-        let (waiting, placeholder) = (waiting.clone(), placeholder.clone());
-        use_effect_with(*waiting, move |&is_waiting| {
-            let observer = is_waiting.then(|| {
-                let shown = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                    let on_screen = entries.iter().any(|e| {
-                        e.dyn_into::<web_sys::IntersectionObserverEntry>()
-                            .is_ok_and(|e| e.is_intersecting())
-                    });
-                    if on_screen {
-                        waiting.set(false);
-                    }
-                });
-                let observer =
-                    web_sys::IntersectionObserver::new(shown.as_ref().unchecked_ref()).ok();
-                if let (Some(o), Some(el)) = (&observer, placeholder.cast::<web_sys::Element>()) {
-                    o.observe(&el);
-                }
-                (observer, shown)
-            });
-            move || {
-                if let Some((Some(o), _)) = observer {
-                    o.disconnect();
-                }
-            }
-        });
-    }
-    if *waiting {
+    let seen = use_seen(placeholder.clone(), *starts_at_once);
+    if !seen {
         html! { <div ref={placeholder} class="embed-waiting" data-testid="embed-waiting">{"Blindspot starts when it is on screen."}</div> }
     } else {
         html! { <App /> }

@@ -14,11 +14,16 @@ pub struct Props {
 #[function_component]
 pub fn StabilityPanel(props: &Props) -> Html {
     let bounds = use_state(|| None::<Result<Vec<LayerBound>, String>>);
+    let panel = use_node_ref();
+    let seen = crate::control::use_seen(panel.clone(), false);
     {
         let (bounds, lab) = (bounds.clone(), props.lab.clone());
-        use_effect_with(props.model.clone(), move |name| {
+        use_effect_with((props.model.clone(), seen), move |(name, seen)| {
             let name = name.clone();
             bounds.set(None);
+            if !*seen {
+                return;
+            }
             // On a CPU worker: the bounds read weights synchronously.
             wasm_bindgen_futures::spawn_local(async move {
                 bounds.set(Some(lab.0.lipschitz(&name).await));
@@ -31,7 +36,7 @@ pub fn StabilityPanel(props: &Props) -> Html {
         Some(Ok(b)) => bounds_view(b),
     };
     html! {
-        <section class="panel" data-testid="stability-panel">
+        <section class="panel" data-testid="stability-panel" ref={panel}>
             <h2>{format!("Stability of {}", props.model)}</h2>
             <p class="intro">{"How far can a small change to the input move the network's output? Each layer can stretch a perturbation by at most its bound; the network by at most their product (the paper's Section 4.3 and Table 5, for the model chosen above). Bounds: ‖W‖ by power iteration (the Fourier formula for convolutions), ¼‖W‖ after a sigmoid, 1 for max-pooling. Large products leave room for blind spots; try the convnet against fc10-1e-4."}</p>
             {body}

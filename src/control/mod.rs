@@ -9,6 +9,7 @@ mod devices;
 mod embed;
 mod gallery;
 mod link;
+mod seen;
 mod theme;
 mod twin;
 
@@ -18,6 +19,7 @@ pub use devices::{on_backend, use_devices};
 pub use embed::use_resize_reports;
 pub use gallery::use_gallery;
 pub use link::{fragment, use_link};
+pub use seen::use_seen;
 pub use theme::use_theme;
 pub use twin::on_twin;
 

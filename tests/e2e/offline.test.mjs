@@ -42,6 +42,7 @@ test('after one visit the page reloads and attacks with the server stopped', asy
     const { page } = app;
     await waitLabel(page, 'prediction', 2);
     await page.waitForFunction(() => navigator.serviceWorker.controller, null, { timeout: 60_000 });
+    await waitCached(page, 'models/fc100-100-10.json');
     await waitCached(page, 'models/fc100-100-10.safetensors');
     server.close();
     await assert.rejects(fetch(server.url), 'the server is stopped');
