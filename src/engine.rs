@@ -3,14 +3,14 @@
 //! another CPU one (EfficientNet-Lite0 is too big for the page's thread).
 
 use crate::job::{
-    AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetDone, SetJob,
-    ShareJob,
+    AttackJob, Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetDone,
+    SetJob, ShareJob,
 };
 use blindspot_core::attack::objective::INVARIANT_ROWS;
 use blindspot_core::attack::{Attack, Control, Goal, LbfgsConfig, Method, Progress};
 use blindspot_core::card::{self, ModelCard};
 use blindspot_core::data::{Digits, slice};
-use blindspot_core::experiment::{TransferRow, gaussian_row, transfer_row};
+use blindspot_core::experiment::{gaussian_examples, wrong_counts};
 use blindspot_core::imagenet::{self, Card, Loaded, Ranked, attacks};
 use blindspot_core::levels::{from_bytes, to_bytes};
 use blindspot_core::model::Classifier;
@@ -297,38 +297,27 @@ impl Engine {
         Ok(SetDone { set, stopped })
     }
 
-    /// Every column model's error on one set of examples: one row of Table 2's cross-check, as
-    /// `experiment::transfer_block` makes it.
-    pub async fn transfer_row(&self, job: &RowJob) -> Result<TransferRow, Failure> {
+    /// How many of a [`RowJob`]'s examples each column model gets wrong (part of a row of
+    /// Table 2's cross-check, as `experiment::transfer_block` makes it).
+    pub async fn wrong_counts(&self, job: &RowJob) -> Result<Counted, Failure> {
         let mut loaded = Vec::with_capacity(job.columns.len());
         for name in &job.columns {
             loaded.push(self.model(name).await?);
         }
         let columns: Vec<&Classifier> = loaded.iter().map(|m| m.as_ref()).collect();
-        let (device, labels) = (&self.device, &job.labels);
-        let row = match &job.examples {
-            RowExamples::Made {
-                made_for,
-                distortion,
-                pixels,
-            } => transfer_row(&columns, device, made_for, *distortion, pixels, labels).await,
+        let (pixels, noise_rms) = match &job.examples {
+            RowExamples::Made(pixels) => (pixels.clone(), None),
             RowExamples::Noise {
                 stddev,
                 seed,
                 pixels,
             } => {
-                gaussian_row(
-                    &columns,
-                    device,
-                    *stddev,
-                    *seed,
-                    &from_bytes(pixels),
-                    labels,
-                )
-                .await
+                let (noisy, rms) = gaussian_examples(&from_bytes(pixels), *stddev, *seed);
+                (noisy, Some(rms))
             }
         };
-        Ok(row?)
+        let wrong = wrong_counts(&columns, &self.device, &pixels, &job.labels).await?;
+        Ok(Counted { wrong, noise_rms })
     }
 
     /// A deal of the Units game (`units::deal`, seeded by `round`) on the gallery's digits

@@ -65,8 +65,8 @@ pub struct SetJob {
     pub seed: u64,
 }
 
-/// One row of a transfer table (Table 2's cross-check in the Reproduce panel): every column
-/// model tested on one set of examples with their true `labels`.
+/// Part of a row of Table 2's cross-check (the Reproduce panel): every column model tested on
+/// examples with their true `labels`.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RowJob {
     pub columns: Vec<String>,
@@ -76,18 +76,24 @@ pub struct RowJob {
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum RowExamples {
-    /// Adversarial examples made for one model (`n × 784`), of this mean RMS.
-    Made {
-        made_for: String,
-        distortion: f64,
-        pixels: Vec<f32>,
-    },
-    /// Gaussian noise of `stddev` (seeded) on clean digits, sent in 8-bit levels.
+    /// A slice of the adversarial examples made for one model (`n × 784`): a row is sent in
+    /// slices, since serialising a whole set of floats would hold the page for ~80 ms.
+    Made(Vec<f32>),
+    /// Gaussian noise of `stddev` (seeded) on clean digits, sent in 8-bit levels: the whole
+    /// row at once (the noise is drawn over all of them).
     Noise {
         stddev: f32,
         seed: u64,
         pixels: Vec<u8>,
     },
+}
+
+/// What a [`RowJob`] found: how many examples each column model got wrong, and for noise, its
+/// realised RMS.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Counted {
+    pub wrong: Vec<usize>,
+    pub noise_rms: Option<f64>,
 }
 
 /// The set a [`SetJob`] made, and whether Stop cut it short.

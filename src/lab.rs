@@ -8,11 +8,14 @@
 use crate::backend::{Backend, Devices};
 use crate::engine::Engine;
 use crate::job::{
-    AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetJob, ShareJob,
+    AttackJob, Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetJob,
+    ShareJob,
 };
 use crate::worker_client::WorkerClient;
 use blindspot_core::attack::{Goal, LbfgsConfig, Method, Progress, every_other, split};
-use blindspot_core::experiment::{AdversarialSet, Examples, NoiseRows, TransferBlock};
+use blindspot_core::experiment::{
+    AdversarialSet, Examples, NoiseRows, TransferBlock, TransferRow, gaussian_name,
+};
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::levels::to_bytes;
 use blindspot_core::stability::LayerBound;
@@ -409,8 +412,9 @@ impl Lab {
     }
 
     /// Table 2's cross-check (`experiment::transfer_block`): every one of `columns` tested on
-    /// every set of `examples`, then on the `noise` rows, a row a job on the pool. Rows missing
-    /// after Stop end the block where `transfer_block` would have stopped.
+    /// every set of `examples`, then on the `noise` rows, on the pool: each set in slices of
+    /// [`BATCH`] digits (their wrong counts add up), each noise row whole. After Stop the block
+    /// ends before the first row not finished, where `transfer_block` would have stopped.
     pub async fn transfer_block(
         &self,
         columns: &[String],
@@ -422,39 +426,70 @@ impl Lab {
             labels: labels.to_vec(),
             examples,
         };
-        let made = examples.iter().map(|e| {
-            let pixels = e.pixels.to_vec();
-            let (made_for, distortion) = (e.made_for.clone(), e.distortion);
-            job(
-                e.labels,
-                RowExamples::Made {
-                    made_for,
-                    distortion,
-                    pixels,
-                },
-            )
-        });
-        let noisy = noise.stddevs.iter().map(|&stddev| {
+        // Every job with the row it counts for, in row order.
+        let mut jobs: Vec<(usize, RowJob)> = Vec::new();
+        for (row, e) in examples.iter().enumerate() {
+            for start in (0..e.labels.len()).step_by(BATCH) {
+                let end = (start + BATCH).min(e.labels.len());
+                let pixels = e.pixels[start * PIXELS..end * PIXELS].to_vec();
+                jobs.push((row, job(&e.labels[start..end], RowExamples::Made(pixels))));
+            }
+        }
+        for (k, &stddev) in noise.stddevs.iter().enumerate() {
             let (seed, pixels) = (noise.seed, to_bytes(noise.pixels));
-            job(
-                noise.labels,
-                RowExamples::Noise {
-                    stddev,
-                    seed,
-                    pixels,
-                },
-            )
-        });
-        let jobs: Vec<RowJob> = made.chain(noisy).collect();
+            let made = RowExamples::Noise {
+                stddev,
+                seed,
+                pixels,
+            };
+            jobs.push((examples.len() + k, job(noise.labels, made)));
+        }
         let done = self.on_pool(jobs.len(), |worker, k| {
-            let job = &jobs[k];
-            async move { worker.transfer_row(job).await }
+            let job = &jobs[k].1;
+            async move { worker.wrong_counts(job).await }
         });
-        let mut rows = done.await?.into_iter().map_while(|row| row);
-        Ok(TransferBlock {
-            examples: rows.by_ref().take(examples.len()).collect(),
-            noise: rows.collect(),
-        })
+        let answers = done.await?;
+        let rows = examples.len() + noise.stddevs.len();
+        // Per row: the summed counts (and noise RMS), or None once a slice is missing.
+        let mut counted: Vec<Option<Counted>> = (0..rows)
+            .map(|_| {
+                Some(Counted {
+                    wrong: vec![0; columns.len()],
+                    noise_rms: None,
+                })
+            })
+            .collect();
+        for ((row, _), answer) in jobs.iter().zip(answers) {
+            let Some(sum) = counted[*row].as_mut() else {
+                continue;
+            };
+            let Some(answer) = answer else {
+                counted[*row] = None;
+                continue;
+            };
+            for (total, w) in sum.wrong.iter_mut().zip(&answer.wrong) {
+                *total += w;
+            }
+            sum.noise_rms = answer.noise_rms;
+        }
+        let mut block = TransferBlock::default();
+        for (row, c) in counted.into_iter().map_while(|c| c).enumerate() {
+            match examples.get(row) {
+                Some(e) => block.examples.push(TransferRow::from_counts(
+                    &e.made_for,
+                    e.distortion,
+                    e.labels.len(),
+                    &c.wrong,
+                )),
+                None => {
+                    let stddev = noise.stddevs[row - examples.len()];
+                    let (name, rms) = (gaussian_name(stddev), c.noise_rms.unwrap_or_default());
+                    let row = TransferRow::from_counts(&name, rms, noise.labels.len(), &c.wrong);
+                    block.noise.push(row);
+                }
+            }
+        }
+        Ok(block)
     }
 
     /// A deal of the Units game on a CPU worker (see `Engine::units_deal`).

@@ -3,9 +3,10 @@
 //! value) carries the same id.
 
 use crate::backend::Backend;
-use crate::job::{Attacked, Failure, PhotoAttacked, PhotoJob, RowJob, SetDone, SetJob, ShareJob};
+use crate::job::{
+    Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowJob, SetDone, SetJob, ShareJob,
+};
 use blindspot_core::attack::{Goal, Method, Progress};
-use blindspot_core::experiment::TransferRow;
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::stability::LayerBound;
 use blindspot_core::units::Dealt;
@@ -57,8 +58,8 @@ pub enum Request {
         id: u32,
         job: SetJob,
     },
-    /// One row of Table 2's cross-check (one worker of the pool).
-    TransferRow {
+    /// Part of a row of Table 2's cross-check (one worker of the pool).
+    WrongCounts {
         id: u32,
         job: RowJob,
     },
@@ -120,9 +121,9 @@ pub enum Response {
         id: u32,
         result: Result<SetDone, Failure>,
     },
-    TransferRow {
+    WrongCounts {
         id: u32,
-        result: Result<TransferRow, Failure>,
+        result: Result<Counted, Failure>,
     },
     UnitsDeal {
         id: u32,
@@ -142,7 +143,7 @@ impl Response {
             | Response::PhotoAttacked { id, .. }
             | Response::Lipschitz { id, .. }
             | Response::AdversarialSet { id, .. }
-            | Response::TransferRow { id, .. }
+            | Response::WrongCounts { id, .. }
             | Response::UnitsDeal { id, .. } => *id,
         }
     }

@@ -139,9 +139,9 @@ impl Worker {
                     result: result.await,
                 }
             }
-            Request::TransferRow { id, job } => Response::TransferRow {
+            Request::WrongCounts { id, job } => Response::WrongCounts {
                 id,
-                result: async { self.engine()?.transfer_row(&job).await }.await,
+                result: async { self.engine()?.wrong_counts(&job).await }.await,
             },
             Request::UnitsDeal {
                 id,

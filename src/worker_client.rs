@@ -7,11 +7,11 @@
 use crate::backend::Backend;
 use crate::clock::now;
 use crate::job::{
-    AttackJob, Attacked, Failure, PhotoAttacked, PhotoJob, RowJob, SetDone, SetJob, ShareJob,
+    AttackJob, Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowJob, SetDone, SetJob,
+    ShareJob,
 };
 use crate::protocol::{Request, Response, WorkerInfo};
 use blindspot_core::attack::Progress;
-use blindspot_core::experiment::TransferRow;
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::stability::LayerBound;
 use blindspot_core::units::Dealt;
@@ -359,14 +359,14 @@ impl WorkerClient {
         }
     }
 
-    /// One row of Table 2's cross-check (see `Engine::transfer_row`).
-    pub async fn transfer_row(&self, job: &RowJob) -> Result<TransferRow, Failure> {
-        let request = |id| Request::TransferRow {
+    /// Part of a row of Table 2's cross-check (see `Engine::wrong_counts`).
+    pub async fn wrong_counts(&self, job: &RowJob) -> Result<Counted, Failure> {
+        let request = |id| Request::WrongCounts {
             id,
             job: job.clone(),
         };
         match self.call(request, None).await? {
-            Response::TransferRow { result, .. } => result,
+            Response::WrongCounts { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
     }

@@ -15,6 +15,8 @@ const plan = {
   // Every backend is timed per evaluation; the attacks run on these.
   backends: ['wasm', 'cpu', 'webgpu'],
   attacks: ['wasm'],
+  // All cores against all cores: digits attacked, per model, by 1 and by all workers.
+  allCores: quick ? { 'fc100-100-10': 20 } : { 'fc100-100-10': 100, convnet: 20 },
 };
 const root = new URL('../../', import.meta.url).pathname;
 // No Content-Security-Policy: TF.js is not the app, and the bench page is not hosted.
@@ -41,6 +43,16 @@ for (const [name, r] of Object.entries(result.models)) {
     if (v.error) { console.log(`| ${label} | ${v.error} |`); continue; }
     const l = v.lbfgs_batch;
     console.log(`| ${label} | ${f(v.evaluation_batch_1_ms, 3)} | ${f(v.evaluation_batch_100_ms)} | ${f(perAttack(v.pgd40_batch_100, 100), 1)} | ${f(v.pgd40_batch_1?.ms, 1)} | ${f(perAttack(l, l?.of), 1)} | ${f(v.lbfgs_batch_1?.ms, 1)} | ${l ? `${l.reached} / ${l.of}` : '–'} | ${f(l?.mean_rms, 4)} |`);
+  }
+}
+for (const [name, runs] of Object.entries(result.all_cores ?? {})) {
+  console.log(`\n${name}, all cores against all cores (${result.cores} cores; wall time for all digits, ms)\n`);
+  console.log('| run | Blindspot, 1 worker | Blindspot, all | TF.js wasm, 1 worker | TF.js wasm, all | reached (Blindspot / TF.js) | mean RMS (Blindspot / TF.js) |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const kind of ['lbfgs', 'pgd']) {
+    const at = (side, w) => runs[`${side}_${kind}_${w}_workers`];
+    const [b1, bn, t1, tn] = [at('blindspot', 1), at('blindspot', result.cores), at('tfjs', 1), at('tfjs', result.cores)];
+    console.log(`| ${kind === 'lbfgs' ? 'L-BFGS' : 'PGD-40'} | ${f(b1.ms, 0)} | ${f(bn.ms, 0)} | ${f(t1.ms, 0)} | ${f(tn.ms, 0)} | ${bn.reached} / ${tn.reached} of ${bn.of} | ${f(bn.mean_rms, 4)} / ${f(tn.mean_rms, 4)} |`);
   }
 }
 await browser.close();

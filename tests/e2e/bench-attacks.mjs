@@ -5,7 +5,7 @@
 // pool starts k CPU workers (at most 4).
 import { serve } from '../../scripts/serve-static.mjs';
 import { openApp } from './browser.mjs';
-import { watchBlocking, longestBlock } from './harness.mjs';
+import { watchBlocking, longestBlock, pretendCores } from './harness.mjs';
 
 const model = process.argv[2] ?? 'fc100-100-10';
 const n = process.argv[3] ?? '1000';
@@ -13,11 +13,7 @@ const root = new URL('../../', import.meta.url).pathname;
 const server = await serve(process.env.PKG ?? root + 'pkg');
 const app = await openApp(server.url);
 const { page } = app;
-if (process.env.CORES) {
-  await page.addInitScript((k) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => k }), Number(process.env.CORES));
-  await page.reload();
-  await page.getByTestId('gallery').locator('button.pick').first().waitFor({ timeout: 60_000 });
-}
+if (process.env.CORES) await pretendCores(page, Number(process.env.CORES));
 await page.getByTestId('model-select').selectOption(model);
 await page.getByTestId('reproduce-only').check();
 await page.getByTestId('reproduce-n').fill(n);

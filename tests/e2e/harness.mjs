@@ -54,6 +54,14 @@ export async function longestBlock(page) {
 }
 
 /** `longestBlock`'s figure for a log line. */
+/** Tells the page (from its next load) that the machine has `k` cores, so that its pool starts
+ *  `k` CPU workers (at most 4), and reloads it. */
+export async function pretendCores(page, k) {
+  await page.addInitScript((k) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => k }), k);
+  await page.reload();
+  await page.getByTestId('gallery').locator('button.pick').first().waitFor({ timeout: 60_000 });
+}
+
 export const shownBlock = (ms) => (ms > 0 ? `${ms.toFixed(0)} ms` : 'no task over 50 ms');
 
 /** Draws a "7" (the top bar, then the stem down to the left) with `mouse` (Playwright's or

@@ -75,13 +75,22 @@ pub async fn predict(model: &Classifier, device: &Device, pixels: &[f32]) -> Res
 
 /// Fraction of `predicted` that differ from `labels` (0 for an empty set).
 pub fn fraction_wrong(predicted: &[usize], labels: &[u8]) -> f64 {
+    rate(count_wrong(predicted, labels), labels.len())
+}
+
+/// How many of `predicted` differ from `labels`.
+pub fn count_wrong(predicted: &[usize], labels: &[u8]) -> usize {
     let differ = |(&p, &l): (&usize, &u8)| p != usize::from(l);
-    let wrong = predicted
+    predicted
         .iter()
         .zip(labels)
         .filter(|&pair| differ(pair))
-        .count();
-    wrong as f64 / labels.len().max(1) as f64
+        .count()
+}
+
+/// `wrong` of `n` as a fraction (0 of none).
+pub fn rate(wrong: usize, n: usize) -> f64 {
+    wrong as f64 / n.max(1) as f64
 }
 
 /// Fraction of `data` the model gets wrong, on a CPU device (it blocks), converting 1,000

@@ -5,7 +5,7 @@
 //! rows (Tables 2 and 4: every column model's error on one set of examples).
 
 use crate::attack::{Control, Distortion, Goal, LbfgsConfig, Progress, lbfgs_each};
-use crate::eval::{fraction_wrong, predict};
+use crate::eval::{count_wrong, predict, rate};
 use crate::model::Classifier;
 use crate::rng::Rng;
 use crate::{CLASSES, PIXELS, Result};
@@ -72,6 +72,33 @@ pub struct TransferRow {
     pub errors: Vec<f64>,
 }
 
+impl TransferRow {
+    /// The row of `examples` examples of which each column model got `wrong[k]` wrong.
+    pub fn from_counts(made_for: &str, distortion: f64, examples: usize, wrong: &[usize]) -> Self {
+        TransferRow {
+            made_for: made_for.into(),
+            distortion,
+            examples,
+            errors: wrong.iter().map(|&w| rate(w, examples)).collect(),
+        }
+    }
+}
+
+/// How many of `pixels` (`n × 784`, true `labels`) each of `columns` gets wrong. Counts add up
+/// over slices of a set, so that the browser's workers can share a row.
+pub async fn wrong_counts(
+    columns: &[&Classifier],
+    device: &Device,
+    pixels: &[f32],
+    labels: &[u8],
+) -> Result<Vec<usize>> {
+    let mut wrong = Vec::with_capacity(columns.len());
+    for model in columns {
+        wrong.push(count_wrong(&predict(model, device, pixels).await?, labels));
+    }
+    Ok(wrong)
+}
+
 /// The error rate of each of `columns` on `pixels` (`n × 784`, true `labels`).
 pub async fn transfer_row(
     columns: &[&Classifier],
@@ -81,19 +108,13 @@ pub async fn transfer_row(
     pixels: &[f32],
     labels: &[u8],
 ) -> Result<TransferRow> {
-    let mut errors = Vec::with_capacity(columns.len());
-    for model in columns {
-        errors.push(fraction_wrong(
-            &predict(model, device, pixels).await?,
-            labels,
-        ));
-    }
-    Ok(TransferRow {
-        made_for: made_for.into(),
+    let wrong = wrong_counts(columns, device, pixels, labels).await?;
+    Ok(TransferRow::from_counts(
+        made_for,
         distortion,
-        examples: labels.len(),
-        errors,
-    })
+        labels.len(),
+        &wrong,
+    ))
 }
 
 /// Salts XORed into a run's seed for the Gaussian noise rows of Tables 2 and 4, so that the two
@@ -111,10 +132,20 @@ pub async fn gaussian_row(
     pixels: &[f32],
     labels: &[u8],
 ) -> Result<TransferRow> {
+    let (noisy, rms) = gaussian_examples(pixels, stddev, seed);
+    transfer_row(columns, device, &gaussian_name(stddev), rms, &noisy, labels).await
+}
+
+/// Gaussian noise of standard deviation `stddev` (seeded) on `pixels`, and its realised RMS.
+pub fn gaussian_examples(pixels: &[f32], stddev: f32, seed: u64) -> (Vec<f32>, f64) {
     let noisy = gaussian_noise(pixels, stddev, seed);
     let rms = Distortion::pooled_rms(pixels, &noisy);
-    let name = format!("gaussian {stddev}");
-    transfer_row(columns, device, &name, rms, &noisy, labels).await
+    (noisy, rms)
+}
+
+/// A noise row's name in a transfer table.
+pub fn gaussian_name(stddev: f32) -> String {
+    format!("gaussian {stddev}")
 }
 
 /// Examples to test every column model on: made for one model (or noise), of a known size.

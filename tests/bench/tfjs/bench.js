@@ -39,6 +39,32 @@ async function bytes(url) {
   return r.arrayBuffer();
 }
 
+/** One answer from `worker` to `message`. */
+const ask = (worker, message) => new Promise((resolve, reject) => {
+  worker.onmessage = ({ data }) => (data.error ? reject(new Error(data.error)) : resolve(data));
+  worker.postMessage(message);
+});
+
+/** All cores against all cores: `workers` share-worker.js workers of one side, each with the
+ *  model loaded (untimed), then the first `n` digits dealt into `workers` contiguous shares,
+ *  one batch each, and the wall time until every share is back. */
+async function allCores(side, workers, name, card, weights, kind, x, y, t) {
+  const pool = Array.from({ length: workers }, () => new Worker(`./share-worker.js?${side}`));
+  try {
+    await Promise.all(pool.map((w) => ask(w, { load: { name, card, weights } })));
+    const n = y.length;
+    const per = Math.ceil(n / workers);
+    const started = now();
+    const shares = await Promise.all(pool.map((w, k) => {
+      const [a, b] = [k * per, Math.min(n, (k + 1) * per)];
+      return ask(w, { share: { kind, x: x.slice(a * DIM, b * DIM), y: y.slice(a, b), t: t.slice(a, b) } });
+    }));
+    return summary(shares.flatMap((s) => s.outcomes), now() - started);
+  } finally {
+    pool.forEach((w) => w.terminate());
+  }
+}
+
 window.runBench = async (plan) => {
   await init();
   tf.wasm.setWasmPaths('./node_modules/@tensorflow/tfjs-backend-wasm/dist/');
@@ -113,6 +139,26 @@ window.runBench = async (plan) => {
       } catch (e) {
         r.error = String(e);
       }
+    }
+  }
+  // All cores against all cores, in workers (message passing, no shared memory).
+  if (plan.allCores) {
+    const cores = navigator.hardwareConcurrency;
+    out.all_cores = {};
+    for (const [name, count] of Object.entries(plan.allCores)) {
+      const weights = new Uint8Array(await bytes(`../../../models/${name}.safetensors`));
+      const card = new Uint8Array(await bytes(`../../../models/${name}.json`));
+      const x = digits(count), y = labels(count);
+      const targets = Uint32Array.from(y, (l) => (l + 1) % 10);
+      const runs = {};
+      for (const side of ['blindspot', 'tfjs']) {
+        for (const kind of ['lbfgs', 'pgd']) {
+          for (const workers of [1, cores]) {
+            runs[`${side}_${kind}_${workers}_workers`] = await allCores(side, workers, name, card, weights, kind, x, Uint32Array.from(y), targets);
+          }
+        }
+      }
+      out.all_cores[name] = runs;
     }
   }
   out.tfjs_backend_info = { wasm_simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT').catch(() => null), wasm_threads: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT').catch(() => null) };
