@@ -96,7 +96,8 @@ pub struct Counted {
     pub noise_rms: Option<f64>,
 }
 
-/// The set a [`SetJob`] made, and whether Stop cut it short.
+/// The set a [`SetJob`] made (without its originals, which the page has), and whether Stop
+/// cut it short.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct SetDone {
     pub set: blindspot_core::experiment::AdversarialSet,
