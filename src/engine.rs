@@ -4,7 +4,7 @@
 
 use crate::job::{
     AttackJob, Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetDone,
-    SetJob, ShareJob,
+    SetJob, ShareJob, SliceFound, UnitsJob,
 };
 use blindspot_core::attack::objective::INVARIANT_ROWS;
 use blindspot_core::attack::{Attack, Control, Goal, LbfgsConfig, Method, Progress};
@@ -15,7 +15,8 @@ use blindspot_core::imagenet::{self, Card, Loaded, Ranked, attacks};
 use blindspot_core::levels::{from_bytes, to_bytes};
 use blindspot_core::model::Classifier;
 use blindspot_core::stability::{LayerBound, Layered, layer_jobs, with_network};
-use blindspot_core::units::{Dealt, deal, features, find_layer};
+use blindspot_core::units::deal::{Liveness, tops};
+use blindspot_core::units::{Features, features, find_layer};
 use blindspot_core::{eval, zoo};
 use burn::prelude::*;
 use std::cell::RefCell;
@@ -29,11 +30,9 @@ pub struct Engine {
     imagenet: RefCell<Option<Rc<Loaded>>>,
     /// The gallery's digits, once fetched (the Units game reads them).
     gallery: RefCell<Option<Rc<Digits>>>,
+    /// The last Units slice's features, and which slice they are.
+    slice_features: RefCell<Option<(String, Rc<Features>)>>,
 }
-
-/// Rows of each kind in a Units deal, and digits shown per row.
-const PER_KIND: usize = 3;
-const SHOWN: usize = 10;
 
 /// The committed test slice, for the gallery (the page's and the workers').
 pub async fn gallery_digits() -> Result<Digits, String> {
@@ -63,6 +62,7 @@ impl Engine {
             models: RefCell::new(HashMap::new()),
             imagenet: RefCell::new(None),
             gallery: RefCell::new(None),
+            slice_features: RefCell::new(None),
         }
     }
 
@@ -323,27 +323,37 @@ impl Engine {
         Ok(Counted { wrong, noise_rms })
     }
 
-    /// A deal of the Units game (`units::deal`, seeded by `round`) on the gallery's digits
-    /// at `layer` of `model`.
-    pub async fn units_deal(
-        &self,
-        model: &str,
-        layer: &str,
-        round: u64,
-    ) -> Result<Vec<Dealt>, Failure> {
-        let m = self.model(model).await?;
-        let layer = find_layer(&m, layer)?;
-        let gallery = self.gallery.borrow().clone();
-        let digits = match gallery {
-            Some(d) => d,
-            None => {
-                let fetched = Rc::new(gallery_digits().await?);
-                *self.gallery.borrow_mut() = Some(fetched.clone());
-                fetched
+    /// A slice of a Units deal: the features of gallery digits `start..end` at the job's
+    /// layer (kept for the deal's second question, which comes with the directions), which
+    /// units vary there and, given directions, the slice's best images for each.
+    pub async fn units_slice(&self, job: &UnitsJob) -> Result<SliceFound, Failure> {
+        let key = format!("{} {} {}..{}", job.model, job.layer, job.start, job.end);
+        let kept = self.slice_features.borrow().clone();
+        let features = match kept {
+            Some((k, f)) if k == key => f,
+            _ => {
+                let m = self.model(&job.model).await?;
+                let layer = find_layer(&m, &job.layer)?;
+                let digits = self.gallery().await?.range(job.start, job.end);
+                let f = Rc::new(features(&m, &layer, &digits, &self.device).await?);
+                *self.slice_features.borrow_mut() = Some((key, f.clone()));
+                f
             }
         };
-        let f = features(&m, &layer, &digits, &self.device).await?;
-        Ok(deal(&f, round, PER_KIND, SHOWN))
+        Ok(SliceFound {
+            liveness: Liveness::of(&features),
+            tops: tops(&features, &job.directions, job.k, job.start),
+        })
+    }
+
+    /// The gallery's digits, fetched once.
+    async fn gallery(&self) -> Result<Rc<Digits>, String> {
+        if let Some(d) = self.gallery.borrow().clone() {
+            return Ok(d);
+        }
+        let fetched = Rc::new(gallery_digits().await?);
+        *self.gallery.borrow_mut() = Some(fetched.clone());
+        Ok(fetched)
     }
 
     /// Table 5 for the digit model `model`, or for EfficientNet-Lite0 (`None`), layer by

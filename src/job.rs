@@ -96,6 +96,27 @@ pub struct Counted {
     pub noise_rms: Option<f64>,
 }
 
+/// A slice of the gallery's digits for a Units deal (one worker of the pool): its features at
+/// `layer` of `model`, and with the deal's `directions`, its best images for each.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct UnitsJob {
+    pub model: String,
+    pub layer: String,
+    pub start: usize,
+    pub end: usize,
+    pub directions: Vec<blindspot_core::units::Direction>,
+    /// Images kept per direction.
+    pub k: usize,
+}
+
+/// What a [`UnitsJob`] found: which units vary on the slice, and per direction its `k` best
+/// images as (score, index in the gallery).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SliceFound {
+    pub liveness: blindspot_core::units::deal::Liveness,
+    pub tops: Vec<Vec<(f32, usize)>>,
+}
+
 /// The set a [`SetJob`] made (without its originals, which the page has), and whether Stop
 /// cut it short.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]

@@ -9,7 +9,7 @@ use crate::backend::{Backend, Devices};
 use crate::engine::Engine;
 use crate::job::{
     AttackJob, Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetJob,
-    ShareJob,
+    ShareJob, SliceFound, UnitsJob,
 };
 use crate::worker_client::WorkerClient;
 use blindspot_core::attack::{Goal, LbfgsConfig, Method, Progress, every_other, split};
@@ -19,7 +19,8 @@ use blindspot_core::experiment::{
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::levels::to_bytes;
 use blindspot_core::stability::LayerBound;
-use blindspot_core::units::Dealt;
+use blindspot_core::units::Direction;
+use blindspot_core::units::deal::{Dealt, Liveness, directions, merged_tops};
 use blindspot_core::{CLASSES, PIXELS};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -28,6 +29,9 @@ use std::rc::Rc;
 pub const BATCH: usize = 100;
 /// The most CPU workers the pool starts, however many cores the browser reports.
 pub const MOST_WORKERS: usize = 4;
+/// A Units deal's rows of each kind, and digits shown per row.
+const UNITS_PER_KIND: usize = 3;
+const UNITS_SHOWN: usize = 10;
 
 /// One CPU worker per core the browser reports (`navigator.hardwareConcurrency`), at least one
 /// and at most [`MOST_WORKERS`].
@@ -492,17 +496,49 @@ impl Lab {
         Ok(block)
     }
 
-    /// A deal of the Units game on a CPU worker (see `Engine::units_deal`).
+    /// A deal of the Units game (`units::deal::deal`, seeded by `round`) on the gallery's `n`
+    /// digits at `layer` of `model`, the digits in one slice per worker: first which units
+    /// vary on each slice, then, for the deal's directions, each slice's best images. The merge
+    /// is the whole deal (`crates/core/tests/units.rs`).
     pub async fn units_deal(
         &self,
         model: &str,
         layer: &str,
         round: u64,
+        n: usize,
     ) -> Result<Vec<Dealt>, String> {
-        let done = self.on_pool(1, |worker, _| async move {
-            worker.units_deal(model, layer, round).await
-        });
-        done.await?.pop().flatten().ok_or_else(stopped_early)
+        let parts = pool_size().min(n).max(1);
+        let per = n.div_ceil(parts);
+        let job = |k: usize, directions: &[Direction]| UnitsJob {
+            model: model.to_string(),
+            layer: layer.to_string(),
+            start: k * per,
+            end: ((k + 1) * per).min(n),
+            directions: directions.to_vec(),
+            k: UNITS_SHOWN,
+        };
+        let ask = |directions: Vec<Direction>| {
+            self.on_pool(parts, move |worker, k| {
+                let job = job(k, &directions);
+                async move { worker.units_slice(&job).await }
+            })
+        };
+        let found = |answers: Vec<Option<SliceFound>>| -> Result<Vec<SliceFound>, String> {
+            answers
+                .into_iter()
+                .map(|a| a.ok_or_else(stopped_early))
+                .collect()
+        };
+        let first = found(ask(Vec::new()).await?)?;
+        let live = (first.into_iter().map(|f| f.liveness))
+            .reduce(Liveness::then)
+            .map_or_else(Vec::new, |l| l.live());
+        let chosen = directions(live, round, UNITS_PER_KIND);
+        let second = found(ask(chosen.clone()).await?)?;
+        let top = merged_tops(second.into_iter().map(|f| f.tops).collect(), UNITS_SHOWN);
+        Ok((chosen.into_iter().zip(top))
+            .map(|(direction, top)| Dealt { direction, top })
+            .collect())
     }
 
     /// Each of `models`' probabilities on each of `images`, a model a job on the pool.

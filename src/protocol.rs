@@ -5,11 +5,11 @@
 use crate::backend::Backend;
 use crate::job::{
     Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowJob, SetDone, SetJob, ShareJob,
+    SliceFound, UnitsJob,
 };
 use blindspot_core::attack::{Goal, Method, Progress};
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::stability::LayerBound;
-use blindspot_core::units::Dealt;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -63,12 +63,10 @@ pub enum Request {
         id: u32,
         job: RowJob,
     },
-    /// A deal of the Units game on the gallery's digits.
-    UnitsDeal {
+    /// A slice of a Units deal (one worker of the pool).
+    UnitsSlice {
         id: u32,
-        model: String,
-        layer: String,
-        round: u64,
+        job: UnitsJob,
     },
     /// Stop the running attack; it answers with the best result so far.
     Stop,
@@ -125,9 +123,9 @@ pub enum Response {
         id: u32,
         result: Result<Counted, Failure>,
     },
-    UnitsDeal {
+    UnitsSlice {
         id: u32,
-        result: Result<Vec<Dealt>, Failure>,
+        result: Result<SliceFound, Failure>,
     },
 }
 
@@ -144,7 +142,7 @@ impl Response {
             | Response::Lipschitz { id, .. }
             | Response::AdversarialSet { id, .. }
             | Response::WrongCounts { id, .. }
-            | Response::UnitsDeal { id, .. } => *id,
+            | Response::UnitsSlice { id, .. } => *id,
         }
     }
 }

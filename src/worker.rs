@@ -143,14 +143,9 @@ impl Worker {
                 id,
                 result: async { self.engine()?.wrong_counts(&job).await }.await,
             },
-            Request::UnitsDeal {
+            Request::UnitsSlice { id, job } => Response::UnitsSlice {
                 id,
-                model,
-                layer,
-                round,
-            } => Response::UnitsDeal {
-                id,
-                result: async { self.engine()?.units_deal(&model, &layer, round).await }.await,
+                result: async { self.engine()?.units_slice(&job).await }.await,
             },
             Request::Stop => return,
         };

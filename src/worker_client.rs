@@ -8,13 +8,12 @@ use crate::backend::Backend;
 use crate::clock::now;
 use crate::job::{
     AttackJob, Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowJob, SetDone, SetJob,
-    ShareJob,
+    ShareJob, SliceFound, UnitsJob,
 };
 use crate::protocol::{Request, Response, WorkerInfo};
 use blindspot_core::attack::Progress;
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::stability::LayerBound;
-use blindspot_core::units::Dealt;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -371,21 +370,14 @@ impl WorkerClient {
         }
     }
 
-    /// A deal of the Units game (see `Engine::units_deal`).
-    pub async fn units_deal(
-        &self,
-        model: &str,
-        layer: &str,
-        round: u64,
-    ) -> Result<Vec<Dealt>, Failure> {
-        let request = |id| Request::UnitsDeal {
+    /// A slice of a Units deal (see `Engine::units_slice`).
+    pub async fn units_slice(&self, job: &UnitsJob) -> Result<SliceFound, Failure> {
+        let request = |id| Request::UnitsSlice {
             id,
-            model: model.to_string(),
-            layer: layer.to_string(),
-            round,
+            job: job.clone(),
         };
         match self.call(request, None).await? {
-            Response::UnitsDeal { result, .. } => result,
+            Response::UnitsSlice { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
     }

@@ -35,9 +35,15 @@ fn is_unit(d: &Direction) -> bool {
     matches!(d, Direction::Unit(_))
 }
 
-/// A deal (`units::deal`), computed on a CPU worker.
-async fn deal(lab: LabRef, model: String, layer: String, round: u64) -> Result<Deal, String> {
-    let dealt = lab.0.units_deal(&model, &layer, round).await?;
+/// A deal (`units::deal`) on the gallery's `n` digits, computed on the CPU workers.
+async fn deal(
+    lab: LabRef,
+    model: String,
+    layer: String,
+    round: u64,
+    n: usize,
+) -> Result<Deal, String> {
+    let dealt = lab.0.units_deal(&model, &layer, round, n).await?;
     let rows = dealt
         .into_iter()
         .map(|d| Row {
@@ -105,15 +111,15 @@ pub fn UnitsPanel(props: &Props) -> Html {
             busy.clone(),
         );
         Callback::from(move |_| {
-            if digits.is_none() {
+            let Some(n) = digits.as_ref().map(|d| d.len()) else {
                 return; // the rows show gallery digits
-            }
+            };
             let (lab, current, busy, r) = (lab.clone(), current.clone(), busy.clone(), *round);
             let (m, l) = ((*model).clone(), (*layer).clone());
             round.set(r + 1);
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                current.set(Some(deal(lab, m, l, r).await));
+                current.set(Some(deal(lab, m, l, r, n).await));
                 busy.set(false);
             });
         })

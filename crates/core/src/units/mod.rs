@@ -4,6 +4,7 @@
 //! visual judgement into numbers.
 
 pub mod coherence;
+pub mod deal;
 pub mod study;
 
 use crate::data::Digits;
@@ -48,13 +49,7 @@ impl Features {
 
     /// Units whose activation is not the same on every image (dead ReLU units are constant).
     pub fn live_units(&self) -> Vec<usize> {
-        (0..self.width)
-            .filter(|&u| {
-                let mut column = self.values.iter().skip(u).step_by(self.width);
-                let first = column.next().copied().unwrap_or(0.0);
-                column.any(|&v| v != first)
-            })
-            .collect()
+        deal::Liveness::of(self).live()
     }
 
     /// ⟨φ(x_j), v⟩ for every image j.
@@ -115,41 +110,22 @@ impl Direction {
 /// Indices of the `k` images with the largest ⟨φ(x), v⟩ (best first), and of the `k` with
 /// the smallest (lowest first). Ties keep the lower index first.
 pub fn extremes(features: &Features, v: &[f32], k: usize) -> (Vec<usize>, Vec<usize>) {
-    let scores = features.project(v);
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-    let top = order.iter().take(k).copied().collect();
-    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
-    let bottom = order.iter().take(k).copied().collect();
+    let scored = best_first(features, v);
+    let top = scored.iter().take(k).map(|s| s.1).collect();
+    let mut lowest = scored;
+    lowest.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let bottom = lowest.iter().take(k).map(|s| s.1).collect();
     (top, bottom)
 }
 
-/// One row of the app's Units game: a direction and the images that excite it most.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Dealt {
-    pub direction: Direction,
-    /// The `k` images with the largest ⟨φ(x), v⟩, largest first.
-    pub top: Vec<usize>,
+/// Every image's (⟨φ(x), v⟩, index), largest first (ties: lower index first).
+pub fn best_first(features: &Features, v: &[f32]) -> Vec<(f32, usize)> {
+    let mut scored: Vec<(f32, usize)> = features.project(v).into_iter().zip(0..).collect();
+    scored.sort_by(by_best);
+    scored
 }
 
-/// A deal of the Units game, seeded by `round`: `per_kind` live units of the layer and
-/// `per_kind` random directions, shuffled, each with its `k` most exciting images.
-pub fn deal(features: &Features, round: u64, per_kind: usize, k: usize) -> Vec<Dealt> {
-    let mut rng = Rng::new(round.wrapping_mul(0x9e37) ^ 0x0417);
-    let mut picked = features.live_units();
-    rng.shuffle(&mut picked);
-    let mut directions: Vec<Direction> = picked
-        .into_iter()
-        .take(per_kind)
-        .map(Direction::Unit)
-        .collect();
-    directions.extend((0..per_kind as u64).map(|j| Direction::Random(round * 100 + j)));
-    rng.shuffle(&mut directions);
-    directions
-        .into_iter()
-        .map(|direction| Dealt {
-            top: extremes(features, &direction.vector(features.width), k).0,
-            direction,
-        })
-        .collect()
+/// The order of [`best_first`]: larger score first, then lower index.
+pub fn by_best(a: &(f32, usize), b: &(f32, usize)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
 }
