@@ -1,6 +1,6 @@
-//! Compute on one Burn device: verified and cached models, inference and attacks. The page
-//! owns a CPU engine (Burn Flex); the WebGPU worker owns a WebGPU one, the photo worker
-//! another CPU one (EfficientNet-Lite0 is too big for the page's thread).
+//! Compute on one Burn device: verified and cached models, inference, attacks and the
+//! experiments' jobs. The page owns a CPU engine without autodiff that only classifies; each CPU
+//! worker of the pool owns one with autodiff, and the WebGPU worker a WebGPU one.
 
 use crate::job::{
     AttackJob, Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetDone,

@@ -1,5 +1,5 @@
-//! Messages between the page and its workers (the WebGPU one, and the CPU one that computes
-//! photos), sent as JSON strings. Every job carries an id; its answer (or its failure, as a
+//! Messages between the page and its workers (the WebGPU one, and the pool's CPU workers), sent
+//! as JSON strings. Every job carries an id; its answer (or its failure, as a
 //! value) carries the same id.
 
 use crate::backend::Backend;

@@ -1,5 +1,5 @@
-//! A compute worker (the WebGPU one, `src/bin/gpu_worker.rs`, or the CPU one that computes
-//! photos, `src/bin/cpu_worker.rs`): owns an engine on the device the page starts it on and
+//! A compute worker (the WebGPU one, `src/bin/gpu_worker.rs`, or one of the pool's CPU
+//! workers, `src/bin/cpu_worker.rs`): owns an engine on the device the page starts it on and
 //! answers the page's requests. It runs in its own thread, so its jobs never block the page;
 //! WebGPU device loss is watched by its loader (`www/worker.js`), which tells the page directly.
 

@@ -1,6 +1,6 @@
 //! The page's side of a compute worker: spawns it (the WebGPU one only where the browser
 //! offers a WebGPU adapter, so its 4-5 MB download is never part of the first load; the CPU
-//! one only when the Photos panel opens), sends jobs and awaits their answers. The worker is
+//! ones with the pool's first job), sends jobs and awaits their answers. The worker is
 //! declared lost, and every waiting job told so, when its loader reports a lost device, when
 //! it throws (a panic), or when a job hears nothing for [`SILENCE_MS`].
 

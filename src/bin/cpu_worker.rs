@@ -1,6 +1,6 @@
-//! The CPU worker (a Web Worker; `www/worker.js?cpu_worker` loads it): answers the page's
-//! photo jobs on Burn's Flex backend, off the page's thread. The page starts it when the
-//! Photos panel opens.
+//! A CPU worker of the pool (a Web Worker; `www/worker.js?cpu_worker` loads it): answers the
+//! page's jobs (attacks, the experiments' jobs, photos) on Burn's Flex backend, off the page's
+//! thread. The page starts the pool with its first job, one worker per core (at most 4).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

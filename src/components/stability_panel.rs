@@ -78,7 +78,7 @@ struct ImagenetProps {
 }
 
 /// Table 5 where the paper had it, on an ImageNet network: EfficientNet-Lite0's layers,
-/// computed in the photo worker on request (it loads the 18.5 MB model), with progress.
+/// computed where photos are (the WebGPU worker or the pool's first CPU worker) on request (it loads the 18.5 MB model), with progress.
 #[function_component]
 fn ImagenetBounds(props: &ImagenetProps) -> Html {
     let bounds = use_state(|| None::<Result<Vec<LayerBound>, String>>);
