@@ -164,6 +164,7 @@ pub fn UnitsPanel(props: &Props) -> Html {
                 <>
                 { for d.rows.iter().enumerate().map(|(i, r)| html! {
                     <div class="units-row row" data-testid="units-row"
+                        data-top={r.top.iter().map(usize::to_string).collect::<Vec<_>>().join(",")}
                         data-kind={d.revealed.then(|| if is_unit(&r.direction) { "unit" } else { "random" })}>
                         { for r.top.iter().map(|&j| html! { <DigitCanvas rgba={digit_rgba(&digits.pixels(j))} /> }) }
                         <select data-testid="units-guess" disabled={d.revealed} onchange={guess(i)}>

@@ -140,6 +140,27 @@ test('Units deals shuffled rows of units and random directions, then reveals the
   assert.equal(await page.getByTestId('units-score').getAttribute('data-right'), '3', 'all-"unit" guesses get the 3 units right');
 });
 
+test('a Units deal split over two workers shows what one worker deals', async () => {
+  const { page } = app;
+  // Each deal after a reload is round 1; the pool splits the gallery into a slice per core.
+  const deal = async (k) => {
+    await page.reload();
+    await page.getByTestId('gallery').locator('button.pick').first().waitFor({ timeout: 60_000 });
+    await page.evaluate((k) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => k, configurable: true }), k);
+    await page.getByTestId('units-model').selectOption('convnet');
+    await page.getByTestId('units-layer').selectOption('conv');
+    await page.getByTestId('units-deal').click();
+    await page.getByTestId('units-reveal').waitFor({ timeout: 60_000 });
+    await page.getByTestId('units-reveal').click();
+    return { top: await cells('units-row', 'data-top'), kind: await cells('units-row', 'data-kind') };
+  };
+  const one = await deal(1);
+  const two = await deal(2);
+  assert.equal(one.top.length, 6);
+  assert.ok(one.top.every((t) => t.split(',').length === 10), JSON.stringify(one.top));
+  assert.deepEqual(two, one, 'two workers deal the same rows, digits and kinds as one');
+});
+
 test('Stability shows the per-layer bounds the CLI computes', async () => {
   const { page } = app;
   await page.getByTestId('model-select').selectOption('fc10-1');
