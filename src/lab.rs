@@ -188,11 +188,11 @@ impl Lab {
             _ => None,
         };
         let Some(targets) = targets else {
-            let done = self.on_pool(1, |worker, _| {
+            let done = self.on_a_worker(|worker| {
                 let status = status.clone();
                 async move { worker.attack(&job, on_progress(status)).await }
             });
-            return done.await?.pop().flatten().ok_or_else(stopped_early);
+            return done.await;
         };
         let shares = split::shares(&targets, pool_size());
         let done = self.on_pool(shares.len(), |worker, k| {
@@ -310,12 +310,12 @@ impl Lab {
 
     /// Table 5 for the digit model `model`, on a CPU worker.
     pub async fn lipschitz(&self, model: &str) -> Result<Vec<LayerBound>, String> {
-        let done = self.on_pool(1, |worker, _| async move {
+        let done = self.on_a_worker(|worker| async move {
             worker
                 .lipschitz(Some(model), Box::new(|_: &Progress| {}))
                 .await
         });
-        done.await?.pop().flatten().ok_or_else(stopped_early)
+        done.await
     }
 
     /// Runs jobs `0..count` on the CPU workers: one per core (at most [`MOST_WORKERS`], and no
@@ -358,6 +358,15 @@ impl Lab {
         let ends = futures::future::join_all(workers.into_iter().map(run)).await;
         ends.into_iter().collect::<Result<Vec<()>, String>>()?;
         Ok(done.into_inner())
+    }
+
+    /// One job on a CPU worker of the pool ([`Lab::on_pool`] with one job).
+    async fn on_a_worker<T, F>(&self, job: impl Fn(Rc<WorkerClient>) -> F) -> Result<T, String>
+    where
+        F: std::future::Future<Output = Result<T, Failure>>,
+    {
+        let done = self.on_pool(1, |worker, _| job(worker)).await?;
+        Ok(all_done(done)?.pop().expect("one job, one answer"))
     }
 
     /// Attacks `n` digits (`pixels`, `n × 784`, with their `labels`; data-set indices 0…n−1
@@ -523,18 +532,12 @@ impl Lab {
                 async move { worker.units_slice(&job).await }
             })
         };
-        let found = |answers: Vec<Option<SliceFound>>| -> Result<Vec<SliceFound>, String> {
-            answers
-                .into_iter()
-                .map(|a| a.ok_or_else(stopped_early))
-                .collect()
-        };
-        let first = found(ask(Vec::new()).await?)?;
+        let first: Vec<SliceFound> = all_done(ask(Vec::new()).await?)?;
         let live = (first.into_iter().map(|f| f.liveness))
             .reduce(Liveness::then)
             .map_or_else(Vec::new, |l| l.live());
         let chosen = directions(live, round, UNITS_PER_KIND);
-        let second = found(ask(chosen.clone()).await?)?;
+        let second = all_done(ask(chosen.clone()).await?)?;
         let top = merged_tops(second.into_iter().map(|f| f.tops).collect(), UNITS_SHOWN);
         Ok((chosen.into_iter().zip(top))
             .map(|(direction, top)| Dealt { direction, top })
@@ -554,10 +557,7 @@ impl Lab {
             }
             Ok(each)
         });
-        done.await?
-            .into_iter()
-            .map(|m| m.ok_or_else(stopped_early))
-            .collect()
+        all_done(done.await?)
     }
 
     /// Stops the pool's running batches (each answers with what it has) and starts no more.
@@ -578,7 +578,15 @@ impl Lab {
 
 /// Why a pool job gave nothing: Stop came before it started.
 fn stopped_early() -> String {
-    "stopped before the attack started".to_string()
+    "stopped before the job started".to_string()
+}
+
+/// Every pool job's answer, or why not.
+fn all_done<T>(answers: Vec<Option<T>>) -> Result<Vec<T>, String> {
+    answers
+        .into_iter()
+        .map(|a| a.ok_or_else(stopped_early))
+        .collect()
 }
 
 /// A progress callback that more than one try of a job can report to.
