@@ -83,47 +83,6 @@ fn batched_lbfgs_matches_one_image_at_a_time() {
 }
 
 #[test]
-fn evaluating_in_slices_gives_the_same_attack_and_yields_between_slices() {
-    let (model, device, digits, pixels) = setup("fc100-100-10", 1);
-    let whole = LbfgsConfig {
-        bisections: 2,
-        ..LbfgsConfig::default()
-    };
-    let sliced = LbfgsConfig {
-        eval_chunk: Some(2),
-        ..whole
-    };
-    let run = |config: &LbfgsConfig, calls: &mut usize| {
-        block_on(lbfgs(
-            &model,
-            &device,
-            &pixels,
-            &digits.label_indices(),
-            Goal::Untargeted, // 9 problems per evaluation
-            config,
-            &mut |_| {
-                *calls += 1;
-                Box::pin(std::future::ready(true))
-            },
-        ))
-        .unwrap()
-    };
-    let (mut calls_whole, mut calls_sliced) = (0, 0);
-    let a = &run(&whole, &mut calls_whole)[0];
-    let b = &run(&sliced, &mut calls_sliced)[0];
-    assert_eq!(
-        (a.success, a.label, a.target),
-        (b.success, b.label, b.target)
-    );
-    assert!((a.distortion.rms - b.distortion.rms).abs() < 1e-4);
-    // Problems finish at different times, so later evaluations have fewer slices.
-    assert!(
-        calls_sliced > calls_whole * 3 / 2,
-        "{calls_sliced} vs {calls_whole} progress calls"
-    );
-}
-
-#[test]
 fn untargeted_lbfgs_finds_the_nearest_other_class() {
     let (model, device, digits, pixels) = setup("fc100-100-10", 1);
     let config = LbfgsConfig {

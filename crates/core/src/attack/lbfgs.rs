@@ -12,7 +12,7 @@
 //! search and its own convergence.
 
 use super::c_search::{CSearch, estimated_start};
-use super::objective::{Batch, Evaluation, Rows, evaluate_in_chunks};
+use super::objective::{Batch, Evaluation, evaluate_at_least};
 use super::{Control, Distortion, Goal, Outcome, Progress};
 use crate::Result;
 use crate::model::Network;
@@ -64,22 +64,10 @@ pub struct LbfgsConfig {
     /// from x every time). The paper does not say; warm starts halved the evaluations on
     /// fc100-100-10 at the same RMS to four digits (`tests/attacks.rs`, BENCHMARKS.md).
     pub warm_start: bool,
-    /// Problems per tensor evaluation (`None`: the whole batch at once). A browser page on the
-    /// CPU sets a small value: it yields between slices (see `objective::evaluate_in_chunks`).
-    pub eval_chunk: Option<usize>,
     /// Rows per tensor evaluation at least (lone problems are padded): 1, or
     /// `objective::INVARIANT_ROWS` where an attack is split over workers and must give the
-    /// one batch's answer bit for bit (see `objective::Rows`).
+    /// one batch's answer bit for bit (see `objective::INVARIANT_ROWS`).
     pub min_rows: usize,
-}
-
-impl LbfgsConfig {
-    fn rows(&self) -> Rows {
-        Rows {
-            most: self.eval_chunk,
-            least: self.min_rows,
-        }
-    }
 }
 
 impl Default for LbfgsConfig {
@@ -98,7 +86,6 @@ impl Default for LbfgsConfig {
             runner_ups: crate::CLASSES - 1,
             quantise: false,
             warm_start: true,
-            eval_chunk: None,
             min_rows: 1,
         }
     }
@@ -270,8 +257,7 @@ pub async fn lbfgs_each(
         }
         // Rounded solves are judged by label alone: their margins are not computed.
         let (zs, reached, margins) = if config.quantise {
-            let batch = config.eval_chunk.unwrap_or(active.len());
-            let (zs, reached) = rounded(model, device, &x0, &solved.z, &targets, batch).await?;
+            let (zs, reached) = rounded(model, device, &x0, &solved.z, &targets).await?;
             (zs, reached, vec![None; active.len()])
         } else {
             let guide = |m: &f32| config.guided.then_some(*m);
@@ -339,12 +325,11 @@ async fn c_starts(
     let targets: Vec<usize> = pairs.iter().map(|&(_, target)| target).collect();
     let t = config.temperature;
     let zero = vec![0.0; pairs.len()];
-    let at_x = evaluate_in_chunks(
+    let at_x = evaluate_at_least(
         model,
         device,
         Batch::new(&x, &x, &targets, &zero, t),
-        config.rows(),
-        &mut || Box::pin(std::future::ready(true)),
+        config.min_rows,
     )
     .await?;
     Ok(at_x
@@ -389,15 +374,13 @@ pub async fn solve_at(
 
 /// Each solve `z` (rows, from originals `x0`) rounded to 8-bit levels, stretched by the first
 /// of [`STRETCHES`] whose rounding reaches its target (unstretched where none does), and the
-/// label the model gives it. All candidates go through the model in one pass, `batch` rows at
-/// a time.
+/// label the model gives it. All candidates go through the model in one pass.
 async fn rounded(
     model: &dyn Network,
     device: &Device,
     x0: &[f32],
     z: &[f32],
     targets: &[usize],
-    batch: usize,
 ) -> Result<(Vec<f32>, Vec<usize>)> {
     let dim = model.inputs();
     let candidates: Vec<f32> = x0
@@ -411,7 +394,8 @@ async fn rounded(
         })
         .collect();
     let labels =
-        crate::eval::predict_in(model, device, &candidates, batch * STRETCHES.len()).await?;
+        crate::eval::predict_in(model, device, &candidates, targets.len() * STRETCHES.len())
+            .await?;
     let mut kept = Vec::with_capacity(z.len());
     let mut reached = Vec::with_capacity(targets.len());
     for (k, &target) in targets.iter().enumerate() {
@@ -544,12 +528,11 @@ async fn minimise(
     let rows = |k: usize| k * dim..(k + 1) * dim;
     let mut z = start.to_vec();
     let t = config.temperature;
-    let first = evaluate_in_chunks(
+    let first = evaluate_at_least(
         model,
         device,
         Batch::new(&z, x0, targets, cs, t),
-        config.rows(),
-        &mut || report(0, f32::NAN),
+        config.min_rows,
     )
     .await?;
     let mut f = first.value;
@@ -601,13 +584,11 @@ async fn minimise(
             let ks: Vec<usize> = pending.iter().map(|&a| active[a]).collect();
             let aims: Vec<usize> = ks.iter().map(|&k| targets[k]).collect();
             let weights: Vec<f32> = ks.iter().map(|&k| cs[k]).collect();
-            let loss = f[active[0]];
-            let e: Evaluation = evaluate_in_chunks(
+            let e: Evaluation = evaluate_at_least(
                 model,
                 device,
                 Batch::new(&trial, &origins, &aims, &weights, t),
-                config.rows(),
-                &mut || report(iteration, loss),
+                config.min_rows,
             )
             .await?;
             let mut still = Vec::new();

@@ -3,7 +3,6 @@
 //! label. T is a softmax temperature: 1 is the paper's loss; T < 1 sharpens the softmax so that
 //! the loss pushes towards the nearest competing class only (see `LbfgsConfig::temperature`).
 
-use super::Control;
 use crate::model::Network;
 use crate::{Error, Result};
 use burn::prelude::*;
@@ -100,26 +99,18 @@ pub async fn evaluate(
     })
 }
 
-/// How many rows one evaluation takes: at most `most` (all at once when `None`), at least
-/// `least`.
+/// The fewest rows from which a row's evaluation does not depend on its batch.
 ///
-/// `least` makes a row's results independent of the rest of its batch, so that splitting
-/// problems over batches or workers gives the same attack bit for bit (`tests/attacks.rs`,
-/// `tests/wasm/attack.rs`): Burn Flex's matrix products (the `gemm` crate) are
-/// batch-invariant from [`INVARIANT_ROWS`] rows on, but one or two rows take other paths that
-/// round differently. It costs up to 3× on lone rows, so only split attacks ask for it.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Rows {
-    pub most: Option<usize>,
-    pub least: usize,
-}
-
-/// The fewest rows from which a row's evaluation does not depend on its batch (see [`Rows`]).
+/// Splitting problems over batches or workers must give the same attack bit for bit
+/// (`tests/attacks.rs`, `tests/wasm/attack.rs`): Burn Flex's matrix products (the `gemm` crate)
+/// are batch-invariant from this many rows on, but one or two rows take other paths that round
+/// differently. Padding costs up to 3× on lone rows, so only split attacks ask for it
+/// (`LbfgsConfig::min_rows`).
 pub const INVARIANT_ROWS: usize = 3;
 
 /// [`evaluate`] on at least `least` rows: a smaller batch is evaluated with its last row
 /// repeated, and the copies dropped.
-async fn evaluate_at_least(
+pub async fn evaluate_at_least(
     model: &dyn Network,
     device: &Device,
     batch: Batch<'_>,
@@ -152,50 +143,4 @@ async fn evaluate_at_least(
     e.margin.truncate(n);
     e.grad.truncate(n * inputs);
     Ok(e)
-}
-
-/// [`evaluate`] in slices of `rows` (see [`Rows`]), awaiting `between()` after each slice but
-/// the last: on a CPU in a browser page that is where the page yields, so that input is
-/// handled within one slice's time. The results are concatenated.
-pub async fn evaluate_in_chunks(
-    model: &dyn Network,
-    device: &Device,
-    batch: Batch<'_>,
-    rows: Rows,
-    between: &mut dyn FnMut() -> Control,
-) -> Result<Evaluation> {
-    let n = batch.targets.len();
-    let size = rows.most.unwrap_or(n).max(1);
-    if size >= n {
-        return evaluate_at_least(model, device, batch, rows.least).await;
-    }
-    let mut all = Evaluation {
-        value: Vec::with_capacity(n),
-        cross_entropy: Vec::with_capacity(n),
-        label: Vec::with_capacity(n),
-        margin: Vec::with_capacity(n),
-        grad: Vec::with_capacity(n * model.inputs()),
-    };
-    let inputs = model.inputs();
-    for start in (0..n).step_by(size) {
-        if start > 0 {
-            between().await;
-        }
-        let end = (start + size).min(n);
-        let span = start * inputs..end * inputs;
-        let part = Batch::new(
-            &batch.x[span.clone()],
-            &batch.x0[span],
-            &batch.targets[start..end],
-            &batch.c[start..end],
-            batch.temperature,
-        );
-        let e = evaluate_at_least(model, device, part, rows.least).await?;
-        all.value.extend(e.value);
-        all.cross_entropy.extend(e.cross_entropy);
-        all.label.extend(e.label);
-        all.margin.extend(e.margin);
-        all.grad.extend(e.grad);
-    }
-    Ok(all)
 }
