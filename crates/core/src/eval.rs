@@ -40,7 +40,10 @@ pub async fn probabilities(
 /// is only read that way.
 pub async fn softmax_read(logits: Tensor<2>) -> Result<Vec<f32>> {
     let probs = softmax(logits, 1).into_data_async().await;
-    Ok(probs.map_err(Error::device)?.iter::<f32>().collect())
+    probs
+        .map_err(Error::device)?
+        .try_into_vec_as::<f32>()
+        .map_err(Error::device)
 }
 
 /// Labels the model gives each row of `pixels` (`n × inputs`), `batch` rows per forward pass

@@ -87,15 +87,21 @@ pub async fn evaluate(
     // One readback: [value | ce | label | margin | grad] per row.
     let packed = Tensor::cat(vec![value.detach(), ce.detach(), label, margin, grad], 1); // [n, inputs + 4]
     let data = packed.into_data_async().await.map_err(Error::device)?;
-    let flat: Vec<f32> = data.iter::<f32>().collect();
+    // Whole-slice copies: reading element by element (`TensorData::iter`, a boxed iterator)
+    // took a tenth of a batch-100 fc100 evaluation in the browser.
+    let flat = data.try_into_vec_as::<f32>().map_err(Error::device)?;
     let row = inputs + 4;
-    let column = |j: usize| flat.chunks(row).map(move |r| r[j]);
+    let column = |j: usize| flat.chunks_exact(row).map(move |r| r[j]);
+    let mut grad = Vec::with_capacity(n * inputs);
+    for r in flat.chunks_exact(row) {
+        grad.extend_from_slice(&r[4..]);
+    }
     Ok(Evaluation {
         value: column(0).collect(),
         cross_entropy: column(1).collect(),
         label: column(2).map(|l| l as usize).collect(),
         margin: column(3).collect(),
-        grad: flat.chunks(row).flat_map(|r| r[4..].to_vec()).collect(),
+        grad,
     })
 }
 
