@@ -35,7 +35,7 @@ const f = (v, d = 2) => (v === undefined ? '–' : Number(v).toFixed(d));
 const perAttack = (s, count) => (s ? s.ms / (count ?? 1) : undefined);
 for (const [name, r] of Object.entries(result.models)) {
   const sizes = plan.models[name];
-  console.log(`\n${name}: ms (median of ${plan.reps[1]} / ${plan.reps[100]} evaluations; attacks: per attack)\n`);
+  console.log(`\n${name}: ms (median of ${plan.reps[1]} / ${plan.reps[100]} evaluations, each side alone; attacks: per attack)\n`);
   console.log('| | evaluation, batch 1 | evaluation, batch 100 | PGD-40, batch 100 | PGD-40, one at a time | L-BFGS, batch of ' + sizes.lbfgs + ' | L-BFGS, one at a time | reached | mean RMS |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   const rows = [['Blindspot (Burn Flex, wasm SIMD)', r.blindspot], ...Object.entries(r.tfjs).map(([b, v]) => [`TF.js ${b}`, v])];
@@ -44,6 +44,11 @@ for (const [name, r] of Object.entries(result.models)) {
     const l = v.lbfgs_batch;
     console.log(`| ${label} | ${f(v.evaluation_batch_1_ms, 3)} | ${f(v.evaluation_batch_100_ms)} | ${f(perAttack(v.pgd40_batch_100, 100), 1)} | ${f(v.pgd40_batch_1?.ms, 1)} | ${f(perAttack(l, l?.of), 1)} | ${f(v.lbfgs_batch_1?.ms, 1)} | ${l ? `${l.reached} / ${l.of}` : '–'} | ${f(l?.mean_rms, 4)} |`);
   }
+}
+for (const [name, r] of Object.entries(result.models)) {
+  const p = (b) => r.blindspot[`evaluation_batch_${b}_paired`];
+  const line = (b) => `batch ${b}: ${f(p(b).a)} against ${f(p(b).b)} ms, TF.js/Blindspot ${f(p(b).ratio)}×`;
+  console.log(`\n${name}, evaluations alternated call by call (medians; the ratio is the pairs' median): ${line(1)}; ${line(100)}`);
 }
 for (const [name, runs] of Object.entries(result.all_cores ?? {})) {
   console.log(`\n${name}, all cores against all cores (${result.cores} cores; wall time for all digits, ms)\n`);

@@ -22,6 +22,25 @@ async function timed(run, reps, warm = 3) {
   return times[Math.floor(times.length / 2)];
 }
 
+/** Medians of `reps` calls of `a` and of `b`, alternated call by call after `warm` untimed
+ *  pairs, so that whatever else this shared machine does slows both alike; and the median of
+ *  the pairs' ratios b / a. */
+async function paired(a, b, reps, warm = 3) {
+  for (let i = 0; i < warm; i++) { await a(); await b(); }
+  const ta = [], tb = [], ratio = [];
+  for (let i = 0; i < reps; i++) {
+    let t = now();
+    await a();
+    ta.push(now() - t);
+    t = now();
+    await b();
+    tb.push(now() - t);
+    ratio.push(tb[i] / ta[i]);
+  }
+  const median = (v) => v.sort((x, y) => x - y)[Math.floor(v.length / 2)];
+  return { a: median(ta), b: median(tb), ratio: median(ratio) };
+}
+
 /** Per image [reached, label, rms, evaluations] (Blindspot's flat answer) as objects. */
 const outcomes = (flat) => Array.from({ length: flat.length / 4 }, (_, k) => ({
   reached: flat[4 * k] === 1, rms: flat[4 * k + 2], evaluations: flat[4 * k + 3],
@@ -79,11 +98,11 @@ window.runBench = async (plan) => {
     const first = (k) => [x.slice(0, k * DIM), Uint32Array.from(y.slice(0, k)), Uint32Array.from(targets.slice(0, k))];
     const result = { blindspot: {}, tfjs: {} };
     out.models[name] = result;
-    // Blindspot.
-    for (const batch of [1, 100]) {
+    // Blindspot. Its evaluations are timed below, next to TF.js wasm's.
+    const evaluate = (batch) => {
       const [xs, , ts] = first(batch);
-      result.blindspot[`evaluation_batch_${batch}_ms`] = await timed(() => blindspot.evaluate(xs, ts, 1), plan.reps[batch]);
-    }
+      return () => blindspot.evaluate(xs, ts, 1);
+    };
     {
       const [xs, ls, ts] = first(100);
       let t = now();
@@ -102,7 +121,6 @@ window.runBench = async (plan) => {
       for (let k = 0; k < sizes.alone; k++) alone.push(...outcomes(blindspot.lbfgs(xs.slice(k * DIM, (k + 1) * DIM), ls.slice(k, k + 1), ts.slice(k, k + 1))));
       result.blindspot.lbfgs_batch_1 = summary(alone, (now() - t) / sizes.alone);
     }
-    blindspot.free();
     // TF.js, each backend asked for.
     const tensors = safetensors(weights);
     for (const backend of plan.backends) {
@@ -117,7 +135,16 @@ window.runBench = async (plan) => {
         for (const batch of [1, 100]) {
           const [xs, , ts] = first(batch);
           const cs = new Array(batch).fill(1);
-          r[`evaluation_batch_${batch}_ms`] = await timed(() => loss(xs, xs, Array.from(ts), cs), plan.reps[batch]);
+          const theirs = () => loss(xs, xs, Array.from(ts), cs);
+          const key = `evaluation_batch_${batch}_ms`;
+          if (backend === 'wasm') {
+            // Each alone, one after the other, then alternated call by call.
+            result.blindspot[key] = await timed(evaluate(batch), plan.reps[batch]);
+            r[key] = await timed(theirs, plan.reps[batch]);
+            result.blindspot[`evaluation_batch_${batch}_paired`] = await paired(evaluate(batch), theirs, plan.reps[batch]);
+          } else {
+            r[key] = await timed(theirs, plan.reps[batch]);
+          }
         }
         if (!plan.attacks.includes(backend)) continue;
         const [xs, , ts] = first(100);
@@ -140,6 +167,7 @@ window.runBench = async (plan) => {
         r.error = String(e);
       }
     }
+    blindspot.free();
   }
   // All cores against all cores, in workers (message passing, no shared memory).
   if (plan.allCores) {
