@@ -1,6 +1,6 @@
 //! Compute on one Burn device: verified and cached models, inference, attacks and the
-//! experiments' jobs. The page owns a CPU engine without autodiff that only classifies; each CPU
-//! worker of the pool owns one with autodiff, and the WebGPU worker a WebGPU one.
+//! experiments' jobs. The page owns a CPU engine that only classifies; each CPU worker of the
+//! pool owns one, and the WebGPU worker a WebGPU one.
 
 use crate::job::{
     AttackJob, Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetDone,
@@ -24,7 +24,13 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 pub struct Engine {
+    /// With autodiff: attacks differentiate through the models.
     device: Device,
+    /// The same device without autodiff, for every computation that runs no backward pass
+    /// (classifying, Table 2's counts, Units features, Lipschitz bounds). On an autodiff device
+    /// each forward pass's graph stays until a backward pass: natively, 20,000 fc100 forward
+    /// passes grew the process by 377 MB, and the page's wasm memory grew 11 KB a digit read.
+    plain: Device,
     models: RefCell<HashMap<String, Rc<Classifier>>>,
     /// EfficientNet-Lite0 and its class names, once loaded.
     imagenet: RefCell<Option<Rc<Loaded>>>,
@@ -42,22 +48,15 @@ pub async fn gallery_digits() -> Result<Digits, String> {
 }
 
 impl Engine {
-    /// Burn's Flex backend with autodiff: the CPU workers' engine.
+    /// Burn's Flex backend: the page's and the CPU workers' engine.
     #[cfg(feature = "cpu")]
     pub fn cpu() -> Self {
         Self::on(Device::flex().autodiff())
     }
 
-    /// Burn's Flex backend without autodiff: the page's engine, which only classifies. On an
-    /// autodiff device every forward pass's graph stays until a backward pass, which the page
-    /// never runs: its wasm memory grew 11 KB a digit read (tests/e2e/soak.mjs).
-    #[cfg(feature = "cpu")]
-    pub fn cpu_inference() -> Self {
-        Self::on(Device::flex())
-    }
-
     fn on(device: Device) -> Self {
         Engine {
+            plain: device.clone().without_autodiff(),
             device,
             models: RefCell::new(HashMap::new()),
             imagenet: RefCell::new(None),
@@ -80,10 +79,6 @@ impl Engine {
         };
         let name = format!("{shown} ({:?}, {:?})", info.device_type, setup.backend);
         Ok((Self::on(device.autodiff()), name))
-    }
-
-    pub fn device(&self) -> &Device {
-        &self.device
     }
 
     /// Milliseconds for the shape of an attack step: a [9, 784] × [784, 100] product, a
@@ -141,7 +136,7 @@ impl Engine {
         model: &Classifier,
         pixels: &[f32],
     ) -> Result<Vec<f32>, Failure> {
-        Ok(eval::probabilities(model, pixels, &self.device).await?)
+        Ok(eval::probabilities(&model.valid(), pixels, &self.plain).await?)
     }
 
     /// Runs `job` on its model (fetched and admitted once) and classifies the adversarial
@@ -240,8 +235,8 @@ impl Engine {
     pub async fn photo(&self, pixels: &[u8]) -> Result<Vec<Ranked>, Failure> {
         let pixels = photo_pixels(pixels)?;
         let loaded = self.imagenet().await?;
-        let device = &self.device;
-        Ok(attacks::ranked(&loaded.model, &loaded.classes, device, &pixels).await?)
+        let model = loaded.model.valid();
+        Ok(attacks::ranked(&model, &loaded.classes, &self.plain, &pixels).await?)
     }
 
     /// Runs `job` (judged on the 8-bit photo it gives, as the CLI judges it).
@@ -305,9 +300,9 @@ impl Engine {
     pub async fn wrong_counts(&self, job: &RowJob) -> Result<Counted, Failure> {
         let mut loaded = Vec::with_capacity(job.columns.len());
         for name in &job.columns {
-            loaded.push(self.model(name).await?);
+            loaded.push(self.model(name).await?.valid());
         }
-        let columns: Vec<&Classifier> = loaded.iter().map(|m| m.as_ref()).collect();
+        let columns: Vec<&Classifier> = loaded.iter().collect();
         let (pixels, noise_rms) = match &job.examples {
             RowExamples::Made(pixels) => (pixels.clone(), None),
             RowExamples::Noise {
@@ -319,7 +314,7 @@ impl Engine {
                 (noisy, Some(rms))
             }
         };
-        let wrong = wrong_counts(&columns, &self.device, &pixels, &job.labels).await?;
+        let wrong = wrong_counts(&columns, &self.plain, &pixels, &job.labels).await?;
         Ok(Counted { wrong, noise_rms })
     }
 
@@ -332,10 +327,10 @@ impl Engine {
         let features = match kept {
             Some((k, f)) if k == key => f,
             _ => {
-                let m = self.model(&job.model).await?;
+                let m = self.model(&job.model).await?.valid();
                 let layer = find_layer(&m, &job.layer)?;
                 let digits = self.gallery().await?.range(job.start, job.end);
-                let f = Rc::new(features(&m, &layer, &digits, &self.device).await?);
+                let f = Rc::new(features(&m, &layer, &digits, &self.plain).await?);
                 *self.slice_features.borrow_mut() = Some((key, f.clone()));
                 f
             }
@@ -366,12 +361,12 @@ impl Engine {
         let (digits, photos);
         let network: &dyn Layered = match model {
             Some(name) => {
-                digits = self.model(name).await?;
-                digits.as_ref()
+                digits = self.model(name).await?.valid();
+                &digits
             }
             None => {
-                photos = self.imagenet().await?;
-                &photos.model
+                photos = self.imagenet().await?.model.valid();
+                &photos
             }
         };
         let jobs = layer_jobs(network);

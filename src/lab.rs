@@ -88,7 +88,7 @@ pub fn progress_line(method: Method, p: &Progress) -> String {
 impl Default for Lab {
     fn default() -> Self {
         Lab {
-            cpu: Engine::cpu_inference(),
+            cpu: Engine::cpu(),
             gpu: RefCell::new(None),
             pool: RefCell::new(Vec::new()),
             photo_running: RefCell::new(None),
@@ -116,7 +116,7 @@ impl Lab {
     /// Times the CPU, starts the WebGPU worker where there is an adapter, and picks the faster
     /// (a software adapter such as SwiftShader loses to the CPU).
     pub async fn start(&self) -> Devices {
-        let cpu_ms = Engine::cpu().probe().await; // a gradient step: on autodiff
+        let cpu_ms = self.cpu.probe().await; // a gradient step, as attacks take
         let (adapter, gpu_ms) = match WorkerClient::spawn(Backend::WebGpu).await {
             Ok((worker, info)) => {
                 *self.gpu.borrow_mut() = Some(worker);
