@@ -9,7 +9,7 @@ mod common;
 use blindspot_core::attack::block_on;
 use blindspot_core::data::{Digits, slice};
 use blindspot_core::model::Classifier;
-use blindspot_core::zoo::{self, ModelSpec, Optimizer, Recipe};
+use blindspot_core::zoo::{self, ModelSpec};
 use blindspot_core::{eval, train};
 use burn::prelude::*;
 use common::repo;
@@ -50,14 +50,7 @@ fn training_on_wgpu_learns_as_on_the_cpu_and_its_weights_decode_on_the_cpu() {
     let all = digits();
     let (train_digits, held_out) = (all.range(0, 500), all.range(500, 1000));
     let mut spec = *zoo::spec("fc100-100-10").unwrap();
-    // 200 steps of Adam: enough for the sigmoid layers to learn the digits they see.
-    spec.recipe = Recipe {
-        optimizer: Optimizer::Adam,
-        epochs: 20,
-        batch: 50,
-        lr: 1e-2,
-        ..spec.recipe
-    };
+    spec.recipe = spec.recipe.short();
     let cpu = Device::flex();
     let gpu = wgpu();
     let (on_cpu, cpu_losses, cpu_s) = trained(&spec, &train_digits, &cpu);
@@ -104,11 +97,7 @@ fn pretraining_and_the_adversarial_pool_run_on_wgpu() {
     let data = digits().range(0, 100);
     for name in ["ae400-10", "fc100-100-10-adv"] {
         let mut spec = *zoo::spec(name).unwrap();
-        spec.recipe.epochs = 1;
-        spec.recipe.pretrain_epochs = spec.recipe.pretrain_epochs.min(1);
-        if let Some(pool) = spec.recipe.adversarial.as_mut() {
-            (pool.capacity, pool.refresh, pool.start_epoch) = (20, 10, 0);
-        }
+        spec.recipe = spec.recipe.every_step_once();
         let (model, losses, seconds) = trained(&spec, &data, &wgpu());
         eprintln!("{name}: one short epoch on wgpu in {seconds:.1} s");
         assert!(losses.iter().all(|l| l.is_finite()), "{name}: {losses:?}");

@@ -21,6 +21,37 @@ pub struct Recipe {
     pub adversarial: Option<PoolRecipe>,
 }
 
+/// Cut-down recipes for the training tests (on the CPU, `tests/architectures.rs`, and on wgpu,
+/// the CLI's `tests/training.rs`), which must agree on what they train.
+impl Recipe {
+    /// 20 epochs of Adam in batches of 50 at lr 0.01: on a few hundred digits, 200 steps in
+    /// which even the sigmoid layers learn.
+    pub fn short(self) -> Recipe {
+        Recipe {
+            optimizer: Optimizer::Adam,
+            epochs: 20,
+            batch: 50,
+            lr: 1e-2,
+            ..self
+        }
+    }
+
+    /// One epoch, at most one of pre-training, and a pool (where there is one) of 20 examples
+    /// refreshed by 10 from the first epoch: every step of the recipe, briefly.
+    pub fn every_step_once(self) -> Recipe {
+        Recipe {
+            epochs: 1,
+            pretrain_epochs: self.pretrain_epochs.min(1),
+            adversarial: self.adversarial.map(|_| PoolRecipe {
+                capacity: 20,
+                refresh: 10,
+                start_epoch: 0,
+            }),
+            ..self
+        }
+    }
+}
+
 /// Adversarial training's pool (see `adversarial.rs`): how many examples it keeps, how many
 /// digits are attacked before each epoch, and from which epoch on.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -2,7 +2,7 @@
 
 use blindspot_core::data::slice;
 use blindspot_core::model::{Arch, Autoencoder, Classifier, ConvNet, Mlp};
-use blindspot_core::zoo::{self, Optimizer, Recipe, ZOO};
+use blindspot_core::zoo::{self, ZOO};
 use blindspot_core::{eval, train};
 use burn::prelude::*;
 use std::path::PathBuf;
@@ -85,14 +85,7 @@ fn a_short_training_run_lowers_the_loss() {
         .range(0, 500);
     let device = Device::flex();
     let mut spec = *zoo::spec("fc100-100-10").unwrap();
-    // A few hundred digits for 200 steps: Adam, so the sigmoid layers move within the test.
-    spec.recipe = Recipe {
-        optimizer: Optimizer::Adam,
-        epochs: 20,
-        batch: 50,
-        lr: 1e-2,
-        ..spec.recipe
-    };
+    spec.recipe = spec.recipe.short();
     let before = eval::error_rate(&spec.arch.build(&device), &digits, &device).unwrap();
     let ad = Device::flex().autodiff();
     ad.seed(1);
@@ -120,11 +113,7 @@ fn every_recipe_step_runs_through_the_one_training_loop() {
         .range(0, 100);
     for name in ["ae400-10", "fc100-100-10-adv"] {
         let mut spec = *zoo::spec(name).unwrap();
-        spec.recipe.epochs = 1;
-        spec.recipe.pretrain_epochs = spec.recipe.pretrain_epochs.min(1);
-        if let Some(pool) = spec.recipe.adversarial.as_mut() {
-            (pool.capacity, pool.refresh, pool.start_epoch) = (20, 10, 0);
-        }
+        spec.recipe = spec.recipe.every_step_once();
         let mut phases = Vec::new();
         let ad = Device::flex().autodiff();
         let model = train::train_on(&spec, &digits, &ad, &mut |p| phases.push(p.phase)).unwrap();
