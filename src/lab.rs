@@ -11,6 +11,7 @@ use crate::job::{
     AttackJob, Attacked, Counted, Failure, PhotoAttacked, PhotoJob, RowExamples, RowJob, SetJob,
     ShareJob, SliceFound, UnitsJob,
 };
+use crate::stop::Stop;
 use crate::worker_client::WorkerClient;
 use blindspot_core::attack::{Goal, LbfgsConfig, Method, Progress, every_other, split};
 use blindspot_core::experiment::{
@@ -47,10 +48,12 @@ pub struct Lab {
     /// The CPU workers, started on first use: the first computes photos, all of them the
     /// Reproduce panel's attacks (a lost one is replaced).
     pool: RefCell<Vec<Rc<WorkerClient>>>,
-    /// Set by [`Lab::stop_pool`]: no more batches are handed out.
-    pool_stopped: Cell<bool>,
-    /// Where the last photo job went (Stop goes there).
-    photo_running: RefCell<Option<Rc<WorkerClient>>>,
+    /// Each stoppable run's [`Stop`], renewed when the run starts: the attack panel's attack,
+    /// the Reproduce panel's run (its attacks, then its cross-check) and the Photos panel's
+    /// attack. Runs share the workers; each Stop reaches only its own run's jobs.
+    attack_stop: RefCell<Rc<Stop>>,
+    reproduce_stop: RefCell<Rc<Stop>>,
+    photo_stop: RefCell<Rc<Stop>>,
     backend: Cell<Backend>,
     /// Why the WebGPU worker was dropped, until the page has shown it.
     lost: RefCell<Option<String>>,
@@ -91,8 +94,9 @@ impl Default for Lab {
             cpu: Engine::cpu(),
             gpu: RefCell::new(None),
             pool: RefCell::new(Vec::new()),
-            photo_running: RefCell::new(None),
-            pool_stopped: Cell::new(false),
+            attack_stop: RefCell::default(),
+            reproduce_stop: RefCell::default(),
+            photo_stop: RefCell::default(),
             backend: Cell::new(Backend::Cpu),
             lost: RefCell::new(None),
         }
@@ -174,8 +178,9 @@ impl Lab {
         status: impl FnMut(&Progress) + 'static,
     ) -> Result<Attacked, String> {
         let status = shared(status);
+        let stop = renewed(&self.attack_stop);
         if let Some(gpu) = self.active_gpu() {
-            match gpu.attack(&job, on_progress(status.clone())).await {
+            match gpu.attack(&job, on_progress(status.clone()), &stop).await {
                 Ok(attacked) => return Ok(attacked),
                 Err(Failure::Job(e)) => return Err(e),
                 Err(Failure::Lost(why)) => self.fall_back(why),
@@ -188,22 +193,26 @@ impl Lab {
             _ => None,
         };
         let Some(targets) = targets else {
-            let done = self.on_a_worker(|worker| {
-                let status = status.clone();
-                async move { worker.attack(&job, on_progress(status)).await }
+            let done = self.on_a_worker(&stop, |worker| {
+                let (status, stop) = (status.clone(), stop.clone());
+                async move { worker.attack(&job, on_progress(status), &stop).await }
             });
             return done.await;
         };
         let shares = split::shares(&targets, pool_size());
-        let done = self.on_pool(shares.len(), |worker, k| {
+        let done = self.on_pool(shares.len(), &stop, |worker, k| {
             let share = ShareJob {
                 model: job.model.to_string(),
                 pixels: job.pixels.to_vec(),
                 label: job.label,
                 targets: shares[k].clone(),
             };
-            let status = status.clone();
-            async move { worker.attack_share(&share, on_progress(status)).await }
+            let (status, stop) = (status.clone(), stop.clone());
+            async move {
+                worker
+                    .attack_share(&share, on_progress(status), &stop)
+                    .await
+            }
         });
         let answers: Vec<Attacked> = (done.await?.into_iter().flatten().flatten()).collect();
         let outcomes = answers.iter().map(|a| a.outcome.clone()).collect();
@@ -220,10 +229,7 @@ impl Lab {
 
     /// Stops the running attack, wherever it runs.
     pub fn stop(&self) {
-        if let Some(gpu) = self.gpu.borrow().as_ref() {
-            gpu.stop();
-        }
-        self.stop_pool();
+        self.attack_stop.borrow().stop();
     }
 
     /// The first `n` CPU workers, started where they are not yet.
@@ -254,7 +260,6 @@ impl Lab {
         F: std::future::Future<Output = Result<T, Failure>>,
     {
         if let Some(gpu) = self.active_gpu() {
-            *self.photo_running.borrow_mut() = Some(gpu.clone());
             match job(gpu).await {
                 Ok(done) => return Ok(done),
                 Err(Failure::Job(e)) => return Err(e),
@@ -262,7 +267,6 @@ impl Lab {
             }
         }
         let worker = self.cpu_workers(1).await?.remove(0);
-        *self.photo_running.borrow_mut() = Some(worker.clone());
         match job(worker.clone()).await {
             Ok(done) => Ok(done),
             Err(Failure::Job(e)) => Err(e),
@@ -287,9 +291,10 @@ impl Lab {
         status: impl FnMut(&Progress) + 'static,
     ) -> Result<PhotoAttacked, String> {
         let status = shared(status);
+        let stop = renewed(&self.photo_stop);
         self.on_photo_worker(|w| {
-            let status = status.clone();
-            async move { w.attack_photo(job, on_progress(status)).await }
+            let (status, stop) = (status.clone(), stop.clone());
+            async move { w.attack_photo(job, on_progress(status), &stop).await }
         })
         .await
     }
@@ -303,28 +308,32 @@ impl Lab {
         let status = shared(status);
         self.on_photo_worker(|w| {
             let status = status.clone();
-            async move { w.lipschitz(None, on_progress(status)).await }
+            async move {
+                w.lipschitz(None, on_progress(status), &Stop::default())
+                    .await
+            }
         })
         .await
     }
 
     /// Table 5 for the digit model `model`, on a CPU worker.
     pub async fn lipschitz(&self, model: &str) -> Result<Vec<LayerBound>, String> {
-        let done = self.on_a_worker(|worker| async move {
-            worker
-                .lipschitz(Some(model), Box::new(|_: &Progress| {}))
-                .await
+        let never = Stop::default();
+        let done = self.on_a_worker(&never, |worker| async move {
+            let quiet = Box::new(|_: &Progress| {});
+            worker.lipschitz(Some(model), quiet, &Stop::default()).await
         });
         done.await
     }
 
     /// Runs jobs `0..count` on the CPU workers: one per core (at most [`MOST_WORKERS`], and no
     /// more than there are jobs), each taking the next job until none is left. A worker that is
-    /// lost is replaced and its job rerun; after [`Lab::stop_pool`] no more jobs are handed out
+    /// lost is replaced and its job rerun; once `stop` is stopped no more jobs are handed out
     /// (theirs stay `None`). A job that fails fails them all.
     async fn on_pool<T, F>(
         &self,
         count: usize,
+        stop: &Stop,
         job: impl Fn(Rc<WorkerClient>, usize) -> F,
     ) -> Result<Vec<Option<T>>, String>
     where
@@ -332,13 +341,12 @@ impl Lab {
     {
         let queue = RefCell::new((0..count).collect::<std::collections::VecDeque<_>>());
         let done = RefCell::new((0..count).map(|_| None).collect::<Vec<Option<T>>>());
-        self.pool_stopped.set(false);
         let workers = self.cpu_workers(pool_size().min(count).max(1)).await?;
         let run = |mut worker: Rc<WorkerClient>| {
             let (queue, done, job) = (&queue, &done, &job);
             async move {
                 loop {
-                    if self.pool_stopped.get() {
+                    if stop.stopped() {
                         return Ok(());
                     }
                     let Some(k) = queue.borrow_mut().pop_front() else {
@@ -361,19 +369,23 @@ impl Lab {
     }
 
     /// One job on a CPU worker of the pool ([`Lab::on_pool`] with one job).
-    async fn on_a_worker<T, F>(&self, job: impl Fn(Rc<WorkerClient>) -> F) -> Result<T, String>
+    async fn on_a_worker<T, F>(
+        &self,
+        stop: &Stop,
+        job: impl Fn(Rc<WorkerClient>) -> F,
+    ) -> Result<T, String>
     where
         F: std::future::Future<Output = Result<T, Failure>>,
     {
-        let done = self.on_pool(1, |worker, _| job(worker)).await?;
+        let done = self.on_pool(1, stop, |worker, _| job(worker)).await?;
         Ok(all_done(done)?.pop().expect("one job, one answer"))
     }
 
     /// Attacks `n` digits (`pixels`, `n × 784`, with their `labels`; data-set indices 0…n−1
     /// and `seed` pick the targets) as `experiment::adversarial_set` does, in batches of
     /// [`BATCH`] on the pool ([`Lab::on_pool`]). Every batch is the one a single engine would
-    /// attack, so the merged set is that engine's. [`Lab::stop_pool`] stops every worker (the
-    /// set then holds what was done). `status` hears the digits finished of `n`.
+    /// attack, so the merged set is that engine's. [`Lab::stop_reproduce`] stops every batch
+    /// (the set then holds what was done). `status` hears the digits finished of `n`.
     pub async fn adversarial_set(
         &self,
         model: &str,
@@ -389,7 +401,8 @@ impl Lab {
             .collect();
         let finished = Rc::new(RefCell::new(vec![0usize; batches.len()]));
         let status = shared(status);
-        let done = self.on_pool(batches.len(), |worker, b| {
+        let stop = renewed(&self.reproduce_stop);
+        let done = self.on_pool(batches.len(), &stop, |worker, b| {
             let range = batches[b].clone();
             let job = SetJob {
                 model: model.to_string(),
@@ -408,7 +421,8 @@ impl Lab {
                     ..*p
                 });
             });
-            async move { worker.adversarial_set(&job, on_progress).await }
+            let stop = stop.clone();
+            async move { worker.adversarial_set(&job, on_progress, &stop).await }
         });
         let mut set = AdversarialSet::default();
         let mut stopped = false;
@@ -457,7 +471,8 @@ impl Lab {
             };
             jobs.push((examples.len() + k, job(noise.labels, made)));
         }
-        let done = self.on_pool(jobs.len(), |worker, k| {
+        let stop = renewed(&self.reproduce_stop);
+        let done = self.on_pool(jobs.len(), &stop, |worker, k| {
             let job = &jobs[k].1;
             async move { worker.wrong_counts(job).await }
         });
@@ -526,8 +541,9 @@ impl Lab {
             directions: directions.to_vec(),
             k: UNITS_SHOWN,
         };
+        let never = Stop::default();
         let ask = |directions: Vec<Direction>| {
-            self.on_pool(parts, move |worker, k| {
+            self.on_pool(parts, &never, move |worker, k| {
                 let job = job(k, &directions);
                 async move { worker.units_slice(&job).await }
             })
@@ -550,7 +566,8 @@ impl Lab {
         models: &[&str],
         images: &[Vec<f32>],
     ) -> Result<Vec<Vec<Vec<f32>>>, String> {
-        let done = self.on_pool(models.len(), |worker, k| async move {
+        let never = Stop::default();
+        let done = self.on_pool(models.len(), &never, |worker, k| async move {
             let mut each = Vec::with_capacity(images.len());
             for image in images {
                 each.push(worker.probabilities(models[k], image).await?);
@@ -560,20 +577,22 @@ impl Lab {
         all_done(done.await?)
     }
 
-    /// Stops the pool's running batches (each answers with what it has) and starts no more.
-    pub fn stop_pool(&self) {
-        self.pool_stopped.set(true);
-        for worker in self.pool.borrow().iter() {
-            worker.stop();
-        }
+    /// Stops the Reproduce run's batches (each answers with what it has) and starts no more.
+    pub fn stop_reproduce(&self) {
+        self.reproduce_stop.borrow().stop();
     }
 
-    /// Stops the running photo job, wherever it runs.
+    /// Stops the running photo attack, wherever it runs.
     pub fn stop_photo(&self) {
-        if let Some(worker) = self.photo_running.borrow().as_ref() {
-            worker.stop();
-        }
+        self.photo_stop.borrow().stop();
     }
+}
+
+/// A new Stop for a run starting now, kept in `slot` for the run's Stop button.
+fn renewed(slot: &RefCell<Rc<Stop>>) -> Rc<Stop> {
+    let stop = Rc::new(Stop::default());
+    *slot.borrow_mut() = stop.clone();
+    stop
 }
 
 /// Why a pool job gave nothing: Stop came before it started.

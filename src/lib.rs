@@ -40,6 +40,8 @@ pub mod picture;
 #[cfg(target_arch = "wasm32")]
 pub mod pixels;
 #[cfg(target_arch = "wasm32")]
+pub mod stop;
+#[cfg(target_arch = "wasm32")]
 pub mod worker;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;

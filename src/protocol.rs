@@ -68,8 +68,11 @@ pub enum Request {
         id: u32,
         job: UnitsJob,
     },
-    /// Stop the running attack; it answers with the best result so far.
-    Stop,
+    /// Stop job `id` (an attack, a share, a set, a photo attack): it answers with the best
+    /// result so far. Other jobs on the worker go on.
+    Stop {
+        id: u32,
+    },
 }
 
 /// What the worker found at start-up.

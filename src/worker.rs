@@ -9,7 +9,8 @@ use crate::engine::Engine;
 use crate::job::{AttackJob, Failure};
 use crate::protocol::{Request, Response, WorkerInfo};
 use blindspot_core::attack::{Control, Progress};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -22,8 +23,8 @@ const YIELD_MS: f64 = 20.0;
 #[derive(Default)]
 struct Worker {
     engine: RefCell<Option<Rc<Engine>>>,
-    /// Set by a Stop message; the running attack's progress callback reads it.
-    stop: Rc<Cell<bool>>,
+    /// The running jobs a Stop message named; their progress callbacks read it.
+    stopping: Rc<RefCell<HashSet<u32>>>,
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -43,7 +44,9 @@ pub fn run() {
             return;
         };
         match serde_json::from_str::<Request>(&text) {
-            Ok(Request::Stop) => worker.stop.set(true),
+            Ok(Request::Stop { id }) => {
+                worker.stopping.borrow_mut().insert(id);
+            }
             Ok(request) => {
                 let worker = worker.clone();
                 wasm_bindgen_futures::spawn_local(async move { worker.handle(request).await });
@@ -81,7 +84,6 @@ impl Worker {
                 goal,
                 method,
             } => {
-                self.stop.set(false);
                 let job = AttackJob {
                     model: &model,
                     pixels: &pixels,
@@ -94,7 +96,6 @@ impl Worker {
                 Response::Attacked { id, result }
             }
             Request::AttackShare { id, job } => {
-                self.stop.set(false);
                 let result = async {
                     self.engine()?
                         .attack_share(&job, &mut self.reporter(id))
@@ -108,7 +109,6 @@ impl Worker {
                 result: async { self.engine()?.photo(&pixels).await }.await,
             },
             Request::PhotoAttack { id, job } => {
-                self.stop.set(false);
                 let result = async {
                     self.engine()?
                         .attack_photo(&job, &mut self.reporter(id))
@@ -118,7 +118,6 @@ impl Worker {
                 Response::PhotoAttacked { id, result }
             }
             Request::AdversarialSet { id, job } => {
-                self.stop.set(false);
                 let result = async {
                     self.engine()?
                         .adversarial_set(&job, &mut self.reporter(id))
@@ -147,9 +146,11 @@ impl Worker {
                 id,
                 result: async { self.engine()?.units_slice(&job).await }.await,
             },
-            Request::Stop => return,
+            Request::Stop { .. } => return,
         };
+        let id = response.id();
         post(&response);
+        self.stopping.borrow_mut().remove(&id);
     }
 
     async fn start(&self, backend: Backend) -> Result<WorkerInfo, String> {
@@ -184,14 +185,15 @@ impl Worker {
                 post(&Response::Progress { id, progress: *p });
                 last = now();
             }
-            let stop = self.stop.clone();
+            let stopping = self.stopping.clone();
+            let go_on = move || !stopping.borrow().contains(&id);
             if now() - yielded < YIELD_MS {
-                return Box::pin(std::future::ready(!stop.get()));
+                return Box::pin(std::future::ready(go_on()));
             }
             yielded = now();
             Box::pin(async move {
                 crate::pacing::next_frame().await;
-                !stop.get()
+                go_on()
             })
         }
     }

@@ -11,6 +11,7 @@ use crate::job::{
     ShareJob, SliceFound, UnitsJob,
 };
 use crate::protocol::{Request, Response, WorkerInfo};
+use crate::stop::Stop;
 use blindspot_core::attack::Progress;
 use blindspot_core::imagenet::Ranked;
 use blindspot_core::stability::LayerBound;
@@ -219,10 +220,12 @@ impl WorkerClient {
         Failure::Job(format!("{} answered out of turn", self.shared.name))
     }
 
+    /// Sends the job `request` makes of its id and awaits its answer; with `watched`, the job
+    /// reports progress and its run's [`Stop`] reaches it.
     async fn call(
         &self,
         request: impl FnOnce(u32) -> Request,
-        on_progress: Option<OnProgress>,
+        watched: Option<(OnProgress, &Stop)>,
     ) -> Result<Response, Failure> {
         if let Some(why) = self.lost() {
             return Err(Failure::Lost(why));
@@ -230,7 +233,10 @@ impl WorkerClient {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
         let text = serde_json::to_string(&request(id)).expect("requests serialise");
-        let mut on_progress = on_progress;
+        let (mut on_progress, stop) = match watched {
+            Some((on_progress, stop)) => (Some(on_progress), Some(stop)),
+            None => (None, None),
+        };
         let answer = js_sys::Promise::new(&mut |resolve, _| {
             self.shared.pending.borrow_mut().insert(
                 id,
@@ -245,7 +251,13 @@ impl WorkerClient {
             let name = self.shared.name;
             self.shared.lose(format!("cannot reach {name}: {e:?}"));
         }
+        if let Some(stop) = stop {
+            stop.started(&self.worker, id);
+        }
         let answer = JsFuture::from(answer).await.unwrap_or(JsValue::NULL);
+        if let Some(stop) = stop {
+            stop.ended(&self.worker, id);
+        }
         match answer.as_string() {
             Some(text) => serde_json::from_str(&text).map_err(|e| Failure::Job(e.to_string())),
             None => Err(Failure::Lost(self.lost().unwrap_or_default())),
@@ -268,6 +280,7 @@ impl WorkerClient {
         &self,
         job: &AttackJob<'_>,
         on_progress: OnProgress,
+        stop: &Stop,
     ) -> Result<Attacked, Failure> {
         let request = |id| Request::Attack {
             id,
@@ -277,7 +290,7 @@ impl WorkerClient {
             goal: job.goal,
             method: job.method,
         };
-        match self.call(request, Some(on_progress)).await? {
+        match self.call(request, Some((on_progress, stop))).await? {
             Response::Attacked { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
@@ -288,12 +301,13 @@ impl WorkerClient {
         &self,
         job: &ShareJob,
         on_progress: OnProgress,
+        stop: &Stop,
     ) -> Result<Vec<Attacked>, Failure> {
         let request = |id| Request::AttackShare {
             id,
             job: job.clone(),
         };
-        match self.call(request, Some(on_progress)).await? {
+        match self.call(request, Some((on_progress, stop))).await? {
             Response::AttackShare { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
@@ -315,12 +329,13 @@ impl WorkerClient {
         &self,
         job: &PhotoJob,
         on_progress: OnProgress,
+        stop: &Stop,
     ) -> Result<PhotoAttacked, Failure> {
         let request = |id| Request::PhotoAttack {
             id,
             job: job.clone(),
         };
-        match self.call(request, Some(on_progress)).await? {
+        match self.call(request, Some((on_progress, stop))).await? {
             Response::PhotoAttacked { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
@@ -331,12 +346,13 @@ impl WorkerClient {
         &self,
         job: &SetJob,
         on_progress: OnProgress,
+        stop: &Stop,
     ) -> Result<SetDone, Failure> {
         let request = |id| Request::AdversarialSet {
             id,
             job: job.clone(),
         };
-        match self.call(request, Some(on_progress)).await? {
+        match self.call(request, Some((on_progress, stop))).await? {
             Response::AdversarialSet { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
@@ -347,12 +363,13 @@ impl WorkerClient {
         &self,
         model: Option<&str>,
         on_progress: OnProgress,
+        stop: &Stop,
     ) -> Result<Vec<LayerBound>, Failure> {
         let request = |id| Request::Lipschitz {
             id,
             model: model.map(str::to_string),
         };
-        match self.call(request, Some(on_progress)).await? {
+        match self.call(request, Some((on_progress, stop))).await? {
             Response::Lipschitz { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
@@ -380,11 +397,5 @@ impl WorkerClient {
             Response::UnitsSlice { result, .. } => result,
             _ => Err(self.out_of_turn()),
         }
-    }
-
-    /// Asks the running attack to stop; it answers with its best result so far.
-    pub fn stop(&self) {
-        let text = serde_json::to_string(&Request::Stop).expect("requests serialise");
-        let _ = self.worker.post_message(&text.into());
     }
 }

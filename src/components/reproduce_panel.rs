@@ -164,7 +164,7 @@ pub fn ReproducePanel(props: &Props) -> Html {
         let (stop, lab) = (stop.clone(), props.lab.clone());
         Callback::from(move |_| {
             *stop.borrow_mut() = true;
-            lab.0.stop_pool();
+            lab.0.stop_reproduce();
         })
     };
     let running = progress.is_some();

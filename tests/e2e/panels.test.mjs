@@ -78,6 +78,50 @@ test('Reproduce stops when asked and shows what it finished', async () => {
   assert.ok(Date.now() - t < 5000);
 });
 
+test('an attack and a Reproduce run share the workers, and each Stop stops only its own run', async () => {
+  const { page } = app;
+  const enabled = (id) => page.waitForFunction((id) => !document.querySelector(`[data-testid="${id}"]`).disabled, id, { timeout: 120_000 });
+  const reproduce = async (n) => {
+    await page.getByTestId('reproduce-only').check();
+    await page.getByTestId('reproduce-n').fill(String(n));
+    await page.getByTestId('reproduce-n').dispatchEvent('change');
+    await page.getByTestId('reproduce-run').click();
+    await page.getByTestId('reproduce-progress').waitFor({ timeout: 10_000 });
+  };
+  const reproduced = async () => {
+    await page.waitForFunction(() => !document.querySelector('[data-testid="reproduce-progress"]'), null, { timeout: 240_000 });
+    return page.getByTestId('reproduce-results').getAttribute('data-stopped');
+  };
+  const untargeted = async (model) => {
+    await page.getByTestId('model-select').selectOption(model);
+    await page.getByTestId('gallery').locator('button.pick[data-index="0"]').click();
+    await waitLabel(page, 'prediction', 7);
+    await page.getByTestId('attack-method').selectOption('lbfgs');
+    await page.getByTestId('attack-target').selectOption('untargeted');
+    await page.getByTestId('attack-run').click();
+  };
+  const distortion = () => page.getByTestId('distortion').getAttribute('data-value');
+  // The convnet's untargeted attack alone, then again with a Reproduce run started and stopped
+  // while it runs: the attack gives what it gives alone.
+  await untargeted('convnet');
+  await enabled('attack-run');
+  const alone = await distortion();
+  await untargeted('convnet');
+  await reproduce(100);
+  await page.getByTestId('reproduce-stop').click();
+  assert.equal(await reproduced(), 'true', 'Reproduce stopped');
+  await enabled('attack-run');
+  assert.equal(await distortion(), alone, "Reproduce's Stop left the attack going");
+  // An attack stopped while a Reproduce run goes on: Reproduce finishes every digit.
+  await page.getByTestId('model-select').selectOption('fc100-100-10');
+  await reproduce(100);
+  await untargeted('fc100-100-10');
+  await page.getByTestId('attack-stop').click();
+  await enabled('attack-run');
+  assert.equal(await reproduced(), 'false', "the attack's Stop left Reproduce going");
+  assert.equal(await page.getByTestId('table1-row').first().getAttribute('data-succeeded'), '100');
+});
+
 test('Reproduce on a pool of CPU workers gives one worker\'s results, and a lost worker is replaced', async () => {
   const { page } = app;
   let started = 0;
