@@ -2,7 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    yew::Renderer::<blindspot_web::app::Root>::new().render();
+    yew::Renderer::<blindspot_web::ui::app::Root>::new().render();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

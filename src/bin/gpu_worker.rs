@@ -3,7 +3,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    blindspot_web::worker::run();
+    blindspot_web::compute::worker::run();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

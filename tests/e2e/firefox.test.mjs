@@ -13,11 +13,16 @@ let server;
 let firefox;
 before(async () => {
   server = await serve(process.env.PKG ?? root + 'pkg');
+  // The window's size, set by Firefox's headless mode itself: puppeteer's setViewport sends
+  // `emulation.setScreenOrientationOverride`, which Firefox ESR 140's WebDriver BiDi lacks.
   firefox = await puppeteer.launch({
     browser: 'firefox',
     executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
     headless: true,
+    defaultViewport: null,
+    env: { ...process.env, MOZ_HEADLESS_WIDTH: '1280', MOZ_HEADLESS_HEIGHT: '800' },
   });
+  console.log(`# ${await firefox.version()}`);
 });
 after(async () => {
   await firefox?.close();
@@ -27,7 +32,6 @@ after(async () => {
 /** A Firefox tab on `fragment`, its uncaught errors and every request that left this machine. */
 async function openFirefox(fragment) {
   const page = await firefox.newPage();
-  await page.setViewport({ width: 1280, height: 800 });
   const errors = [];
   const foreign = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -84,15 +88,20 @@ test('Firefox: a drawn and an uploaded digit are read; an embed runs its attack'
 
 test('Firefox: the Photos panel reads a sample in its CPU worker and PGD makes it an ostrich', async () => {
   const { page, errors, foreign } = await openFirefox('backend=cpu');
-  await page.click('[data-testid="photo-open"]');
-  await page.waitForSelector('[data-testid="photo-sample"]');
-  await page.click('[data-testid="photo-sample"][data-name="coffee.png"]');
-  await page.waitForSelector('[data-testid="photo-top5"] li', { timeout: 120_000 });
+  await page.locator('[data-testid="photo-open"]').click();
+  // What a person waits for: the panel ready, then a sample button enabled and still (the
+  // locator waits for both; a click on a button that layout moves can land beside it).
+  await page.waitForSelector('[data-testid="photo-lab"][data-state="ready"]', { timeout: 60_000 });
+  await page.locator('[data-testid="photo-sample"][data-name="coffee.png"]').click();
+  // The read ends with the top 5 or an error, never nothing.
+  await page.waitForSelector('[data-testid="photo-top5"] li, [data-testid="photo-lab"] [data-testid="error"]', { timeout: 120_000 });
+  assert.equal(await page.$eval('[data-testid="photo-lab"]', (e) => e.querySelector('[data-testid="error"]')?.textContent ?? null), null);
   const first = (id) => page.$eval(`[data-testid="${id}"] li`, (e) => Number(e.dataset.label));
   assert.equal(await first('photo-top5'), 967, 'espresso');
   const started = Date.now();
-  await page.click('[data-testid="photo-run"]');
-  await page.waitForSelector('[data-testid="photo-adv-top5"] li', { timeout: 120_000 });
+  await page.locator('[data-testid="photo-run"]').click();
+  await page.waitForSelector('[data-testid="photo-adv-top5"] li, [data-testid="photo-lab"] [data-testid="error"]', { timeout: 120_000 });
+  assert.equal(await page.$eval('[data-testid="photo-lab"]', (e) => e.querySelector('[data-testid="error"]')?.textContent ?? null), null);
   console.log(`# Firefox: PGD-10 within 8/255 on coffee.png in ${Date.now() - started} ms`);
   assert.equal(await first('photo-adv-top5'), 9, 'ostrich');
   assert.deepEqual(errors, []);

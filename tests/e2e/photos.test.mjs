@@ -44,9 +44,12 @@ function png(width, height) {
 const fetched = [];
 const top5 = (testid) => app.page.getByTestId(testid).locator('li').evaluateAll(
   (els) => els.map((e) => ({ label: Number(e.dataset.label), value: Number(e.dataset.value) })));
-/** Waits for the photo's top-5 list and returns it. */
+/** Waits for the read to end (the photo's top-5 list, or an error, which fails the test with its
+ *  words) and returns the list. */
 async function classified(timeout = 120_000) {
-  await app.page.getByTestId('photo-top5').waitFor({ timeout });
+  const lab = app.page.getByTestId('photo-lab');
+  await lab.getByTestId('photo-top5').or(lab.getByTestId('error')).first().waitFor({ timeout });
+  assert.equal(await lab.getByTestId('error').count(), 0, await lab.getByTestId('error').first().textContent().catch(() => ''));
   return top5('photo-top5');
 }
 
@@ -58,7 +61,9 @@ test('nothing of the Photos panel loads until it is opened', async () => {
   const early = fetched.filter((p) => p.includes('imagenet'));
   assert.deepEqual(early, [], 'the first load fetched photo files');
   await page.getByTestId('photo-open').click();
-  await page.getByTestId('photo-sample').first().waitFor();
+  // Ready once its class names are there: until then the photo buttons are disabled.
+  await page.locator('[data-testid="photo-lab"][data-state="ready"]').waitFor({ timeout: 60_000 });
+  assert.ok(await page.locator('[data-testid="photo-sample"][data-name="chelsea.png"]').isEnabled());
 });
 
 test('a sample photo is cut to 224×224 and read as what it is, with its top 5', async () => {
@@ -66,6 +71,8 @@ test('a sample photo is cut to 224×224 and read as what it is, with its top 5',
   const started = Date.now();
   await watchBlocking(page);
   await page.locator('[data-testid="photo-sample"][data-name="chelsea.png"]').click();
+  // Taken at once: the panel is busy (every photo button disabled) until the read ends.
+  assert.ok(await page.locator('[data-testid="photo-sample"][data-name="coffee.png"]').isDisabled());
   const top = await classified();
   const blocked = await longestBlock(page);
   console.log(`# Photos: first classification (worker start, 18.5 MB model checked and loaded) ${Date.now() - started} ms; longest task ${shownBlock(blocked)}`);

@@ -4,10 +4,11 @@
 //! `tests/e2e/webgpu.test.mjs`.
 #![cfg(target_arch = "wasm32")]
 
-use blindspot_core::attack::{Goal, Method, every_other, keep_going, split};
+use blindspot_core::attack::{Goal, Method, keep_going};
 use blindspot_core::data::Digits;
-use blindspot_web::engine::Engine;
-use blindspot_web::job::{AttackJob, ShareJob};
+use blindspot_core::work::plan::{self, Serial};
+use blindspot_core::work::{AttackJob, Attacked, Job};
+use blindspot_web::compute::engine::Engine;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -46,58 +47,65 @@ async fn engine() -> Engine {
     engine
 }
 
+/// The model's probabilities on `pixels`, as the page asks for them.
+async fn classify(engine: &Engine, pixels: &[f32]) -> Vec<f32> {
+    let job = Job::Classify {
+        model: MODEL.into(),
+        pixels: pixels.to_vec(),
+    };
+    let answer = job.run(engine, &mut keep_going).await.unwrap();
+    Vec::<f32>::try_from(answer).unwrap()
+}
+
 #[wasm_bindgen_test]
 async fn lbfgs_on_the_cpu_reaches_its_target_with_small_distortion() {
     let engine = engine().await;
-    let model = engine.model(MODEL).await.unwrap();
     let (x, label) = digit(0);
-    let p = engine.probabilities(&model, &x).await.unwrap();
+    let p = classify(&engine, &x).await;
     assert!(p[7] > 0.9, "the 7 is read as a 7: {p:?}");
-    let job = AttackJob {
-        model: MODEL, // admitted above, so the engine fetches nothing
-        pixels: &x,
+    let job = Job::Attack(AttackJob {
+        model: MODEL.into(), // admitted above, so the engine fetches nothing
+        pixels: x,
         label,
         goal: Goal::Target(3),
         method: Method::Lbfgs,
-    };
-    let lbfgs = engine.attack(job, &mut keep_going).await.unwrap().outcome;
+    });
+    let answer = job.run(&engine, &mut keep_going).await.unwrap();
+    let lbfgs = Attacked::try_from(answer).unwrap().outcome;
     assert!(lbfgs.success && lbfgs.label == 3, "{lbfgs:?}");
     assert!(lbfgs.distortion.rms < 0.1, "rms {}", lbfgs.distortion.rms);
     assert!(lbfgs.adversarial.iter().all(|v| (0.0..=1.0).contains(v)));
 }
 
-/// The pool's untargeted attack: its nine targets dealt over 2 or 4 workers, each solving its
-/// share in its own batch, and merged, give the one engine's untargeted attack bit for bit
-/// (wasm's SIMD kernels round differently from native ones, so this is checked here too).
+/// The pool's untargeted attack (`plan::attack`): its nine targets dealt over 2 or 4 workers,
+/// each solving its share in its own batch, and merged, give the one engine's untargeted attack
+/// bit for bit (wasm's SIMD kernels round differently from native ones, so this is checked here
+/// too).
 #[wasm_bindgen_test]
 async fn an_untargeted_attack_split_over_workers_is_the_one_engines_bit_for_bit() {
     let engine = engine().await;
     for model in [MODEL, "convnet"] {
         let (x, label) = digit(1);
         let job = AttackJob {
-            model,
-            pixels: &x,
+            model: model.into(),
+            pixels: x,
             label,
             goal: Goal::Untargeted,
             method: Method::Lbfgs,
         };
-        let whole = engine.attack(job, &mut keep_going).await.unwrap();
-        let targets = every_other(10, usize::from(label), 9).unwrap();
-        for workers in [2, 4] {
-            let mut outcomes = Vec::new();
-            for share in split::shares(&targets, workers) {
-                let job = ShareJob {
-                    model: model.to_string(),
-                    pixels: x.clone(),
-                    label,
-                    targets: share,
-                };
-                let answers = engine.attack_share(&job, &mut keep_going).await.unwrap();
-                outcomes.extend(answers.into_iter().map(|a| a.outcome));
-            }
-            let merged = split::merged(outcomes);
+        let answer = Job::Attack(job.clone()).run(&engine, &mut keep_going).await;
+        let whole = Attacked::try_from(answer.unwrap()).unwrap();
+        for parts in [2, 4] {
+            let shares = plan::attack::shares(&job, parts).expect("untargeted L-BFGS splits");
+            assert_eq!(shares.len(), parts);
+            let pool = Serial {
+                workshop: &engine,
+                parts,
+            };
+            let merged = plan::attack::run(&pool, job.clone(), plan::quiet());
+            let merged = merged.await.unwrap().outcome;
             assert!(merged.success, "{model}: {merged:?}");
-            assert_eq!(merged, whole.outcome, "{model}, {workers} workers");
+            assert_eq!(merged, whole.outcome, "{model}, {parts} workers");
         }
     }
 }
@@ -116,15 +124,13 @@ async fn classifying_on_an_engine_that_attacks_keeps_memory_flat() {
     // The engine attacks (autodiff) and classifies; a forward pass on the autodiff device
     // would keep its graph until a backward pass: about 11 KB a digit read, 22 MB here.
     let engine = engine().await;
-    let model = engine.model(MODEL).await.unwrap();
     let (pixels, label) = digit(0);
-    let read = || engine.probabilities(&model, &pixels);
     for _ in 0..100 {
-        read().await.unwrap();
+        classify(&engine, &pixels).await;
     }
     let before = wasm_memory();
     for _ in 0..2000 {
-        let p = read().await.unwrap();
+        let p = classify(&engine, &pixels).await;
         assert!(p[usize::from(label)] > 0.5);
     }
     let grown = wasm_memory() - before;

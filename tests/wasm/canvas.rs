@@ -3,8 +3,10 @@
 //! MNIST-style 28×28 that the convnet reads.
 #![cfg(target_arch = "wasm32")]
 
-use blindspot_web::engine::Engine;
-use blindspot_web::ink::{SIDE, Stroke, mnist_input, paint_strokes};
+use blindspot_core::attack::keep_going;
+use blindspot_core::work::Job;
+use blindspot_web::compute::engine::Engine;
+use blindspot_web::ui::ink::{SIDE, Stroke, mnist_input, paint_strokes};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlCanvasElement;
@@ -92,7 +94,7 @@ fn an_empty_pad_is_refused_not_guessed() {
 #[wasm_bindgen_test]
 async fn the_convnet_reads_what_was_drawn() {
     let engine = Engine::cpu();
-    let model = engine
+    engine
         .admit(
             "convnet",
             include_bytes!("../../models/convnet.json"),
@@ -103,10 +105,12 @@ async fn the_convnet_reads_what_was_drawn() {
     for (digit, label) in [(seven(), 7), (one(), 1)] {
         let pad = canvas();
         paint_strokes(&pad, &digit);
-        let p = engine
-            .probabilities(&model, &mnist_input(&pad).unwrap())
-            .await
-            .unwrap();
+        let job = Job::Classify {
+            model: "convnet".into(),
+            pixels: mnist_input(&pad).unwrap(),
+        };
+        let answer = job.run(&engine, &mut keep_going).await.unwrap();
+        let p = Vec::<f32>::try_from(answer).unwrap();
         let best = (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
         assert_eq!(best, label, "probabilities {p:?}");
     }

@@ -7,7 +7,7 @@ use crate::out::outln;
 use crate::photo::{read_rgba, write_png};
 use blindspot_core::attack::{Goal, MethodName, block_on, keep_going};
 use blindspot_core::imagenet::attacks::{self, PhotoAttack};
-use blindspot_core::imagenet::{self, Card, Loaded, Ranked, figure};
+use blindspot_core::imagenet::{self, Loaded, Ranked, figure};
 use blindspot_core::{Error, Result};
 use burn::prelude::Device;
 use clap::Subcommand;
@@ -67,19 +67,7 @@ pub fn run(dirs: &Dirs, command: &ImagenetCommand, json: bool) -> Result<()> {
 }
 
 pub fn load(dirs: &Dirs, device: &Device) -> Result<Loaded> {
-    let dir = dirs.models.join(imagenet::DIR);
-    let read = |name: &str| {
-        let path = dir.join(name);
-        std::fs::read(&path).map_err(|e| {
-            Error::Weights(format!(
-                "{}: {e}; python3 scripts/lib/imagenet_weights.py makes it",
-                path.display()
-            ))
-        })
-    };
-    let card = Card::parse(&read(imagenet::CARD)?)?;
-    let (weights, classes) = (read(&card.weights.file)?, read(&card.classes.file)?);
-    Loaded::new(&card, weights, classes, device)
+    imagenet::load(&dirs.models, device)
 }
 
 /// The photo at `path` as the model's input.

@@ -1,3 +1,4 @@
+//! The core's one error type.
 use std::fmt;
 
 /// Every failure the core reports: a message a user can act on, never a panic.

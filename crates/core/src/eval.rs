@@ -11,6 +11,15 @@ use burn::tensor::activation::softmax;
 /// Images evaluated per forward pass.
 const EVAL_BATCH: usize = 1000;
 
+/// The most probable label of `probabilities` and its probability.
+pub fn top(probabilities: &[f32]) -> (u8, f32) {
+    let best = argmax(probabilities);
+    (
+        best,
+        probabilities.get(usize::from(best)).copied().unwrap_or(0.0),
+    )
+}
+
 /// The class with the highest score (the last of exact equals; 0 for no scores).
 pub fn argmax(scores: &[f32]) -> u8 {
     (0..scores.len())

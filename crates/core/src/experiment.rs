@@ -99,42 +99,10 @@ pub async fn wrong_counts(
     Ok(wrong)
 }
 
-/// The error rate of each of `columns` on `pixels` (`n × 784`, true `labels`).
-pub async fn transfer_row(
-    columns: &[&Classifier],
-    device: &Device,
-    made_for: &str,
-    distortion: f64,
-    pixels: &[f32],
-    labels: &[u8],
-) -> Result<TransferRow> {
-    let wrong = wrong_counts(columns, device, pixels, labels).await?;
-    Ok(TransferRow::from_counts(
-        made_for,
-        distortion,
-        labels.len(),
-        &wrong,
-    ))
-}
-
 /// Salts XORed into a run's seed for the Gaussian noise rows of Tables 2 and 4, so that the two
 /// tables draw different noise.
 pub const TABLE2_NOISE_SALT: u64 = 0x6a;
 pub const TABLE4_NOISE_SALT: u64 = 0x6b;
-
-/// A transfer row for Gaussian noise of standard deviation `stddev` (seeded) on `pixels`,
-/// labelled "gaussian σ" with the noise's realised RMS.
-pub async fn gaussian_row(
-    columns: &[&Classifier],
-    device: &Device,
-    stddev: f32,
-    seed: u64,
-    pixels: &[f32],
-    labels: &[u8],
-) -> Result<TransferRow> {
-    let (noisy, rms) = gaussian_examples(pixels, stddev, seed);
-    transfer_row(columns, device, &gaussian_name(stddev), rms, &noisy, labels).await
-}
 
 /// Gaussian noise of standard deviation `stddev` (seeded) on `pixels`, and its realised RMS.
 pub fn gaussian_examples(pixels: &[f32], stddev: f32, seed: u64) -> (Vec<f32>, f64) {
@@ -168,51 +136,11 @@ pub struct NoiseRows<'a> {
 }
 
 /// One block of a transfer table (Tables 2 and 4): a row for each set of examples, then its
-/// Gaussian noise rows.
+/// Gaussian noise rows (made by `work::plan::transfer`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct TransferBlock {
     pub examples: Vec<TransferRow>,
     pub noise: Vec<TransferRow>,
-}
-
-/// Tests every one of `columns` on every set of `examples`, then on the `noise` rows.
-/// `progress` hears each row when it is made (the page yields there); its answer `false`
-/// stops, and the rows made so far are returned.
-pub async fn transfer_block(
-    columns: &[&Classifier],
-    device: &Device,
-    examples: &[Examples<'_>],
-    noise: &NoiseRows<'_>,
-    progress: &mut dyn FnMut(&TransferRow) -> Control,
-) -> Result<TransferBlock> {
-    let mut block = TransferBlock::default();
-    for e in examples {
-        let row = transfer_row(
-            columns,
-            device,
-            &e.made_for,
-            e.distortion,
-            e.pixels,
-            e.labels,
-        );
-        let row = row.await?;
-        let go_on = progress(&row).await;
-        block.examples.push(row);
-        if !go_on {
-            return Ok(block);
-        }
-    }
-    for &stddev in &noise.stddevs {
-        let (pixels, labels) = (noise.pixels, noise.labels);
-        let row = gaussian_row(columns, device, stddev, noise.seed, pixels, labels);
-        let row = row.await?;
-        let go_on = progress(&row).await;
-        block.noise.push(row);
-        if !go_on {
-            break;
-        }
-    }
-    Ok(block)
 }
 
 /// Adversarial examples for a set of images, one random wrong target each.

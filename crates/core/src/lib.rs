@@ -19,6 +19,7 @@ pub mod stability;
 pub mod train;
 pub mod units;
 pub mod weights;
+pub mod work;
 pub mod zoo;
 
 pub use error::{Error, Result};

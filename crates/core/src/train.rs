@@ -15,7 +15,7 @@ use burn::prelude::*;
 
 /// What the training loop reports after each mini-batch.
 #[derive(Clone, Copy, Debug)]
-pub struct Progress {
+pub struct TrainingStep {
     /// Name of the phase: "pretrain" (autoencoder) or "train".
     pub phase: &'static str,
     pub epoch: usize,
@@ -45,7 +45,7 @@ fn fit<M: Module>(
     phase: Phase,
     device: &Device,
     loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<M> {
     fit_mixed(
         model,
@@ -70,7 +70,7 @@ fn fit_mixed<M: Module>(
     device: &Device,
     loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
     mix: &mut dyn FnMut(usize, &M) -> Result<Option<Digits>>,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<M> {
     let mut optim = match recipe.optimizer {
         Optimizer::Adam => AdamConfig::new().init(),
@@ -99,7 +99,7 @@ fn fit_mixed<M: Module>(
             let at = (epoch * per_epoch) + b * per_epoch / batches;
             model = optim.step(learning_rate(recipe.lr, at, steps), model, grads);
             step += 1;
-            progress(Progress {
+            progress(TrainingStep {
                 phase,
                 epoch,
                 epochs,
@@ -130,7 +130,7 @@ pub fn pretrain_autoencoder(
     data: &Digits,
     recipe: &Recipe,
     device: &Device,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<Autoencoder> {
     let ae = Autoencoder::new(hidden, device);
     let mask_rng = std::cell::RefCell::new(Rng::new(recipe.seed ^ 0xAE));
@@ -166,7 +166,7 @@ pub fn train(
     spec: &ModelSpec,
     mnist: &crate::data::Mnist,
     device: &Device,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<Classifier> {
     device.seed(spec.recipe.seed);
     let data = mnist.train_split(spec.split);
@@ -178,7 +178,7 @@ pub fn train_on(
     spec: &ModelSpec,
     data: &Digits,
     device: &Device,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<Classifier> {
     let recipe = &spec.recipe;
     let lambdas = spec.lambdas;

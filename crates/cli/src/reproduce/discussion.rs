@@ -1,7 +1,7 @@
 //! The findings of a reproduction, every figure computed from the run beside the paper's (from
 //! `paper.rs` and the zoo's specs). Explanations that no run computes are in `notes.md`.
 
-use super::markdown::{pct, rms};
+use super::format::{pct, rms};
 use super::measure::Reproduction;
 use blindspot_core::experiment::TransferBlock;
 use blindspot_core::paper;

@@ -3,18 +3,11 @@
 //! (`discussion.rs`), and the hand-written notes (`notes.md`), marked as such.
 
 use super::discussion::discussion;
+use super::format::{pct, rms};
 use super::measure::{Reproduction, TransferTable};
 use blindspot_core::paper;
 use blindspot_core::zoo;
 use std::fmt::Write;
-
-pub fn pct(v: f64) -> String {
-    format!("{:.1}%", 100.0 * v)
-}
-
-pub fn rms(v: f64) -> String {
-    format!("{v:.3}")
-}
 
 fn ours_paper(ours: f64, paper: Option<f64>, f: fn(f64) -> String) -> String {
     match paper {

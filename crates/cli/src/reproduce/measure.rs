@@ -6,7 +6,7 @@ use blindspot_core::data::{Digits, Mnist, Split};
 use blindspot_core::eval::{fraction_wrong, predict};
 use blindspot_core::experiment::{
     AdversarialSet, Examples, NoiseRows, TABLE2_NOISE_SALT, TABLE4_NOISE_SALT, TransferBlock,
-    adversarial_set, rescaled, transfer_block,
+    adversarial_set, rescaled,
 };
 use blindspot_core::model::Classifier;
 use blindspot_core::paper::{self, TABLE2_MODELS, TABLE4_MODELS};
@@ -14,6 +14,8 @@ use blindspot_core::rng::Rng;
 use blindspot_core::stability::{LayerBound, lipschitz_bounds};
 use blindspot_core::units::study::{LayerStudy, study};
 use blindspot_core::units::{features, layers};
+use blindspot_core::work::Folder;
+use blindspot_core::work::plan::{self, Serial};
 use blindspot_core::{PIXELS, Result, zoo};
 use burn::prelude::Device;
 use serde::Serialize;
@@ -93,6 +95,8 @@ pub struct Reproduction {
 /// What a reproduction works from: the device, MNIST and the models' folder.
 pub struct Materials {
     pub device: Device,
+    /// The same device and models, where core's plans run (the transfer blocks).
+    pub workshop: Folder,
     /// Images attacked together (`--device`'s batch).
     pub batch: usize,
     pub mnist: Mnist,
@@ -147,9 +151,9 @@ fn log(msg: &str) {
     eprintln!("[reproduce] {msg}");
 }
 
-/// The zoo models called `names`, loaded once: the columns of a transfer table.
-fn columns(lab: &Materials, names: &[&str]) -> Result<Vec<Classifier>> {
-    names.iter().map(|n| Ok(lab.model(n)?.0)).collect()
+/// The zoo models called `models`, the columns of a transfer table.
+fn names(models: &[&str]) -> Vec<String> {
+    models.iter().map(|m| m.to_string()).collect()
 }
 
 pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
@@ -196,9 +200,6 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
         });
         sets.push((name, set));
     }
-    let models2 = columns(lab, &TABLE2_MODELS)?;
-    let columns2: Vec<&Classifier> = models2.iter().collect();
-    let device = &lab.device;
     let examples2: Vec<Examples> = (sets.iter())
         .filter(|(n, _)| TABLE2_MODELS.contains(n))
         .map(|(name, set)| set.examples(name))
@@ -209,8 +210,9 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
         pixels: &train_x,
         labels: &train_labels,
     };
-    let mut no_pause = keep_going;
-    let block = transfer_block(&columns2, device, &examples2, &noise2, &mut no_pause);
+    let serial = Serial::new(&lab.workshop);
+    let columns2 = names(&TABLE2_MODELS);
+    let block = plan::transfer::run(&serial, &columns2, &examples2, &noise2);
     let table2 = TransferTable {
         blocks: vec![block_on(block)?],
     };
@@ -223,8 +225,6 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
     let test_idx = sample(test.len(), n, seed ^ 0x7e57);
     let test_d = test.select(&test_idx);
     let test_x = test_d.floats();
-    let models4 = columns(lab, &TABLE4_MODELS)?;
-    let columns4: Vec<&Classifier> = models4.iter().collect();
     let mut table3 = Vec::new();
     let mut sets4 = Vec::new();
     for name in TABLE4_MODELS {
@@ -265,7 +265,8 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
             pixels: &test_x,
             labels: &test_d.labels,
         };
-        let block = transfer_block(&columns4, device, examples, &noise, &mut no_pause);
+        let columns = names(&TABLE4_MODELS);
+        let block = plan::transfer::run(&serial, &columns, examples, &noise);
         blocks.push(block_on(block)?);
     }
     let table4 = TransferTable { blocks };

@@ -4,12 +4,14 @@
 
 mod discussion;
 mod figure5;
+mod format;
 mod markdown;
 mod measure;
 
 use crate::Dirs;
 use crate::out::outln;
 use blindspot_core::data::Mnist;
+use blindspot_core::work::Folder;
 use blindspot_core::{Error, Result};
 use std::path::PathBuf;
 
@@ -68,8 +70,10 @@ pub fn run(dirs: &Dirs, args: &ReproduceArgs, json: bool) -> Result<()> {
     if args.n == 0 || args.n > 60_000 {
         return Err(Error::Other("--n must be 1 to 60000".into()));
     }
+    let device = dirs.compute.autodiff()?;
     let lab = measure::Materials {
-        device: dirs.compute.autodiff()?,
+        workshop: Folder::new(device.clone(), dirs.models.clone()),
+        device,
         batch: dirs.compute.batch(),
         mnist: Mnist::load(&dirs.data)?,
         models: dirs.models.clone(),

@@ -12,7 +12,7 @@
 //! `bracket_steps + bisections` solves. Without margins (solves judged after rounding) it is a
 //! plain geometric bisection.
 
-use super::lbfgs::LbfgsConfig;
+use super::lbfgs_config::LbfgsConfig;
 
 /// The next c stays this fraction of the bracket (in log c) away from its ends, so that each
 /// solve shrinks the bracket.

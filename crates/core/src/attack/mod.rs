@@ -11,6 +11,7 @@
 pub mod c_search;
 pub mod fgsm;
 pub mod lbfgs;
+pub mod lbfgs_config;
 pub mod method;
 pub mod objective;
 pub mod split;

@@ -65,6 +65,23 @@ pub fn model(card: &Card, bytes: Vec<u8>, device: &Device) -> Result<EfficientNe
     crate::weights::load_safetensors(EfficientNetLite0::new(device), card.weights.check(bytes)?)
 }
 
+/// The model and its class names from `models/imagenet/`, checked against their card.
+pub fn load(models: &std::path::Path, device: &Device) -> Result<Loaded> {
+    let dir = models.join(DIR);
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path).map_err(|e| {
+            crate::Error::Weights(format!(
+                "{}: {e}; python3 scripts/lib/imagenet_weights.py makes it",
+                path.display()
+            ))
+        })
+    };
+    let card = Card::parse(&read(CARD)?)?;
+    let (weights, classes) = (read(&card.weights.file)?, read(&card.classes.file)?);
+    Loaded::new(&card, weights, classes, device)
+}
+
 /// The model and its class names, both checked against the card.
 pub struct Loaded {
     pub model: EfficientNetLite0,

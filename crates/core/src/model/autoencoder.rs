@@ -1,3 +1,4 @@
+//! AE400-10's autoencoder: the denoising encoder and decoder it pre-trains.
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;

@@ -1,3 +1,4 @@
+//! A zoo model of any architecture, and the shape it is built from.
 use super::{ConvNet, LipschitzLayer, Mlp, Network, ProbeLayer, mlp};
 use crate::{Result, weights};
 use burn::prelude::*;

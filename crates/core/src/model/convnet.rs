@@ -1,3 +1,4 @@
+//! The zoo's LeNet-style convnet.
 use super::{LipschitzLayer, ProbeLayer};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};

@@ -1,3 +1,4 @@
+//! The fully connected networks of the zoo (FC10, FC100-100-10, …).
 use super::{LipschitzLayer, ProbeLayer};
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;

@@ -1,0 +1,91 @@
+//! A [`Workshop`] on files: the zoo's models from a folder (verified against their cards),
+//! EfficientNet-Lite0 from its subfolder, the committed digits, each loaded once on a device.
+//! The CLI runs plans on it, and so do the native tests.
+
+use super::{Failure, Workshop};
+use crate::card::load_model;
+use crate::data::{Digits, slice};
+use crate::imagenet::{self, Loaded};
+use crate::model::Classifier;
+use crate::units::Features;
+use crate::zoo;
+use burn::prelude::Device;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+pub struct Folder {
+    device: Device,
+    plain: Device,
+    models: PathBuf,
+    digits: Option<PathBuf>,
+    loaded: RefCell<HashMap<String, Rc<Classifier>>>,
+    imagenet: RefCell<Option<Rc<Loaded>>>,
+    kept: RefCell<Option<(String, Rc<Features>)>>,
+}
+
+impl Folder {
+    /// `device` with autodiff (attacks differentiate); `models` holds the zoo's files.
+    pub fn new(device: Device, models: PathBuf) -> Self {
+        Folder {
+            plain: device.clone().without_autodiff(),
+            device,
+            models,
+            digits: None,
+            loaded: RefCell::default(),
+            imagenet: RefCell::default(),
+            kept: RefCell::default(),
+        }
+    }
+}
+
+impl Folder {
+    /// With the gallery's digits from `digits` (the committed test slice, `www/digits`).
+    pub fn with_gallery(self, digits: PathBuf) -> Self {
+        Folder {
+            digits: Some(digits),
+            ..self
+        }
+    }
+}
+
+impl Workshop for Folder {
+    fn device(&self) -> &Device {
+        &self.device
+    }
+
+    fn plain(&self) -> &Device {
+        &self.plain
+    }
+
+    async fn model(&self, name: &str) -> Result<Rc<Classifier>, Failure> {
+        if let Some(m) = self.loaded.borrow().get(name) {
+            return Ok(m.clone());
+        }
+        let (model, _) = load_model(&self.models, zoo::spec(name)?, &self.device)?;
+        let model = Rc::new(model);
+        self.loaded
+            .borrow_mut()
+            .insert(name.to_string(), model.clone());
+        Ok(model)
+    }
+
+    async fn imagenet(&self) -> Result<Rc<Loaded>, Failure> {
+        if let Some(loaded) = self.imagenet.borrow().clone() {
+            return Ok(loaded);
+        }
+        let loaded = Rc::new(imagenet::load(&self.models, &self.device)?);
+        *self.imagenet.borrow_mut() = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    async fn gallery(&self) -> Result<Rc<Digits>, Failure> {
+        let dir = (self.digits.as_ref()).ok_or_else(|| Failure::Job("no gallery here".into()))?;
+        Ok(Rc::new(slice::load(dir)?))
+    }
+
+    fn kept_features(&self) -> &RefCell<Option<(String, Rc<Features>)>> {
+        &self.kept
+    }
+}

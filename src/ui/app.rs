@@ -1,0 +1,180 @@
+//! The page: input on the left (draw, upload, gallery), what the model says, the attack, and
+//! the experiment panels; or, embedded, one view alone. It only wires components to the state
+//! and to `control`'s hooks.
+
+use crate::compute::lab::{Lab, LabRef};
+use crate::ui::colour::digit_rgba;
+use crate::ui::components::{
+    AttackPanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, Header, PhotoPanel, Probabilities,
+    ReproducePanel, ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
+};
+use crate::ui::control::{
+    fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
+    use_resize_reports, use_seen, use_theme,
+};
+use crate::ui::link::Link;
+use crate::ui::state::{Action, AttackView, State};
+use crate::ui::view::View;
+use blindspot_core::eval::argmax;
+use yew::prelude::*;
+
+/// A callback that turns its value into an action.
+fn send<T: 'static>(
+    dispatch: &UseReducerDispatcher<State>,
+    action: impl Fn(T) -> Action + 'static,
+) -> Callback<T> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |v| dispatch.dispatch(action(v)))
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let lab = use_memo((), |_| Lab::default());
+    let state = use_reducer(State::default);
+    let dispatch = state.dispatcher();
+    let digits = use_gallery(dispatch.clone());
+    use_devices(lab.clone(), dispatch.clone());
+    use_classify(lab.clone(), &state);
+    let (on_run, on_stop) = use_attack(lab.clone(), state.clone());
+    let on_backend = on_backend(lab.clone(), dispatch.clone());
+    use_link(&state, digits.clone(), on_backend.clone(), on_run.clone());
+    let on_input = send(&dispatch, |x: Option<Vec<f32>>| {
+        x.map_or(Action::Clear, Action::Input)
+    });
+    let on_upload = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |file: web_sys::File| {
+            let dispatch = dispatch.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatch.dispatch(match crate::ui::ink::upload_input(file).await {
+                    Ok(x) => Action::Input(x),
+                    Err(e) => Action::Error(Some(e)),
+                })
+            });
+        })
+    };
+    let on_pick = {
+        let (dispatch, digits) = (dispatch.clone(), digits.clone());
+        Callback::from(move |i: usize| {
+            if let Some(d) = digits.as_ref() {
+                dispatch.dispatch(Action::Digit(i, d.pixels(i)));
+            }
+        })
+    };
+    use_resize_reports(state.embed.is_some());
+    use_theme(state.theme);
+    let prediction = state.probabilities.as_ref().map(|p| argmax(p));
+    // Which parts show: everything, or one view alone (an embed).
+    let alone = |views: &[View]| state.embed.is_none_or(|v| views.contains(&v));
+    let attacking = alone(&[View::Attack, View::Transfer]);
+    let full_page = {
+        let whole = Link {
+            embed: None,
+            hide: Vec::new(),
+            ..state.link()
+        };
+        let here = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        format!(
+            "{}#{}",
+            here.split('#').next().unwrap_or_default(),
+            whole.write()
+        )
+    };
+    html! {
+        <main class={classes!(state.embed.is_some().then_some("embedded"))} data-hide={state.hide.join(" ")}>
+            if let Some(view) = state.embed {
+                <EmbedBar {view} model={state.model.clone()} on_model={send(&dispatch, Action::Model)} full_page={full_page.clone()} />
+            } else {
+                <Header backend={state.backend} devices={state.devices.clone()} model={state.model.clone()}
+                    {on_backend} on_model={send(&dispatch, Action::Model)}
+                    theme={state.theme} on_theme={send(&dispatch, Action::Theme)} />
+                <Share />
+            }
+            if let Some(n) = &state.notice {
+                <p data-testid="notice" class="notice" role="status">{n.clone()}
+                    <button onclick={send(&dispatch, |_: MouseEvent| Action::Notice(None))}>{"×"}</button></p>
+            }
+            if let Some(e) = &state.error {
+                <p data-testid="error" class="error" role="alert">{e.clone()}
+                    <button onclick={send(&dispatch, |_: MouseEvent| Action::Error(None))}>{"×"}</button></p>
+            }
+            if attacking {
+                if state.embed.is_none() {
+                    <h2 class="lead">{"Find a blind spot"}</h2>
+                    <p class="intro">{"Draw a digit, upload a photo of one or pick one from the gallery: the model says which digit it sees. Then choose a target and press Find adversarial example. The paper's box-constrained L-BFGS (Section 4.1, Figure 5) finds a change too small to notice that makes the model say the target; the amplified perturbation shows where ink was added (orange) and taken away (blue)."}</p>
+                }
+                <section class="input">
+                    <div data-control="draw"><DrawCanvas {on_input} /></div>
+                    <div>
+                        <p>{"What the model sees (28×28):"}</p>
+                        <DigitCanvas rgba={digit_rgba(state.input.as_deref().unwrap_or(&[0.0; 784]))} class="big" testid="model-input"
+                            label="the 28 by 28 pixels the model sees" />
+                        <p data-testid="prediction" data-label={prediction.map(|l| l.to_string())}
+                            data-ms={state.inference_ms.map(|ms| format!("{ms:.3}"))} aria-live="polite">
+                            { prediction.map_or("Draw, upload or pick a digit.".to_string(), |l| format!("{} says: {l}", state.model)) }
+                        </p>
+                        <Probabilities probabilities={state.probabilities.clone()} />
+                    </div>
+                </section>
+                <div data-control="upload"><Upload label="Upload a photo or drawing of a digit (or drop it here)" testid="upload" on_file={on_upload} /></div>
+                <div data-control="gallery"><Gallery digits={digits.clone()} {on_pick} /></div>
+                <AttackPanel method={state.method} target={state.target} epsilon={state.epsilon}
+                    busy={state.busy.clone().map(AttrValue::from)} can_run={state.probabilities.is_some()}
+                    on_method={send(&dispatch, Action::Method)} on_target={send(&dispatch, Action::Target)}
+                    on_epsilon={send(&dispatch, Action::Epsilon)} {on_run} {on_stop} />
+            }
+            if let (true, Some(input), Some(result)) = (attacking, state.input.clone(), state.result.clone()) {
+                <ResultView original={input.clone()} original_label={prediction} result={result.clone()} gain={state.gain}
+                    on_gain={send(&dispatch, Action::Gain)} on_noise={on_twin(lab.clone(), state.clone())} />
+                <p class="print-caption" data-testid="print-caption">{print_caption(&state, &result)}<br />{full_page.clone()}</p>
+                if alone(&[View::Transfer]) {
+                    <TransferPanel lab={LabRef(lab.clone())} original={input} adversarial={result.adversarial}
+                        rms={result.distortion.rms} label={prediction} />
+                }
+            }
+            if alone(&[View::Reproduce]) {
+                <ReproducePanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()} />
+            }
+            if alone(&[View::Units]) {
+                <UnitsPanel lab={LabRef(lab.clone())} digits={digits.clone()} />
+            }
+            if alone(&[View::Stability]) {
+                <StabilityPanel lab={LabRef(lab.clone())} model={state.model.clone()} />
+            }
+            if alone(&[View::Photos]) {
+                <PhotoPanel lab={LabRef(lab.clone())} />
+            }
+        </main>
+    }
+}
+
+/// What a printed page says under the three pictures (the link follows it).
+fn print_caption(state: &State, result: &AttackView) -> String {
+    format!(
+        "Blindspot: model {}, method {}, target {}; the model now reads {} (RMS distortion {:.4}).",
+        state.model,
+        state.method.as_str(),
+        crate::ui::link::target_text(state.target),
+        result.label,
+        result.distortion.rms
+    )
+}
+
+/// The page; embedded (`#embed=…`), it waits until it is on screen before it loads a model or
+/// starts a device, so that notes with five embeds stay light (`autorun=1` starts at once).
+#[function_component]
+pub fn Root() -> Html {
+    let starts_at_once = use_state(|| {
+        let (link, _) = Link::read(&fragment());
+        link.embed.is_none() || link.autorun
+    });
+    let placeholder = use_node_ref();
+    let seen = use_seen(placeholder.clone(), *starts_at_once);
+    if !seen {
+        html! { <div ref={placeholder} class="embed-waiting" data-testid="embed-waiting">{"Blindspot starts when it is on screen."}</div> }
+    } else {
+        html! { <App /> }
+    }
+}

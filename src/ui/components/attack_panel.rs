@@ -1,0 +1,85 @@
+//! The attack's controls: method, target and budget, with Run and Stop.
+use blindspot_core::attack::MethodName;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub method: MethodName,
+    pub target: Option<u8>,
+    pub epsilon: f32,
+    pub busy: Option<AttrValue>,
+    pub can_run: bool,
+    pub on_method: Callback<MethodName>,
+    pub on_target: Callback<Option<u8>>,
+    pub on_epsilon: Callback<f32>,
+    pub on_run: Callback<()>,
+    pub on_stop: Callback<()>,
+}
+
+/// Method, target and budget of the attack, with Run.
+#[function_component]
+pub fn AttackPanel(props: &Props) -> Html {
+    let on_method = {
+        let cb = props.on_method.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            // The options are written from `MethodName::ALL`, so every value parses.
+            if let Ok(m) = MethodName::parse(&value) {
+                cb.emit(m);
+            }
+        })
+    };
+    let on_target = props.on_target.reform(|e: Event| {
+        e.target_unchecked_into::<HtmlSelectElement>()
+            .value()
+            .parse::<u8>()
+            .ok()
+    });
+    let on_epsilon = {
+        let cb = props.on_epsilon.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(v) = e
+                .target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .parse::<f32>()
+            {
+                cb.emit(v.clamp(0.0, 1.0));
+            }
+        })
+    };
+    let run = props.on_run.reform(|_| ());
+    let target_value = crate::ui::link::target_text(props.target);
+    html! {
+        <div class="attack">
+            <label data-control="method">{"Method "}
+                <select data-testid="attack-method" onchange={on_method}>
+                    { for MethodName::ALL.map(|m| html! {
+                        <option value={m.as_str()} selected={props.method == m}>{title(m)}</option>
+                    }) }
+                </select>
+            </label>
+            <label data-control="target">{"Target "}
+                <select data-testid="attack-target" onchange={on_target}>
+                    <option value="untargeted" selected={target_value == "untargeted"}>{"untargeted (nearest class)"}</option>
+                    { for (0..10).map(|d| html! { <option value={d.to_string()} selected={target_value == d.to_string()}>{d}</option> }) }
+                </select>
+            </label>
+            if props.method.takes_epsilon() {
+                <label data-control="eps">{"ε "}<input type="number" data-testid="attack-epsilon" min="0" max="1" step="0.01" value={props.epsilon.to_string()} onchange={on_epsilon} /></label>
+            }
+            <button data-testid="attack-run" onclick={run} disabled={!props.can_run || props.busy.is_some()}>{"Find adversarial example"}</button>
+            <button data-testid="attack-stop" disabled={props.busy.is_none()} onclick={props.on_stop.reform(|_| ())}>{"Stop"}</button>
+            if let Some(b) = &props.busy { <span class="busy" data-testid="attack-status">{b.clone()}</span> }
+        </div>
+    }
+}
+
+/// How the method list names each method.
+fn title(method: MethodName) -> &'static str {
+    match method {
+        MethodName::Lbfgs => "Box-constrained L-BFGS (paper)",
+        MethodName::Fgsm => "FGSM",
+        MethodName::Pgd => "Iterative FGSM (PGD)",
+    }
+}

@@ -1,0 +1,378 @@
+//! The page's state as a link: what a person set, written to the URL fragment (`#model=…&…`,
+//! never sent to a server) and read back from it. The keys are a contract that course notes
+//! rely on (README, "Links"); a bad value falls back to the default for its key and says so.
+
+use crate::compute::backend::Backend;
+use crate::ui::view::{Theme, View};
+use blindspot_core::attack::MethodName;
+use blindspot_core::{PIXELS, zoo};
+
+/// Digits in the gallery (`www/digits`, the committed test slice): `digit` picks one of them.
+pub const GALLERY: usize = 1000;
+/// Longest fragment read; a longer one is refused whole (a drawn digit takes about 1.1 kB).
+pub const MOST: usize = 8 * 1024;
+/// Gain of the perturbation's view, as the result view's slider allows.
+pub const GAINS: std::ops::RangeInclusive<f32> = 1.0..=50.0;
+
+/// `text` cut to at most `most` characters, with "…" where it was cut.
+pub fn clipped(text: &str, most: usize) -> String {
+    match text.char_indices().nth(most) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+/// The controls an embed can hide (`hide=method,target`).
+pub const HIDEABLE: [&str; 8] = [
+    "model", "draw", "upload", "gallery", "method", "target", "eps", "gain",
+];
+
+/// A target as a link, the attack menu and the print caption write it: a digit or `untargeted`.
+pub fn target_text(target: Option<u8>) -> String {
+    target.map_or("untargeted".into(), |t| t.to_string())
+}
+
+/// Where the input of a link comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkInput {
+    /// A gallery digit, by index.
+    Digit(usize),
+    /// A drawn or uploaded digit: the 28×28 the model sees, one byte per pixel.
+    Ink(Vec<u8>),
+}
+
+/// Everything a link carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub model: String,
+    pub input: Option<LinkInput>,
+    pub method: MethodName,
+    /// `None`: untargeted.
+    pub target: Option<u8>,
+    pub epsilon: f32,
+    pub gain: f32,
+    /// `None`: whichever start-up finds faster.
+    pub backend: Option<Backend>,
+    /// Run the attack once the model has read the input.
+    pub autorun: bool,
+    /// Show this view alone, compact (an embed), with these controls hidden.
+    pub embed: Option<View>,
+    pub hide: Vec<String>,
+    /// `None`: the browser's preference.
+    pub theme: Option<Theme>,
+}
+
+impl Link {
+    /// The fragment, without its `#`: every setting, in a fixed order; `backend`, `autorun`,
+    /// `embed`, `hide` and `theme` only where they are set.
+    pub fn write(&self) -> String {
+        let mut keys = vec![format!("model={}", self.model)];
+        match &self.input {
+            Some(LinkInput::Digit(i)) => keys.push(format!("digit={i}")),
+            Some(LinkInput::Ink(bytes)) => keys.push(format!("ink={}", base64url(bytes))),
+            None => {}
+        }
+        keys.push(format!("method={}", self.method.as_str()));
+        keys.push(format!("target={}", target_text(self.target)));
+        // Also for L-BFGS, which has no ε: switching to FGSM keeps the one set before.
+        keys.push(format!("eps={}", self.epsilon));
+        keys.push(format!("gain={}", self.gain));
+        if let Some(b) = self.backend {
+            keys.push(format!("backend={}", b.key()));
+        }
+        if self.autorun {
+            keys.push("autorun=1".into());
+        }
+        if let Some(view) = self.embed {
+            keys.push(format!("embed={}", view.as_str()));
+        }
+        if !self.hide.is_empty() {
+            keys.push(format!("hide={}", self.hide.join(",")));
+        }
+        if let Some(theme) = self.theme {
+            keys.push(format!("theme={}", theme.as_str()));
+        }
+        keys.join("&")
+    }
+
+    /// The link in `fragment` (with or without its `#`), and one notice for each value that
+    /// could not be used (its key keeps its default). Unknown keys are ignored.
+    pub fn read(fragment: &str) -> (Link, Vec<String>) {
+        let mut link = Link::default();
+        let mut notices = Vec::new();
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        if fragment.len() > MOST {
+            notices.push(format!(
+                "The link's settings are {} kB long (at most {} kB are read): none was used.",
+                fragment.len() / 1024,
+                MOST / 1024
+            ));
+            return (link, notices);
+        }
+        for pair in fragment.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_decoded(value);
+            if let Err(why) = link.set(key, &value) {
+                notices.push(format!("Link: {key}={} {why}.", shown(&value)));
+            }
+        }
+        (link, notices)
+    }
+
+    /// Sets `key` from `value`; `Err` says why the value was not used. Unknown keys are ignored.
+    fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        match key {
+            "model" => {
+                let spec = zoo::spec(value).map_err(|_| "is not a model of the zoo".to_string())?;
+                self.model = spec.name.into();
+            }
+            "digit" => {
+                let i = (value.parse::<usize>().ok())
+                    .filter(|&i| i < GALLERY)
+                    .ok_or(format!("is not a gallery digit (0 to {})", GALLERY - 1))?;
+                self.input = Some(LinkInput::Digit(i));
+            }
+            "ink" => {
+                let bytes = (from_base64url(value))
+                    .filter(|b| b.len() == PIXELS)
+                    .ok_or("is not 784 pixels in base64url".to_string())?;
+                self.input = Some(LinkInput::Ink(bytes));
+            }
+            "method" => {
+                self.method = MethodName::parse(value).map_err(|_| "is not lbfgs, fgsm or pgd")?
+            }
+            "target" => {
+                self.target = match value {
+                    "untargeted" => None,
+                    _ => Some(
+                        (value.parse::<u8>().ok())
+                            .filter(|&t| t < 10)
+                            .ok_or("is not a digit 0 to 9 or untargeted")?,
+                    ),
+                }
+            }
+            "eps" => self.epsilon = number_in(value, 0.0..=1.0)?,
+            "gain" => self.gain = number_in(value, GAINS)?,
+            "backend" => {
+                self.backend = match value {
+                    "auto" => None,
+                    _ => Some(Backend::from_key(value).ok_or("is not auto, cpu or webgpu")?),
+                }
+            }
+            "autorun" => {
+                self.autorun = match value {
+                    "1" => true,
+                    "0" => false,
+                    _ => return Err("is not 1 or 0".into()),
+                }
+            }
+            "embed" => {
+                self.embed = Some(View::parse(value).ok_or_else(|| {
+                    let names: Vec<&str> = View::ALL.iter().map(|v| v.as_str()).collect();
+                    format!("is not one of {}", names.join(", "))
+                })?)
+            }
+            "hide" => {
+                let names: Vec<&str> = value.split(',').filter(|n| !n.is_empty()).collect();
+                if let Some(bad) = names.iter().find(|n| !HIDEABLE.contains(n)) {
+                    return Err(format!(
+                        "names '{}', not a control an embed can hide",
+                        shown(bad)
+                    ));
+                }
+                self.hide = names.into_iter().map(String::from).collect();
+            }
+            "theme" => {
+                self.theme = match value {
+                    "auto" => None,
+                    _ => Some(Theme::parse(value).ok_or("is not auto, light or dark")?),
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// `value` as a finite number within `range`.
+fn number_in(value: &str, range: std::ops::RangeInclusive<f32>) -> Result<f32, String> {
+    (value.parse::<f32>().ok())
+        .filter(|v| v.is_finite() && range.contains(v))
+        .ok_or(format!(
+            "is not a number from {} to {}",
+            range.start(),
+            range.end()
+        ))
+}
+
+/// `text` with its `%XX` escapes decoded (browsers escape spaces, quotes and angle brackets in
+/// a fragment); a `%` not followed by two hex digits stays as it is.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes.get(i + 1..i + 3))
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A value as a notice shows it: at most 24 characters (a notice is text, never markup).
+fn shown(value: &str) -> String {
+    clipped(value, 24)
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// RFC 4648 base64url, without padding.
+fn base64url(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (k, &b)| n | (b as u32) << (16 - 8 * k));
+        for k in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * k) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// The bytes of base64url text (padding allowed), or `None` where it is not base64url.
+fn from_base64url(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let sextets: Vec<u32> = (text.bytes())
+        .map(|c| ALPHABET.iter().position(|&a| a == c).map(|p| p as u32))
+        .collect::<Option<_>>()?;
+    if sextets.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(sextets.len() * 3 / 4);
+    for chunk in sextets.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (k, &s)| n | s << (18 - 6 * k));
+        for k in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * k)) as u8);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full() -> Link {
+        Link {
+            model: "fc100-100-10".into(),
+            input: Some(LinkInput::Ink(
+                (0..PIXELS).map(|i| (i * 7 % 256) as u8).collect(),
+            )),
+            method: MethodName::Pgd,
+            target: Some(3),
+            epsilon: 0.15,
+            gain: 25.0,
+            backend: Some(Backend::Cpu),
+            autorun: true,
+            embed: Some(View::Transfer),
+            hide: vec!["method".into(), "gallery".into()],
+            theme: Some(Theme::Dark),
+        }
+    }
+
+    #[test]
+    fn every_key_survives_a_round_trip() {
+        let link = full();
+        assert_eq!(Link::read(&link.write()), (link.clone(), vec![]));
+        let digit = Link {
+            input: Some(LinkInput::Digit(999)),
+            method: MethodName::Lbfgs,
+            target: None,
+            backend: Some(Backend::WebGpu),
+            autorun: false,
+            embed: None,
+            hide: vec![],
+            theme: Some(Theme::Light),
+            ..link
+        };
+        assert_eq!(Link::read(&format!("#{}", digit.write())), (digit, vec![]));
+        assert_eq!(Link::read(""), (Link::default(), vec![]));
+    }
+
+    #[test]
+    fn base64url_round_trips_every_length_and_refuses_other_text() {
+        for n in 0..10 {
+            let bytes: Vec<u8> = (0..n).map(|i| (i * 97 + 200) as u8).collect();
+            assert_eq!(from_base64url(&base64url(&bytes)), Some(bytes));
+        }
+        assert_eq!(base64url(b"\xfb\xff"), "-_8");
+        assert_eq!(from_base64url("a+b/"), None);
+        assert_eq!(from_base64url("abcde"), None);
+    }
+
+    #[test]
+    fn each_bad_value_keeps_its_default_and_says_so() {
+        let bad = [
+            "model=resnet",
+            "digit=99999",
+            "digit=-1",
+            "ink=AAAA",
+            "ink=%3Cscript%3E",
+            "method=deepfool",
+            "target=10",
+            "eps=abc",
+            "eps=NaN",
+            "gain=abc",
+            "gain=500",
+            "backend=tpu",
+            "autorun=yes",
+            "embed=everything",
+            "hide=method,secret",
+            "theme=sepia",
+            "model=<script>alert(1)</script>",
+        ];
+        for pair in bad {
+            let (link, notices) = Link::read(pair);
+            assert_eq!(link, Link::default(), "{pair}");
+            assert_eq!(notices.len(), 1, "{pair}: {notices:?}");
+            assert!(notices[0].chars().count() < 120, "{}", notices[0]);
+        }
+        // Good values beside bad ones are kept; unknown keys and bare words are ignored.
+        let (link, notices) = Link::read("model=convnet&digit=7&gain=abc&embed=attack&x&&=");
+        assert_eq!(link.input, Some(LinkInput::Digit(7)));
+        assert_eq!(link.gain, Link::default().gain);
+        assert_eq!(notices.len(), 1);
+    }
+
+    #[test]
+    fn escaped_values_are_read_decoded() {
+        assert_eq!(percent_decoded("%3Cb%3E%20x%2"), "<b> x%2");
+        assert_eq!(percent_decoded("%+1%zz"), "%+1%zz");
+        assert_eq!(Link::read("target=%33").0.target, Some(3));
+        let (_, notices) = Link::read("model=%3Cscript%3E");
+        assert!(notices[0].contains("model=<script>"), "{notices:?}");
+    }
+
+    #[test]
+    fn an_oversized_fragment_is_refused_whole() {
+        let huge = format!("model=fc10-1&{}", "x".repeat(1 << 20));
+        let (link, notices) = Link::read(&huge);
+        assert_eq!(link, Link::default());
+        assert!(notices[0].contains("1024 kB"), "{notices:?}");
+    }
+}
