@@ -42,7 +42,9 @@ pub fn StabilityPanel(props: &Props) -> Html {
         <section class="panel" data-testid="stability-panel" ref={panel}>
             <h2>{format!("Stability of {}", props.model)}</h2>
             <p class="intro">{"How far can a small change to the input move the network's output? Each layer can stretch a perturbation by at most its bound; the network by at most their product (the paper's Section 4.3 and Table 5, for the model chosen above). Bounds: ‖W‖ by power iteration (the Fourier formula for convolutions), ¼‖W‖ after a sigmoid, 1 for max-pooling. Large products leave room for blind spots; try the convnet against fc10-1e-4."}</p>
-            {body}
+            // Its place is kept while it computes (it starts when the panel comes into view), so
+            // that what lies below, the Photos panel's buttons, does not move under a click.
+            <div class="stability-body">{body}</div>
             <ImagenetBounds lab={props.lab.clone()} />
         </section>
     }

@@ -1,8 +1,8 @@
-//! A block of a transfer table (Tables 2 and 4, `experiment::transfer_block` run serially):
-//! every column model tested on every set of examples, then on the noise rows. Each set goes
-//! in slices of [`BATCH`] digits (their wrong counts add up), each noise row whole (its noise
-//! is drawn over all its digits). After Stop the block ends before the first row not finished,
-//! where the serial block would have stopped.
+//! A block of a transfer table (Tables 2 and 4): every column model tested on every set of
+//! examples, then on the noise rows. Each set goes in slices of [`BATCH`] digits (their wrong
+//! counts add up), each noise row whole (its noise is drawn over all its digits). After Stop
+//! the block ends before the first row not finished. The CLI runs it serially, the page over
+//! its pool; `crates/core/tests/plans.rs` checks it against every column on each whole set.
 
 use super::{BATCH, Runner, quiet};
 use crate::PIXELS;
