@@ -43,17 +43,55 @@ async function openFirefox(fragment) {
   return { page, errors, foreign };
 }
 
+/** The value of `fn(...args)` in the page once it is truthy, polled from here every 100 ms:
+ *  puppeteer's `waitForFunction` (and its locators, which use it) compile their predicate with
+ *  `new Function` in the page, which the page's Content-Security-Policy refuses in Firefox ESR
+ *  140 ("call to Function() blocked by CSP"). */
+async function until(page, fn, args = [], timeout = 60_000, what = 'the page') {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await page.evaluate(fn, ...args);
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`waited ${timeout} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Puppeteer's form of harness.mjs's `waitLabel`. */
 async function waitLabel(page, id, expected, timeout = 60_000) {
-  await page.waitForFunction((id, v) => document.querySelector(`[data-testid="${id}"]`)?.dataset.label === v,
-    { timeout }, id, String(expected));
+  await until(page, (id, v) => document.querySelector(`[data-testid="${id}"]`)?.dataset.label === v,
+    [id, String(expected)], timeout, `${id} to read ${expected}`);
 }
+
+/** Clicks `selector` as a person would: once it is there, enabled and still (its box the same
+ *  in two reads 100 ms apart; a click on a button that layout moves can land beside it). */
+async function clickReady(page, selector, timeout = 60_000) {
+  const box = (s) => {
+    const e = document.querySelector(s);
+    if (!e || e.disabled) return '';
+    const r = e.getBoundingClientRect();
+    return `${r.x} ${r.y + scrollY} ${r.width} ${r.height}`;
+  };
+  let last = '';
+  const end = Date.now() + timeout;
+  for (;;) {
+    const now = await page.evaluate(box, selector);
+    if (now && now === last) break;
+    if (Date.now() > end) throw new Error(`waited ${timeout} ms for ${selector} to be enabled and still`);
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await (await page.$(selector)).click();
+}
+
+/** The Photos panel's error message, or null. */
+const photoError = (page) => page.evaluate(() => document.querySelector('[data-testid="photo-lab"] [data-testid="error"]')?.textContent ?? null);
 
 test('Firefox: a link classifies, L-BFGS reaches its target with the same RMS as Chromium', async () => {
   const { page, errors, foreign } = await openFirefox(LINK);
   await waitLabel(page, 'prediction', 2);
   assert.equal(await page.$eval('[data-testid="backend"]', (e) => e.textContent), 'CPU');
-  await page.click('[data-testid="attack-run"]');
+  await clickReady(page, '[data-testid="attack-run"]');
   await waitLabel(page, 'adv-prediction', 3, 120_000);
   const rms = await page.$eval('[data-testid="distortion"]', (e) => e.dataset.value);
   const chromium = await openApp(`${server.url}#${LINK}`);
@@ -73,8 +111,8 @@ test('Firefox: a drawn and an uploaded digit are read; an embed runs its attack'
   const { page, errors, foreign } = await openFirefox('model=convnet');
   await drawSeven(page.mouse, await (await page.$('[data-testid="draw-canvas"]')).boundingBox());
   await waitLabel(page, 'prediction', 7);
-  await page.click('[data-testid="clear"]');
-  await page.waitForFunction(() => !document.querySelector('[data-testid="prediction"]').dataset.label);
+  await clickReady(page, '[data-testid="clear"]');
+  await until(page, () => !document.querySelector('[data-testid="prediction"]').dataset.label, [], 60_000, 'the prediction to clear');
   await (await page.$('[data-testid="upload"]')).uploadFile(root + 'tests/fixtures/seven-photo.png');
   await waitLabel(page, 'prediction', 7);
   await page.goto('about:blank'); // a new load: autorun is read only when the page opens
@@ -88,20 +126,19 @@ test('Firefox: a drawn and an uploaded digit are read; an embed runs its attack'
 
 test('Firefox: the Photos panel reads a sample in its CPU worker and PGD makes it an ostrich', async () => {
   const { page, errors, foreign } = await openFirefox('backend=cpu');
-  await page.locator('[data-testid="photo-open"]').click();
-  // What a person waits for: the panel ready, then a sample button enabled and still (the
-  // locator waits for both; a click on a button that layout moves can land beside it).
+  await clickReady(page, '[data-testid="photo-open"]');
+  // What a person waits for: the panel ready, then the sample's button enabled and still.
   await page.waitForSelector('[data-testid="photo-lab"][data-state="ready"]', { timeout: 60_000 });
-  await page.locator('[data-testid="photo-sample"][data-name="coffee.png"]').click();
+  await clickReady(page, '[data-testid="photo-sample"][data-name="coffee.png"]');
   // The read ends with the top 5 or an error, never nothing.
   await page.waitForSelector('[data-testid="photo-top5"] li, [data-testid="photo-lab"] [data-testid="error"]', { timeout: 120_000 });
-  assert.equal(await page.$eval('[data-testid="photo-lab"]', (e) => e.querySelector('[data-testid="error"]')?.textContent ?? null), null);
+  assert.equal(await photoError(page), null);
   const first = (id) => page.$eval(`[data-testid="${id}"] li`, (e) => Number(e.dataset.label));
   assert.equal(await first('photo-top5'), 967, 'espresso');
   const started = Date.now();
-  await page.locator('[data-testid="photo-run"]').click();
+  await clickReady(page, '[data-testid="photo-run"]');
   await page.waitForSelector('[data-testid="photo-adv-top5"] li, [data-testid="photo-lab"] [data-testid="error"]', { timeout: 120_000 });
-  assert.equal(await page.$eval('[data-testid="photo-lab"]', (e) => e.querySelector('[data-testid="error"]')?.textContent ?? null), null);
+  assert.equal(await photoError(page), null);
   console.log(`# Firefox: PGD-10 within 8/255 on coffee.png in ${Date.now() - started} ms`);
   assert.equal(await first('photo-adv-top5'), 9, 'ostrich');
   assert.deepEqual(errors, []);
