@@ -156,13 +156,10 @@ impl Lab {
     ) -> Result<Attacked, Failure> {
         let progress = heard(status);
         let pool = self.pool(Some(Run::Attack));
-        let whole = Job::Attack(job);
+        let whole = Job::Attack(job.clone());
         if let Some(done) = self.on_gpu(&whole, &progress, pool.stop()).await {
             return done;
         }
-        let Job::Attack(job) = whole else {
-            unreachable!("made above")
-        };
         plan::attack::run(&pool, job, progress).await
     }
 
