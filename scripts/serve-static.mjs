@@ -18,8 +18,10 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
 
 /** Serves `root` on 127.0.0.1:`port` (0: any free port) under the path `prefix` (a sub-folder
  *  such as '/courses/ml/blindspot/'; anything outside it is not found), with the header
- *  `csp` (null: none, as a course site that embeds the app); resolves once it listens. */
-export async function serve(root, port = 0, { prefix = '/', csp = CSP } = {}) {
+ *  `csp` (null: none, as a course site that embeds the app); resolves once it listens.
+ *  `hold(path)` may return a promise to wait for before answering (tests that need a download
+ *  still under way at a given moment). */
+export async function serve(root, port = 0, { prefix = '/', csp = CSP, hold = () => null } = {}) {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://x').pathname;
@@ -27,6 +29,7 @@ export async function serve(root, port = 0, { prefix = '/', csp = CSP } = {}) {
       // A URL path normalised from '/' can never climb above `root`.
       const path = normalize(decodeURIComponent(url.slice(prefix.length - 1))).replace(/^\/+/, '') || 'index.html';
       const body = await readFile(join(root, path));
+      await hold(path);
       res.writeHead(200, {
         'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
         ...(csp ? { 'content-security-policy': csp } : {}),

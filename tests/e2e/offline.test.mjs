@@ -36,12 +36,19 @@ async function waitCached(page, path) {
 }
 
 test('after one visit the page reloads and attacks with the server stopped', async () => {
-  const server = await serve(dir);
+  // The first visit's weights are still downloading when the worker takes control (as on a slow
+  // line): the page must still hand them to the worker once they arrive.
+  let release;
+  const released = new Promise((r) => { release = r; });
+  const server = await serve(dir, 0, {
+    hold: (path) => path === 'models/fc100-100-10.safetensors' ? released : null,
+  });
   const app = await openApp(`${server.url}#model=fc100-100-10&digit=1&method=lbfgs&target=3`);
   try {
     const { page } = app;
-    await waitLabel(page, 'prediction', 2);
     await page.waitForFunction(() => navigator.serviceWorker.controller, null, { timeout: 60_000 });
+    release();
+    await waitLabel(page, 'prediction', 2);
     await waitCached(page, 'models/fc100-100-10.json');
     await waitCached(page, 'models/fc100-100-10.safetensors');
     server.close();

@@ -1,6 +1,5 @@
 //! The experiments' plans (`work::plan`), run through the vocabulary of work on a native
-//! workshop, give what the serial experiments give: Tables 1–2's adversarial sets and transfer
-//! block, a Units deal split into slices, an untargeted attack split into shares.
+//! workshop, give what the serial experiments give: Tables 1–2 through their driver, a Units deal split into slices, an untargeted attack split into shares.
 
 mod common;
 use blindspot_core::attack::{Goal, LbfgsConfig, Method, block_on, keep_going};
@@ -10,8 +9,10 @@ use blindspot_core::experiment::{
     gaussian_examples, gaussian_name, wrong_counts,
 };
 use blindspot_core::model::Classifier;
+use blindspot_core::paper::TABLE2_NOISE;
 use blindspot_core::units::deal::deal;
 use blindspot_core::units::{features, find_layer};
+use blindspot_core::work::plan::tables::{Stage, Tables};
 use blindspot_core::work::plan::{self, Serial};
 use blindspot_core::work::{Answer, AttackJob, Attacked, Folder, Job, Workshop};
 use burn::prelude::Device;
@@ -28,55 +29,62 @@ fn gallery(n: usize) -> Digits {
 }
 
 #[test]
-fn tables_1_and_2_through_their_plans_are_the_serial_experiments() {
+fn tables_1_and_2_through_their_driver_are_the_serial_experiments() {
     let shop = shop();
     let digits = gallery(150); // two batches of at most plan::BATCH
     let indices: Vec<usize> = (0..150).collect();
     let (pixels, labels) = (digits.floats(), digits.labels.clone());
     let names = ["fc100-100-10".to_string(), "fc10-1e-4".to_string()];
-    let mut sets = Vec::new();
-    for name in &names {
-        let serial = Serial::new(&shop);
-        let run = plan::set::run(&serial, name, &digits, &indices, 0, |_| {});
-        let (set, stopped) = block_on(run).unwrap();
-        let model = common::model(name, shop.device());
-        let config = LbfgsConfig::default();
-        let mut no_pause = keep_going;
-        let serial = adversarial_set(
-            &model,
-            shop.device(),
-            &pixels,
-            &labels,
-            &indices,
-            0,
-            &config,
-            plan::BATCH,
-            &mut no_pause,
-        );
-        let (mut serial, serial_stopped) = block_on(serial).unwrap();
-        serial.original = Vec::new(); // a set job does not send back what the asker has
-        assert!(!stopped && !serial_stopped);
-        assert_eq!(set, serial, "{name}");
-        assert!(
-            set.labels.len() > 100,
-            "{name}: {} successes",
-            set.labels.len()
-        );
-        sets.push(set);
-    }
-    let examples: Vec<Examples> = (sets.iter().zip(&names))
-        .map(|(set, name)| set.examples(name))
-        .collect();
-    let noise = NoiseRows {
-        stddevs: vec![0.3, 1.0],
-        seed: TABLE2_NOISE_SALT,
-        pixels: &pixels,
-        labels: &labels,
+    let tables = Tables {
+        rows: names.iter().map(|n| (n.clone(), 150)).collect(),
+        columns: names.to_vec(),
+        digits: &digits,
+        indices: &indices,
+        seed: 0,
     };
-    let serial = Serial::new(&shop);
-    let planned = plan::transfer::run(&serial, &names, &examples, &noise);
-    let planned = block_on(planned).unwrap();
-    // The reference: every column on each whole set at once, then on each whole noise row.
+    let seconds = std::time::Instant::now();
+    let run = plan::tables::run(
+        &tables,
+        || Serial::new(&shop),
+        || seconds.elapsed().as_secs_f64(),
+        std::rc::Rc::new(|_: &Stage| {}),
+    );
+    let measured = block_on(run).unwrap();
+    assert!(!measured.stopped);
+    // The reference: each model's set made by one engine in one call, then every column on each
+    // whole set at once and on each whole noise row.
+    let sets: Vec<_> = (names.iter())
+        .map(|name| {
+            let model = common::model(name, shop.device());
+            let mut no_pause = keep_going;
+            let config = LbfgsConfig::default();
+            let set = adversarial_set(
+                &model,
+                shop.device(),
+                &pixels,
+                &labels,
+                &indices,
+                0,
+                &config,
+                plan::BATCH,
+                &mut no_pause,
+            );
+            block_on(set).unwrap().0
+        })
+        .collect();
+    for ((row, set), name) in measured.table1.iter().zip(&sets).zip(&names) {
+        let expected = (name.as_str(), set.mean_rms(), set.labels.len(), 150);
+        assert_eq!(
+            (
+                row.model.as_str(),
+                row.distortion,
+                row.succeeded,
+                row.attacked
+            ),
+            expected
+        );
+        assert!(row.succeeded > 100, "{name}: {} successes", row.succeeded);
+    }
     let models: Vec<Classifier> = (names.iter())
         .map(|n| common::model(n, shop.plain()))
         .collect();
@@ -85,19 +93,20 @@ fn tables_1_and_2_through_their_plans_are_the_serial_experiments() {
         let wrong = block_on(wrong_counts(&columns, shop.plain(), pixels, labels)).unwrap();
         TransferRow::from_counts(made_for, distortion, labels.len(), &wrong)
     };
+    let seed = TABLE2_NOISE_SALT;
     let expected = TransferBlock {
-        examples: (examples.iter())
-            .map(|e| row(&e.made_for, e.distortion, e.pixels, e.labels))
+        examples: (sets.iter().zip(&names))
+            .map(|(set, name)| row(name, set.mean_rms(), &set.adversarial, &set.labels))
             .collect(),
-        noise: (noise.stddevs.iter())
-            .map(|&s| {
-                let (noisy, rms) = gaussian_examples(&pixels, s, noise.seed);
+        noise: (TABLE2_NOISE.iter())
+            .map(|&(s, _)| {
+                let (noisy, rms) = gaussian_examples(&pixels, s, seed);
                 row(&gaussian_name(s), rms, &noisy, &labels)
             })
             .collect(),
     };
-    assert_eq!(planned, expected);
-    assert_eq!((planned.examples.len(), planned.noise.len()), (2, 2));
+    assert_eq!(measured.table2, expected);
+    assert_eq!((expected.examples.len(), expected.noise.len()), (2, 2));
 }
 
 #[test]
@@ -117,7 +126,7 @@ fn a_stopped_transfer_plan_ends_before_its_first_unfinished_row() {
         labels: &digits.labels,
     };
     let names = ["fc10-1e-4".to_string()];
-    let jobs = plan::transfer::jobs(&names, &examples, &noise);
+    let jobs = plan::transfer::jobs(&names, &examples, &noise, plan::BATCH);
     let rows: Vec<usize> = jobs.iter().map(|(row, _)| *row).collect();
     assert_eq!(
         rows,
@@ -161,8 +170,8 @@ fn a_units_deal_through_its_plan_is_the_whole_deal_on_any_number_of_parts() {
             shown: 10,
         };
         let runner = Serial {
-            workshop: &shop,
             parts,
+            ..Serial::new(&shop)
         };
         let dealt = block_on(plan::units::run(&runner, &question)).unwrap();
         assert_eq!(dealt, expected, "{parts} parts");
@@ -185,8 +194,8 @@ fn an_untargeted_attack_through_its_plan_is_the_one_batch_bit_for_bit() {
     assert!(whole.outcome.success);
     for parts in [2, 4] {
         let runner = Serial {
-            workshop: &shop,
             parts,
+            ..Serial::new(&shop)
         };
         let split = block_on(plan::attack::run(&runner, job.clone(), plan::quiet())).unwrap();
         assert_eq!(split.outcome, whole.outcome, "{parts} parts");

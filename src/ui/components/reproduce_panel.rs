@@ -3,11 +3,9 @@
 
 use crate::clock::now;
 use crate::compute::lab::{LabRef, Run};
-use blindspot_core::attack::Progress;
 use blindspot_core::data::Digits;
-use blindspot_core::experiment::{Examples, NoiseRows, TABLE2_NOISE_SALT, TransferBlock};
 use blindspot_core::paper::{TABLE2, TABLE2_MODELS, TABLE2_NOISE};
-use blindspot_core::work::plan::{set, transfer};
+use blindspot_core::work::plan::tables::{self, Measured, Stage, Tables};
 use blindspot_core::zoo;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -24,16 +22,11 @@ pub struct Props {
     pub model: String,
 }
 
-#[derive(Clone, PartialEq, Default)]
+/// Both tables for the chosen models (Table 2's columns).
+#[derive(Clone, PartialEq)]
 struct Results {
     models: Vec<String>,
-    /// Per model (as far as it got): mean RMS, successes, seconds.
-    rows: Vec<(f64, usize, f64)>,
-    /// Table 2: each column model's error on each row model's adversarial set, then on the
-    /// same digits with Gaussian noise (the paper's σ values).
-    table2: TransferBlock,
-    n: usize,
-    stopped: bool,
+    measured: Measured,
 }
 
 /// White (0%) to red (100%), under dark text in either theme (`.heat-cell`).
@@ -42,62 +35,42 @@ fn heat(e: f64) -> String {
     format!("background: rgb(255, {fade}, {fade})")
 }
 
+/// Measures Tables 1–2 for `models` on the first `n` digits, on the CPU workers (one per
+/// core), so the page only draws.
 async fn run(
     lab: LabRef,
     digits: Rc<Digits>,
     n: usize,
     models: Vec<String>,
-    stop: Rc<std::cell::RefCell<bool>>,
     status: Callback<(f64, String)>,
 ) -> Result<Results, String> {
     let chosen = digits.range(0, n);
-    let (pixels, labels) = (chosen.floats(), chosen.labels.clone());
     let indices: Vec<usize> = (0..n).collect();
-    let count = models.len() as f64;
-    let mut results = Results {
-        n,
-        models: models.clone(),
-        ..Results::default()
+    let tables = Tables {
+        rows: models.iter().map(|m| (m.clone(), n)).collect(),
+        columns: models.clone(),
+        digits: &chosen,
+        indices: &indices,
+        seed: SEED,
     };
-    let mut sets = Vec::new();
-    for (k, name) in models.iter().enumerate() {
-        let name = name.clone();
-        let started = now();
-        let s = status.clone();
-        let shown = name.clone();
-        let progress = move |p: &Progress| {
-            let done = (k as f64 + p.finished as f64 / p.problems.max(1) as f64) / count;
-            s.emit((
-                done,
-                format!("{shown}: {} of {} digits done", p.finished, p.problems),
-            ));
-        };
-        // On the CPU workers (one per core), so the page only draws.
-        let pool = lab.0.pool(Some(Run::Reproduce));
-        let (set, stopped) = set::run(&pool, &name, &chosen, &indices, SEED, progress).await?;
-        results
-            .rows
-            .push((set.mean_rms(), set.labels.len(), (now() - started) / 1000.0));
-        sets.push(set);
-        if stopped || *stop.borrow() {
-            results.stopped = true;
-            break;
+    let shown = Rc::new(move |stage: &Stage| match stage {
+        Stage::Attacking {
+            row,
+            rows,
+            model,
+            progress: p,
+        } => {
+            let done = (*row as f64 + p.finished as f64 / p.problems.max(1) as f64) / *rows as f64;
+            let text = format!("{model}: {} of {} digits done", p.finished, p.problems);
+            status.emit((done, text));
         }
-    }
-    status.emit((1.0, "testing every model on every set…".into()));
-    let examples: Vec<Examples> = (sets.iter().zip(&models))
-        .map(|(set, name)| set.examples(name))
-        .collect();
-    let noise = NoiseRows {
-        stddevs: TABLE2_NOISE.iter().map(|(stddev, _)| *stddev).collect(),
-        seed: SEED ^ TABLE2_NOISE_SALT,
-        pixels: &pixels,
-        labels: &labels,
-    };
-    // On the CPU workers, a row each at a time.
-    let pool = lab.0.pool(Some(Run::Reproduce));
-    results.table2 = transfer::run(&pool, &models, &examples, &noise).await?;
-    Ok(results)
+        Stage::Attacked(_) => {}
+        Stage::Counting => status.emit((1.0, "testing every model on every set…".into())),
+    });
+    let pool = || lab.0.pool(Some(Run::Reproduce));
+    let seconds = || now() / 1000.0;
+    let measured = tables::run(&tables, pool, seconds, shown).await?;
+    Ok(Results { models, measured })
 }
 
 #[function_component]
@@ -106,7 +79,6 @@ pub fn ReproducePanel(props: &Props) -> Html {
     let only = use_state(|| false);
     let results = use_state(|| None::<Result<Results, String>>);
     let progress = use_state(|| None::<(f64, String)>);
-    let stop = use_mut_ref(|| false);
     let on_n = {
         let n = n.clone();
         Callback::from(move |e: Event| {
@@ -126,20 +98,17 @@ pub fn ReproducePanel(props: &Props) -> Html {
         TABLE2_MODELS.iter().map(|m| m.to_string()).collect()
     };
     let on_run = {
-        let (lab, digits, n, results, progress, stop) = (
+        let (lab, digits, n, results, progress) = (
             props.lab.clone(),
             props.digits.clone(),
             *n,
             results.clone(),
             progress.clone(),
-            stop.clone(),
         );
         let models = models.clone();
         Callback::from(move |_| {
             let Some(digits) = digits.clone() else { return };
-            *stop.borrow_mut() = false;
-            let (lab, results, progress, stop) =
-                (lab.clone(), results.clone(), progress.clone(), stop.clone());
+            let (lab, results, progress) = (lab.clone(), results.clone(), progress.clone());
             let models = models.clone();
             progress.set(Some((0.0, "starting…".into())));
             let status = {
@@ -147,26 +116,15 @@ pub fn ReproducePanel(props: &Props) -> Html {
                 Callback::from(move |p: (f64, String)| progress.set(Some(p)))
             };
             wasm_bindgen_futures::spawn_local(async move {
-                let r = run(
-                    lab,
-                    digits.clone(),
-                    n.min(digits.len()),
-                    models,
-                    stop,
-                    status,
-                )
-                .await;
+                let r = run(lab, digits.clone(), n.min(digits.len()), models, status).await;
                 results.set(Some(r));
                 progress.set(None);
             });
         })
     };
     let on_stop = {
-        let (stop, lab) = (stop.clone(), props.lab.clone());
-        Callback::from(move |_| {
-            *stop.borrow_mut() = true;
-            lab.0.stop(Run::Reproduce);
-        })
+        let lab = props.lab.clone();
+        Callback::from(move |_| lab.0.stop(Run::Reproduce))
     };
     let running = progress.is_some();
     html! {
@@ -202,22 +160,22 @@ fn render(r: &Results) -> Html {
     let paper_noise = |k: usize, b: &str| Some(TABLE2_NOISE[k].1[at(b)?]);
     let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!(" ({:.0}%)", 100.0 * v));
     html! {
-        <div data-testid="reproduce-results" data-stopped={r.stopped.to_string()}>
-            if r.stopped { <p class="busy">{"Stopped: the tables show the models finished so far."}</p> }
+        <div data-testid="reproduce-results" data-stopped={r.measured.stopped.to_string()}>
+            if r.measured.stopped { <p class="busy">{"Stopped: the tables show the models finished so far."}</p> }
             <table data-testid="table1">
                 <tr><th>{"model"}</th><th>{"av. min. distortion, ours"}</th><th>{"paper"}</th><th>{"succeeded"}</th><th>{"time"}</th></tr>
-                { for r.rows.iter().zip(&r.models).map(|((rms, ok, s), name)| html! {
-                    <tr data-testid="table1-row" data-model={name.clone()} data-rms={format!("{rms:.5}")}
-                        data-succeeded={ok.to_string()} data-seconds={format!("{s:.3}")}>
-                        <td>{name.clone()}</td><td>{format!("{rms:.3}")}</td>
-                        <td>{spec(name).map_or("–".into(), |p| format!("{:.3}", p.min_distortion))}</td>
-                        <td>{format!("{ok} of {}", r.n)}</td><td>{format!("{s:.1} s")}</td>
+                { for r.measured.table1.iter().map(|row| html! {
+                    <tr data-testid="table1-row" data-model={row.model.clone()} data-rms={format!("{:.5}", row.distortion)}
+                        data-succeeded={row.succeeded.to_string()} data-seconds={format!("{:.3}", row.seconds)}>
+                        <td>{row.model.clone()}</td><td>{format!("{:.3}", row.distortion)}</td>
+                        <td>{spec(&row.model).map_or("–".into(), |p| format!("{:.3}", p.min_distortion))}</td>
+                        <td>{format!("{} of {}", row.succeeded, row.attacked)}</td><td>{format!("{:.1} s", row.seconds)}</td>
                     </tr>
                 }) }
             </table>
             <table data-testid="table2" class="heat">
                 <tr><th>{"made for ↓ / tested on →"}</th>{ for r.models.iter().map(|m| html! { <th>{m.clone()}</th> }) }</tr>
-                { for r.table2.examples.iter().map(|row| html! {
+                { for r.measured.table2.examples.iter().map(|row| html! {
                     <tr><th>{row.made_for.clone()}</th>
                     { for row.errors.iter().zip(&r.models).map(|(e, tested)| html! {
                         <td data-testid="table2-cell" class="heat-cell" style={heat(*e)}>
@@ -225,7 +183,7 @@ fn render(r: &Results) -> Html {
                     }) }
                     </tr>
                 }) }
-                { for r.table2.noise.iter().enumerate().map(|(k, row)| html! {
+                { for r.measured.table2.noise.iter().enumerate().map(|(k, row)| html! {
                     <tr><th>{format!("{} (RMS {:.3})", row.made_for, row.distortion)}</th>
                     { for row.errors.iter().zip(&r.models).map(|(e, tested)| html! {
                         <td data-testid="table2-noise-cell" class="heat-cell" style={heat(*e)}>

@@ -35,30 +35,35 @@ fn pp(v: f64) -> String {
 fn table1(o: &mut String, r: &Reproduction) {
     let paper_of = |model: &str| zoo::spec(model).ok().and_then(|s| s.paper);
     let gains: Vec<f64> = (r.table1.iter())
-        .filter_map(|row| Some(row.distortion_t1? / row.distortion - 1.0))
+        .filter_map(|row| Some(row.distortion_t1? / row.measured.distortion - 1.0))
         .collect();
     let close: Vec<&str> = (r.table1.iter())
         .filter(|row| {
-            paper_of(&row.model)
-                .is_some_and(|p| (row.distortion / p.min_distortion - 1.0).abs() <= 0.1)
+            paper_of(&row.measured.model)
+                .is_some_and(|p| (row.measured.distortion / p.min_distortion - 1.0).abs() <= 0.1)
         })
-        .map(|row| row.model.as_str())
+        .map(|row| row.measured.model.as_str())
         .collect();
     let compared = r
         .table1
         .iter()
-        .filter(|row| paper_of(&row.model).is_some())
+        .filter(|row| paper_of(&row.measured.model).is_some())
         .count();
     let error_gaps: Vec<String> = (r.table1.iter())
-        .filter_map(|row| Some((row, row.test_error - paper_of(&row.model)?.test_error)))
+        .filter_map(|row| {
+            Some((
+                row,
+                row.test_error - paper_of(&row.measured.model)?.test_error,
+            ))
+        })
         .filter(|(_, gap)| gap.abs() > 0.005)
-        .map(|(row, gap)| format!("{} {}", row.model, pp(gap)))
+        .map(|(row, gap)| format!("{} {}", row.measured.model, pp(gap)))
         .collect();
     let distortion = |m: &str| {
         r.table1
             .iter()
-            .find(|row| row.model == m)
-            .map(|row| row.distortion)
+            .find(|row| row.measured.model == m)
+            .map(|row| row.measured.distortion)
     };
     let fc10: Vec<f64> = paper::TABLE2_MODELS[..3]
         .iter()
@@ -84,8 +89,11 @@ fn table1(o: &mut String, r: &Reproduction) {
         fc10.iter().map(|d| rms(*d)).collect::<Vec<_>>().join(" < "),
         if rising { "as in" } else { "unlike" }
     );
-    let base = r.table1.iter().find(|x| x.model == "fc100-100-10");
-    let adv = r.table1.iter().find(|x| x.model == "fc100-100-10-adv");
+    let base = r.table1.iter().find(|x| x.measured.model == "fc100-100-10");
+    let adv = r
+        .table1
+        .iter()
+        .find(|x| x.measured.model == "fc100-100-10-adv");
     if let (Some(b), Some(a)) = (base, adv) {
         let reproduced = a.test_error < paper::ADVERSARIAL_TEST_ERROR_BELOW;
         let _ = writeln!(
@@ -99,9 +107,9 @@ fn table1(o: &mut String, r: &Reproduction) {
             } else {
                 "not reproduced"
             },
-            rms(a.distortion),
-            rms(b.distortion),
-            100.0 * (a.distortion / b.distortion - 1.0)
+            rms(a.measured.distortion),
+            rms(b.measured.distortion),
+            100.0 * (a.measured.distortion / b.measured.distortion - 1.0)
         );
     }
 }

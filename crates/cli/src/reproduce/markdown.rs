@@ -109,18 +109,18 @@ fn table1(o: &mut String, r: &Reproduction) {
     );
     let _ = writeln!(o, "|---|---|---|---|---|---|---|");
     for row in &r.table1 {
-        let p = zoo::spec(&row.model).ok().and_then(|s| s.paper);
+        let p = zoo::spec(&row.measured.model).ok().and_then(|s| s.paper);
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} | {} of {} | {:.0} s |",
-            row.model,
+            row.measured.model,
             ours_paper(row.train_error, p.and_then(|p| p.train_error), pct),
             ours_paper(row.test_error, p.map(|p| p.test_error), pct),
-            ours_paper(row.distortion, p.map(|p| p.min_distortion), rms),
+            ours_paper(row.measured.distortion, p.map(|p| p.min_distortion), rms),
             row.distortion_t1.map_or("–".into(), rms),
-            pct(row.success_rate),
-            row.attacked,
-            row.seconds
+            pct(row.measured.success_rate()),
+            row.measured.attacked,
+            row.measured.seconds
         );
     }
 }

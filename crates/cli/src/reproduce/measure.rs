@@ -5,34 +5,35 @@ use blindspot_core::card::{ModelCard, load_model};
 use blindspot_core::data::{Digits, Mnist, Split};
 use blindspot_core::eval::{fraction_wrong, predict};
 use blindspot_core::experiment::{
-    AdversarialSet, Examples, NoiseRows, TABLE2_NOISE_SALT, TABLE4_NOISE_SALT, TransferBlock,
-    adversarial_set, rescaled,
+    AdversarialSet, Examples, NoiseRows, TABLE4_NOISE_SALT, TransferBlock, adversarial_set,
+    random_wrong_label, rescaled,
 };
 use blindspot_core::model::Classifier;
 use blindspot_core::paper::{self, TABLE2_MODELS, TABLE4_MODELS};
 use blindspot_core::rng::Rng;
+use blindspot_core::stability::certified::certified_rms;
 use blindspot_core::stability::{LayerBound, lipschitz_bounds};
 use blindspot_core::units::study::{LayerStudy, study};
 use blindspot_core::units::{features, layers};
 use blindspot_core::work::Folder;
+use blindspot_core::work::plan::tables::{Stage, Table1Row, Tables};
 use blindspot_core::work::plan::{self, Serial};
-use blindspot_core::{PIXELS, Result, zoo};
+use blindspot_core::{Result, zoo};
 use burn::prelude::Device;
 use serde::Serialize;
 use std::path::Path;
+use std::rc::Rc;
 use std::time::Instant;
 
+/// Table 1's row as the CLI writes it: the measured row and what only the CLI adds.
 #[derive(Serialize)]
 pub struct Row1 {
-    pub model: String,
+    #[serde(flatten)]
+    pub measured: Table1Row,
     pub train_error: f64,
     pub test_error: f64,
-    pub distortion: f64,
     /// The same attack with the paper's loss (softmax temperature 1).
     pub distortion_t1: Option<f64>,
-    pub success_rate: f64,
-    pub attacked: usize,
-    pub seconds: f64,
 }
 
 /// A transfer table in the paper's layout: blocks of rows of examples made for each model,
@@ -160,61 +161,58 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
     let started = Instant::now();
     let train = &lab.mnist.train;
     let train_idx = sample(train.len(), n, seed);
-    let train_labels = train.select(&train_idx).labels;
-    let train_x = train.select(&train_idx).floats();
+    let train_d = train.select(&train_idx);
 
     // Table 1 and 2: the paper's six models (plus ours) on N training digits.
+    let mut rows: Vec<(String, usize)> = (names(&TABLE2_MODELS).into_iter())
+        .map(|m| (m, n))
+        .collect();
+    rows.push(("fc100-100-10-adv".into(), n));
+    rows.push(("convnet".into(), n.div_ceil(5)));
+    let tables = Tables {
+        rows,
+        columns: names(&TABLE2_MODELS),
+        digits: &train_d,
+        indices: &train_idx,
+        seed,
+    };
+    let serial = || Serial {
+        batch: lab.batch,
+        ..Serial::new(&lab.workshop)
+    };
+    let logged = Rc::new(|stage: &Stage| {
+        if let Stage::Attacked(r) = stage {
+            log(&format!(
+                "{}: {} of {} attacks succeeded, mean RMS {:.4}, {:.1} s",
+                r.model, r.succeeded, r.attacked, r.distortion, r.seconds
+            ))
+        }
+    });
+    let clock = || started.elapsed().as_secs_f64();
+    let measured = block_on(plan::tables::run(&tables, serial, clock, logged))?;
     let mut table1 = Vec::new();
-    let mut sets = Vec::new();
-    let mut rows1: Vec<(&str, usize)> = TABLE2_MODELS.iter().map(|&m| (m, n)).collect();
-    rows1.push(("fc100-100-10-adv", n));
-    rows1.push(("convnet", n.div_ceil(5)));
-    for (name, count) in rows1 {
-        let (model, card) = lab.model(name)?;
-        let idx = &train_idx[..count];
-        let (set, seconds) = attack(lab, &model, train, idx, seed, &LbfgsConfig::default())?;
+    for row in measured.table1 {
+        let (model, card) = lab.model(&row.model)?;
         // The paper's own loss (T = 1), for the paper's models: how much the sharper loss gains.
-        let paper_loss = if TABLE2_MODELS.contains(&name) {
+        let paper_loss = if TABLE2_MODELS.contains(&row.model.as_str()) {
             let t1 = LbfgsConfig {
                 temperature: 1.0,
                 ..LbfgsConfig::default()
             };
+            let idx = &train_idx[..row.attacked];
             Some(attack(lab, &model, train, idx, seed, &t1)?.0.mean_rms())
         } else {
             None
         };
-        log(&format!(
-            "{name}: {} of {count} attacks succeeded, mean RMS {:.4}, {seconds:.1} s",
-            set.labels.len(),
-            set.mean_rms()
-        ));
         table1.push(Row1 {
-            model: name.into(),
+            measured: row,
             train_error: card.train_error,
             test_error: card.test_error,
-            distortion: set.mean_rms(),
             distortion_t1: paper_loss,
-            success_rate: set.success_rate(),
-            attacked: count,
-            seconds,
         });
-        sets.push((name, set));
     }
-    let examples2: Vec<Examples> = (sets.iter())
-        .filter(|(n, _)| TABLE2_MODELS.contains(n))
-        .map(|(name, set)| set.examples(name))
-        .collect();
-    let noise2 = NoiseRows {
-        stddevs: paper::TABLE2_NOISE.iter().map(|(s, _)| *s).collect(),
-        seed: seed ^ TABLE2_NOISE_SALT,
-        pixels: &train_x,
-        labels: &train_labels,
-    };
-    let serial = Serial::new(&lab.workshop);
-    let columns2 = names(&TABLE2_MODELS);
-    let block = plan::transfer::run(&serial, &columns2, &examples2, &noise2);
     let table2 = TransferTable {
-        blocks: vec![block_on(block)?],
+        blocks: vec![measured.table2],
     };
     log("tables 1 and 2 done");
 
@@ -266,15 +264,17 @@ pub fn reproduce(lab: &Materials, n: usize, seed: u64) -> Result<Reproduction> {
             labels: &test_d.labels,
         };
         let columns = names(&TABLE4_MODELS);
-        let block = plan::transfer::run(&serial, &columns, examples, &noise);
-        blocks.push(block_on(block)?);
+        let runner = serial();
+        blocks.push(block_on(plan::transfer::run(
+            &runner, &columns, examples, &noise,
+        ))?);
     }
     let table4 = TransferTable { blocks };
     log("tables 3 and 4 done");
 
     let units = units_study(lab, seed)?;
     log("units done");
-    let stability = stability(lab, &table1, &train_x, &train_labels, &train_idx, seed)?;
+    let stability = stability(lab, &table1, &train_d, &train_idx, seed)?;
     log("stability done");
     Ok(Reproduction {
         n,
@@ -306,43 +306,38 @@ fn units_study(lab: &Materials, seed: u64) -> Result<Vec<UnitsRow>> {
     Ok(rows)
 }
 
-/// Per-layer bounds of every zoo model, and the certified distortion they imply.
+/// Per-layer bounds of every zoo model, and the certified distortion they imply for Table 1's
+/// attacks (the first `attacked` digits, towards their targets).
 fn stability(
     lab: &Materials,
     table1: &[Row1],
-    x: &[f32],
-    labels: &[u8],
+    digits: &Digits,
     idx: &[usize],
     seed: u64,
 ) -> Result<Vec<Stability>> {
-    use blindspot_core::experiment::random_wrong_label;
     let mut out = Vec::new();
     for spec in zoo::ZOO {
         let (model, _) = lab.model(spec.name)?;
-        let bounds = lipschitz_bounds(&model);
-        let l = bounds.last().expect("network row").bound;
-        let row1 = table1.iter().find(|r| r.model == spec.name);
-        let certified_rms = row1.map(|r| {
-            let count = r.attacked;
-            let t = burn::tensor::Tensor::<2>::from_data(
-                burn::tensor::TensorData::new(x[..count * PIXELS].to_vec(), [count, PIXELS]),
-                &lab.device,
-            );
-            let logits: Vec<f32> = model.forward(t).into_data().iter::<f32>().collect();
-            let margins: f64 = (0..count)
-                .map(|i| {
-                    let z = &logits[i * 10..(i + 1) * 10];
-                    let target = random_wrong_label(labels[i], idx[i], seed) as usize;
-                    ((z[labels[i] as usize] - z[target]).max(0.0) as f64) / (2f64.sqrt() * l) / 28.0
-                })
-                .sum();
-            margins / count as f64
-        });
+        let layers = lipschitz_bounds(&model);
+        let bound = layers.last().expect("network row").bound;
+        let row1 = table1.iter().find(|r| r.measured.model == spec.name);
+        let certified_rms = match row1 {
+            Some(r) => {
+                let d = digits.range(0, r.measured.attacked);
+                let targets: Vec<u8> = (d.labels.iter().zip(idx))
+                    .map(|(&label, &i)| random_wrong_label(label, i, seed))
+                    .collect();
+                let pixels = d.floats();
+                let rms = certified_rms(&model, &lab.device, &pixels, &d.labels, &targets, bound);
+                Some(block_on(rms)?)
+            }
+            None => None,
+        };
         out.push(Stability {
             model: spec.name.into(),
-            layers: bounds,
+            layers,
             certified_rms,
-            distortion: row1.map(|r| r.distortion),
+            distortion: row1.map(|r| r.measured.distortion),
         });
     }
     Ok(out)

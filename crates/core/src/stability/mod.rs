@@ -7,6 +7,7 @@
 //! block x + F(x): 1 + F's bound. Biases (and batch norm folded into a convolution's weights
 //! and bias) are accounted for: biases do not change a Lipschitz constant.
 
+pub mod certified;
 pub mod conv;
 pub mod power;
 

@@ -6,6 +6,7 @@
 pub mod attack;
 pub mod classify;
 pub mod set;
+pub mod tables;
 pub mod transfer;
 pub mod units;
 
@@ -13,7 +14,8 @@ use super::{Answer, Failure, Job, Workshop};
 use crate::attack::{Progress, keep_going};
 use std::rc::Rc;
 
-/// Digits a job attacks or counts at a time (the CLI's `reproduce` batches them alike).
+/// Digits a job attacks or counts at a time, unless its runner says otherwise (the page's
+/// workers, and the CLI on the CPU).
 pub const BATCH: usize = 100;
 
 /// Hears each job's progress by its index in the plan.
@@ -24,6 +26,10 @@ pub type OnProgress = Rc<dyn Fn(usize, &Progress)>;
 pub trait Runner {
     /// How many jobs it runs at once (plans that deal work out make this many parts).
     fn parts(&self) -> usize;
+    /// Digits per job for plans that slice digits (a GPU wants wider ones).
+    fn batch(&self) -> usize {
+        BATCH
+    }
     /// Every job's answer, in order: `None` for a job that Stop kept from starting. A job that
     /// fails fails them all.
     async fn run_all(
@@ -34,21 +40,30 @@ pub trait Runner {
 }
 
 /// Runs jobs one after another on a workshop, never stopping; plans deal their work into
-/// `parts` (1 unless a test asks for the pool's split).
+/// `parts` (1 unless a test asks for the pool's split) and slice digits by `batch`.
 pub struct Serial<'a, W> {
     pub workshop: &'a W,
     pub parts: usize,
+    pub batch: usize,
 }
 
 impl<'a, W> Serial<'a, W> {
     pub fn new(workshop: &'a W) -> Self {
-        Serial { workshop, parts: 1 }
+        Serial {
+            workshop,
+            parts: 1,
+            batch: BATCH,
+        }
     }
 }
 
 impl<W: Workshop> Runner for Serial<'_, W> {
     fn parts(&self) -> usize {
         self.parts
+    }
+
+    fn batch(&self) -> usize {
+        self.batch
     }
 
     async fn run_all(

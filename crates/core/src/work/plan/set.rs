@@ -1,8 +1,8 @@
-//! Adversarial examples for many digits (Tables 1–4): batches of [`BATCH`] digits, each the one
+//! Adversarial examples for many digits (Tables 1–4): batches of the runner's size, each the one
 //! batch a single engine would attack, so the merged set is that engine's; progress summed
 //! over the batches.
 
-use super::{BATCH, OnProgress, Runner};
+use super::{OnProgress, Runner};
 use crate::PIXELS;
 use crate::attack::Progress;
 use crate::data::Digits;
@@ -12,12 +12,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// The jobs for `digits` of `model`, with their data-set `indices` and `seed` (which pick each
-/// digit's target), in batches of [`BATCH`].
-pub fn jobs(model: &str, digits: &Digits, indices: &[usize], seed: u64) -> Vec<Job> {
+/// digit's target), in batches of `batch`.
+pub fn jobs(model: &str, digits: &Digits, indices: &[usize], seed: u64, batch: usize) -> Vec<Job> {
     (0..digits.len())
-        .step_by(BATCH)
+        .step_by(batch)
         .map(|start| {
-            let end = (start + BATCH).min(digits.len());
+            let end = (start + batch).min(digits.len());
             Job::AdversarialSet(SetJob {
                 model: model.to_string(),
                 pixels: digits.images[start * PIXELS..end * PIXELS].to_vec(),
@@ -54,7 +54,7 @@ pub async fn run(
     seed: u64,
     status: impl Fn(&Progress) + 'static,
 ) -> Result<(AdversarialSet, bool), Failure> {
-    let jobs = jobs(model, digits, indices, seed);
+    let jobs = jobs(model, digits, indices, seed, runner.batch());
     let n = digits.len();
     let finished = RefCell::new(vec![0usize; jobs.len()]);
     let progress: OnProgress = Rc::new(move |b, p: &Progress| {

@@ -1,10 +1,10 @@
 //! A block of a transfer table (Tables 2 and 4): every column model tested on every set of
-//! examples, then on the noise rows. Each set goes in slices of [`BATCH`] digits (their wrong
+//! examples, then on the noise rows. Each set goes in slices of `batch` digits (their wrong
 //! counts add up), each noise row whole (its noise is drawn over all its digits). After Stop
 //! the block ends before the first row not finished. The CLI runs it serially, the page over
 //! its pool; `crates/core/tests/plans.rs` checks it against every column on each whole set.
 
-use super::{BATCH, Runner, quiet};
+use super::{Runner, quiet};
 use crate::PIXELS;
 use crate::experiment::{Examples, NoiseRows, TransferBlock, TransferRow, gaussian_name};
 use crate::levels::to_bytes;
@@ -15,6 +15,7 @@ pub fn jobs(
     columns: &[String],
     examples: &[Examples<'_>],
     noise: &NoiseRows<'_>,
+    batch: usize,
 ) -> Vec<(usize, Job)> {
     let job = |labels: &[u8], examples| {
         Job::WrongCounts(RowJob {
@@ -25,8 +26,8 @@ pub fn jobs(
     };
     let mut jobs = Vec::new();
     for (row, e) in examples.iter().enumerate() {
-        for start in (0..e.labels.len()).step_by(BATCH) {
-            let end = (start + BATCH).min(e.labels.len());
+        for start in (0..e.labels.len()).step_by(batch) {
+            let end = (start + batch).min(e.labels.len());
             let pixels = e.pixels[start * PIXELS..end * PIXELS].to_vec();
             jobs.push((row, job(&e.labels[start..end], RowExamples::Made(pixels))));
         }
@@ -100,7 +101,9 @@ pub async fn run(
     examples: &[Examples<'_>],
     noise: &NoiseRows<'_>,
 ) -> Result<TransferBlock, Failure> {
-    let (rows, jobs): (Vec<usize>, Vec<Job>) = jobs(columns, examples, noise).into_iter().unzip();
+    let (rows, jobs): (Vec<usize>, Vec<Job>) = jobs(columns, examples, noise, runner.batch())
+        .into_iter()
+        .unzip();
     let answers = runner.run_all(jobs, quiet()).await?;
     let counted = answers
         .into_iter()
