@@ -99,8 +99,8 @@ async fn an_untargeted_attack_split_over_workers_is_the_one_engines_bit_for_bit(
             let shares = plan::attack::shares(&job, parts).expect("untargeted L-BFGS splits");
             assert_eq!(shares.len(), parts);
             let pool = Serial {
-                workshop: &engine,
                 parts,
+                ..Serial::new(&engine)
             };
             let merged = plan::attack::run(&pool, job.clone(), plan::quiet());
             let merged = merged.await.unwrap().outcome;
