@@ -1,7 +1,7 @@
 // End-to-end: the built app (pkg/) in a real Chromium. Run: node --test tests/e2e/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { root, useApp, waitLabel as waitFor, watchBlocking, longestBlock, shownBlock, drawSeven } from './harness.mjs';
+import { root, useApp, waitLabel as waitFor, watchBlocking, longestBlock, shownBlock, drawSeven, PAGE_TASK_LIMIT_MS } from './harness.mjs';
 
 const app = useApp();
 const waitLabel = (id, expected, timeout) => waitFor(app.page, id, expected, timeout);
@@ -86,10 +86,11 @@ test('during a long L-BFGS run the page shows progress, answers clicks, and Stop
   const stopMs = Date.now() - t;
   const blocked = await longestBlock(page);
   console.log(`# while attacking: click handled in ${clickMs} ms, Stop in ${stopMs} ms (Playwright round trips), longest task of the page ${shownBlock(blocked)}`);
-  // Without yielding, the page would be frozen for the whole untargeted search (several seconds).
-  // Playwright's click and Stop take several round trips to the page, each waiting for a yield;
-  // the page's longest task measures what a user waits for.
-  assert.ok(clickMs < 1000 && stopMs < 1000, `click ${clickMs} ms, stop ${stopMs} ms`);
-  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
+  // Without yielding, the page would be frozen for the whole untargeted search (seconds).
+  // Playwright's click and Stop take several round trips to the page, each waiting for a yield
+  // (200–300 ms here, 1.3 s with a second browser suite on the two cores); the page's longest
+  // task measures what a user waits for.
+  assert.ok(clickMs < 2000 && stopMs < 2000, `click ${clickMs} ms, stop ${stopMs} ms`);
+  assert.ok(blocked < PAGE_TASK_LIMIT_MS, `the page was blocked for ${blocked} ms`);
   await page.getByTestId('adv-prediction').waitFor(); // the best result so far is shown
 });

@@ -2,22 +2,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { root, useApp, waitLabel, watchBlocking, longestBlock, shownBlock } from './harness.mjs';
+import { root, useApp, waitLabel, watchBlocking, longestBlock, shownBlock, PAGE_TASK_LIMIT_MS } from './harness.mjs';
 
 const app = useApp();
 const cells = (testid, attr) => app.page.getByTestId(testid).evaluateAll((els, a) => els.map((e) => e.getAttribute(a)), attr);
 
-test('the watch on the page sees a task that blocks it for 120 ms', async () => {
+test('the watch on the page sees a task that blocks it for longer than the limit', async () => {
   const { page } = app;
   await watchBlocking(page);
   // A task of the page's own (Playwright's evaluate itself does not run as one).
-  await page.evaluate(() => new Promise((done) => setTimeout(() => {
-    const end = performance.now() + 120;
+  const busy = PAGE_TASK_LIMIT_MS + 20;
+  await page.evaluate((busy) => new Promise((done) => setTimeout(() => {
+    const end = performance.now() + busy;
     while (performance.now() < end);
     done();
-  }, 0)));
+  }, 0)), busy);
   const blocked = await longestBlock(page);
-  assert.ok(blocked >= 115 && blocked < 1000, `saw ${blocked} ms`);
+  assert.ok(blocked >= PAGE_TASK_LIMIT_MS && blocked < 3000, `saw ${blocked} ms`);
 });
 
 test('Transfer runs the adversarial example and its Gaussian twin through every zoo model', async () => {
@@ -51,7 +52,7 @@ test('Reproduce fills Table 1 and the Table 2 heat map for N gallery digits', as
   await page.getByTestId('reproduce-results').waitFor({ timeout: 240_000 });
   const blocked = await longestBlock(page);
   console.log(`# Reproduce (6 models, 3 digits): longest task of the page ${shownBlock(blocked)}`);
-  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
+  assert.ok(blocked < PAGE_TASK_LIMIT_MS, `the page was blocked for ${blocked} ms`);
   const rms = (await cells('table1-row', 'data-rms')).map(Number);
   assert.equal(rms.length, 6);
   assert.ok(rms.every((r) => r > 0.005 && r < 0.3), rms.join());
@@ -74,7 +75,7 @@ test('Reproduce stops when asked and shows what it finished', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="reproduce-results"]')?.dataset.stopped === 'true', null, { timeout: 30_000 });
   const blocked = await longestBlock(page);
   console.log(`# Reproduce (batch of 100) stopped in ${Date.now() - t} ms; longest task ${shownBlock(blocked)}`);
-  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
+  assert.ok(blocked < PAGE_TASK_LIMIT_MS, `the page was blocked for ${blocked} ms`);
   assert.ok(Date.now() - t < 5000);
 });
 
@@ -171,7 +172,7 @@ test('Units deals shuffled rows of units and random directions, then reveals the
   await page.getByTestId('units-reveal').waitFor({ timeout: 60_000 });
   const blocked = await longestBlock(page);
   console.log(`# Units deal (convnet features of 1,000 digits): longest task ${shownBlock(blocked)}`);
-  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
+  assert.ok(blocked < PAGE_TASK_LIMIT_MS, `the page was blocked for ${blocked} ms`);
   const rows = page.getByTestId('units-row');
   assert.equal(await rows.count(), 6);
   for (let i = 0; i < 6; i++) assert.equal(await rows.nth(i).locator('canvas').count(), 10);
@@ -214,7 +215,7 @@ test('Stability shows the per-layer bounds the CLI computes', async () => {
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="stability-row"]').length === 6, null, { timeout: 30_000 });
   const blocked = await longestBlock(page);
   console.log(`# Stability of the convnet: longest task ${shownBlock(blocked)}`);
-  assert.ok(blocked < 100, `the page was blocked for ${blocked} ms`);
+  assert.ok(blocked < PAGE_TASK_LIMIT_MS, `the page was blocked for ${blocked} ms`);
   const layers = await cells('stability-row', 'data-layer');
   assert.deepEqual(layers, ['conv1', 'pool1', 'conv2', 'pool2', 'fc1', 'fc2']);
   const bounds = (await cells('stability-row', 'data-bound')).map(Number);
