@@ -100,9 +100,9 @@ pub fn count_wrong(predicted: &[usize], labels: &[u8]) -> usize {
         .count()
 }
 
-/// `wrong` of `n` as a fraction (0 of none).
-pub fn rate(wrong: usize, n: usize) -> f64 {
-    wrong as f64 / n.max(1) as f64
+/// `count` of `n` as a fraction (0 of none): an error rate, a success rate.
+pub fn rate(count: usize, n: usize) -> f64 {
+    count as f64 / n.max(1) as f64
 }
 
 /// Fraction of `data` the model gets wrong, on a CPU device (it blocks), converting 1,000

@@ -182,7 +182,7 @@ impl AdversarialSet {
     }
 
     pub fn success_rate(&self) -> f64 {
-        self.labels.len() as f64 / self.attempted.max(1) as f64
+        crate::eval::rate(self.labels.len(), self.attempted)
     }
 }
 

@@ -38,7 +38,7 @@ pub struct Table1Row {
 
 impl Table1Row {
     pub fn success_rate(&self) -> f64 {
-        self.succeeded as f64 / self.attacked.max(1) as f64
+        crate::eval::rate(self.succeeded, self.attacked)
     }
 }
 
