@@ -2,7 +2,9 @@
 
 use crate::Dirs;
 use crate::out::outln;
-use blindspot_core::attack::{Attack, Goal, Method, block_on, keep_going};
+use blindspot_core::attack::{
+    Attack, CwConfig, Goal, Method, Settings, block_on, jsma, keep_going,
+};
 use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;
 use blindspot_core::experiment::random_wrong_label;
@@ -13,9 +15,10 @@ use std::time::Instant;
 #[derive(serde::Serialize)]
 struct Row {
     c: f32,
-    changed: usize,
     index: usize,
     iterations: usize,
+    /// Pixels changed (by more than one 8-bit level).
+    l0: usize,
     l2: f32,
     label: u8,
     linf: f32,
@@ -35,7 +38,7 @@ pub struct AttackArgs {
     /// A label 0–9, `random` (a seeded random wrong label per image) or `untargeted`
     #[arg(long, default_value = "random")]
     pub target: String,
-    /// lbfgs (the paper's), fgsm or pgd
+    /// lbfgs (the paper's), fgsm, pgd, deepfool, cw (Carlini–Wagner L2) or jsma
     #[arg(long, default_value = "lbfgs")]
     pub method: String,
     /// L∞ radius for fgsm/pgd
@@ -44,12 +47,40 @@ pub struct AttackArgs {
     /// Iterations for pgd
     #[arg(long, default_value_t = Method::PGD_STEPS)]
     pub steps: usize,
+    /// Confidence κ for cw (logits past the boundary, ≥ 0)
+    #[arg(long, default_value_t = CwConfig::PAPER.kappa, allow_negative_numbers = true)]
+    pub kappa: f32,
+    /// Values of c cw tries (its binary search steps)
+    #[arg(long, default_value_t = CwConfig::PAPER.search_steps)]
+    pub search_steps: usize,
+    /// Adam iterations per value of c for cw (at most; it stops early when the loss stalls)
+    #[arg(long, default_value_t = CwConfig::PAPER.iterations)]
+    pub iterations: usize,
+    /// Largest share of pixels jsma changes, in (0, 1]
+    #[arg(long, default_value_t = jsma::GAMMA)]
+    pub gamma: f32,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Images attacked together as one tensor program (`ms` is then the batch's time / size)
     /// [default: 100 on the CPU, 1000 on wgpu]
     #[arg(long)]
     pub batch: Option<usize>,
+}
+
+impl AttackArgs {
+    /// Every method's settings as the flags give them.
+    fn settings(&self) -> Settings {
+        Settings {
+            epsilon: self.epsilon,
+            steps: self.steps,
+            cw: CwConfig {
+                kappa: self.kappa,
+                search_steps: self.search_steps,
+                iterations: self.iterations,
+            },
+            gamma: self.gamma,
+        }
+    }
 }
 
 pub fn parse_indices(spec: &str, limit: usize) -> Result<Vec<usize>> {
@@ -94,7 +125,7 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
     let spec = zoo::spec(&args.model)?;
     let attack = Attack {
         seed: args.seed,
-        ..Attack::new(Method::parse(&args.method, args.epsilon, args.steps)?)
+        ..Attack::new(Method::parse(&args.method, &args.settings())?)
     };
     let mnist = Mnist::load(&dirs.data)?;
     let indices = parse_indices(&args.indices, mnist.test.len())?;
@@ -131,7 +162,7 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
                 rms: o.distortion.rms,
                 l2: o.distortion.l2,
                 linf: o.distortion.linf,
-                changed: o.distortion.changed,
+                l0: o.distortion.changed,
                 c: o.c,
                 iterations: o.iterations,
                 ms,

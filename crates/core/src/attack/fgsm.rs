@@ -2,7 +2,7 @@
 //! steps along the sign of the gradient, inside an L∞ ball of radius ε and the box [0, 1].
 
 use super::objective::{Batch, evaluate};
-use super::{Control, Distortion, Goal, Outcome, Progress, keep_going};
+use super::{Control, Goal, Outcome, Progress, keep_going};
 use crate::Result;
 use crate::model::Network;
 use crate::rng::Rng;
@@ -127,20 +127,8 @@ pub async fn pgd_each(
                 &images[i * inputs..(i + 1) * inputs],
                 &x[i * inputs..(i + 1) * inputs],
             );
-            let label = last.label[i];
-            let (success, target) = match goals[i] {
-                Goal::Target(t) => (label == t, t),
-                Goal::Untargeted => (label != labels[i], label),
-            };
-            Outcome {
-                adversarial: adv.to_vec(),
-                label,
-                target,
-                success,
-                distortion: Distortion::between(orig, adv),
-                c: 0.0,
-                iterations: steps,
-            }
+            let goal = (labels[i], goals[i]);
+            Outcome::judged(orig, adv.to_vec(), goal, last.label[i], 0.0, steps)
         })
         .collect())
 }

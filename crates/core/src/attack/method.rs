@@ -2,7 +2,10 @@
 //! experiments): which method, parsed from its name in one place, and one entry point that runs
 //! it over a batch with a goal per image.
 
+use super::cw::{CwConfig, cw_each};
+use super::deepfool::deepfool_each;
 use super::fgsm::{FgsmConfig, pgd_each};
+use super::jsma::{GAMMA, check_gamma, jsma_each};
 use super::lbfgs::{LbfgsConfig, lbfgs_each};
 use super::{Goal, Outcome, Progress};
 use crate::model::Network;
@@ -18,6 +21,12 @@ pub enum Method {
     Fgsm { epsilon: f32 },
     /// Iterated, projected FGSM from a random start in the ε-ball (Madry et al.).
     Pgd { epsilon: f32, steps: usize },
+    /// Steps to the nearest linearised boundary until the label changes (Moosavi-Dezfooli et al.).
+    DeepFool,
+    /// Carlini–Wagner L2: Adam on ‖r‖² plus a margin hinge, with a search over its weight.
+    Cw(CwConfig),
+    /// The Jacobian saliency map attack: raises the most salient pixel pairs, at most a share γ.
+    Jsma { gamma: f32 },
 }
 
 /// A method by name alone, without its settings: what a person picks from a list or writes
@@ -28,11 +37,46 @@ pub enum MethodName {
     Lbfgs,
     Fgsm,
     Pgd,
+    Deepfool,
+    Cw,
+    Jsma,
+}
+
+/// What a person sets beside a method's name; each method takes its own (see
+/// [`MethodName::with`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Settings {
+    /// FGSM's and PGD's L∞ budget.
+    pub epsilon: f32,
+    /// PGD's iterations.
+    pub steps: usize,
+    pub cw: CwConfig,
+    /// JSMA's largest share of pixels changed.
+    pub gamma: f32,
+}
+
+impl Default for Settings {
+    /// ε = 0.1, [`Method::PGD_STEPS`], the C&W paper's κ and budget, JSMA's paper γ.
+    fn default() -> Self {
+        Settings {
+            epsilon: 0.1,
+            steps: Method::PGD_STEPS,
+            cw: CwConfig::PAPER,
+            gamma: GAMMA,
+        }
+    }
 }
 
 impl MethodName {
     /// Every method, in the order the page lists them.
-    pub const ALL: [MethodName; 3] = [MethodName::Lbfgs, MethodName::Fgsm, MethodName::Pgd];
+    pub const ALL: [MethodName; 6] = [
+        MethodName::Lbfgs,
+        MethodName::Fgsm,
+        MethodName::Pgd,
+        MethodName::Deepfool,
+        MethodName::Cw,
+        MethodName::Jsma,
+    ];
 
     /// The method called `text`; the error lists the names there are.
     pub fn parse(text: &str) -> Result<MethodName> {
@@ -51,21 +95,32 @@ impl MethodName {
             MethodName::Lbfgs => "lbfgs",
             MethodName::Fgsm => "fgsm",
             MethodName::Pgd => "pgd",
+            MethodName::Deepfool => "deepfool",
+            MethodName::Cw => "cw",
+            MethodName::Jsma => "jsma",
         }
     }
 
-    /// Whether the method takes an L∞ budget ε (L-BFGS finds its own size).
+    /// Whether the method takes an L∞ budget ε (the others find their own size).
     pub fn takes_epsilon(self) -> bool {
-        self != MethodName::Lbfgs
+        matches!(self, MethodName::Fgsm | MethodName::Pgd)
     }
 
-    /// The method with its L∞ budget `epsilon` and PGD's `steps` (each ignored where the
-    /// method has no such setting).
-    pub fn with(self, epsilon: f32, steps: usize) -> Method {
+    /// The method with its own settings from `settings` (the others ignored).
+    pub fn with(self, settings: &Settings) -> Method {
+        let Settings {
+            epsilon,
+            steps,
+            cw,
+            gamma,
+        } = *settings;
         match self {
             MethodName::Lbfgs => Method::Lbfgs,
             MethodName::Fgsm => Method::Fgsm { epsilon },
             MethodName::Pgd => Method::Pgd { epsilon, steps },
+            MethodName::Deepfool => Method::DeepFool,
+            MethodName::Cw => Method::Cw(cw),
+            MethodName::Jsma => Method::Jsma { gamma },
         }
     }
 }
@@ -74,9 +129,11 @@ impl Method {
     /// PGD's iterations unless a caller asks for others.
     pub const PGD_STEPS: usize = 40;
 
-    /// The method called `name` with `epsilon` and `steps` (see [`MethodName::with`]).
-    pub fn parse(name: &str, epsilon: f32, steps: usize) -> Result<Method> {
-        Ok(MethodName::parse(name)?.with(epsilon, steps))
+    /// The method called `name` with its settings from `settings`, checked.
+    pub fn parse(name: &str, settings: &Settings) -> Result<Method> {
+        let method = MethodName::parse(name)?.with(settings);
+        method.check()?;
+        Ok(method)
     }
 
     pub fn name(&self) -> MethodName {
@@ -84,6 +141,30 @@ impl Method {
             Method::Lbfgs => MethodName::Lbfgs,
             Method::Fgsm { .. } => MethodName::Fgsm,
             Method::Pgd { .. } => MethodName::Pgd,
+            Method::DeepFool => MethodName::Deepfool,
+            Method::Cw(_) => MethodName::Cw,
+            Method::Jsma { .. } => MethodName::Jsma,
+        }
+    }
+
+    /// The settings, or what is wrong with them.
+    pub fn check(&self) -> Result<()> {
+        let epsilon = |e: f32| {
+            if e > 0.0 && e <= 1.0 {
+                Ok(())
+            } else {
+                Err(Error::Other(format!(
+                    "ε (epsilon) must be in (0, 1], not {e}"
+                )))
+            }
+        };
+        match *self {
+            Method::Lbfgs | Method::DeepFool => Ok(()),
+            Method::Fgsm { epsilon: e } => epsilon(e),
+            Method::Pgd { epsilon: e, steps } if steps > 0 => epsilon(e),
+            Method::Pgd { .. } => Err(Error::Other("PGD needs at least one step".into())),
+            Method::Cw(config) => config.check(),
+            Method::Jsma { gamma } => check_gamma(gamma),
         }
     }
 }
@@ -118,6 +199,7 @@ impl Attack {
         goals: &[Goal],
         progress: &mut dyn FnMut(&Progress) -> super::Control,
     ) -> Result<Vec<Outcome>> {
+        self.method.check()?;
         match self.method {
             Method::Lbfgs => {
                 lbfgs_each(model, device, images, labels, goals, &self.lbfgs, progress).await
@@ -138,6 +220,13 @@ impl Attack {
                 };
                 pgd_each(model, device, images, labels, goals, config, progress).await
             }
+            Method::DeepFool => deepfool_each(model, device, images, labels, goals, progress).await,
+            Method::Cw(config) => {
+                cw_each(model, device, images, labels, goals, config, progress).await
+            }
+            Method::Jsma { gamma } => {
+                jsma_each(model, device, images, labels, goals, gamma, progress).await
+            }
         }
     }
 }
@@ -148,11 +237,43 @@ mod tests {
 
     #[test]
     fn every_name_parses_back_to_itself_and_others_are_refused() {
+        let settings = Settings::default();
         for name in MethodName::ALL {
-            let method = Method::parse(name.as_str(), 0.1, 40).unwrap();
+            let method = Method::parse(name.as_str(), &settings).unwrap();
             assert_eq!(method.name(), name);
         }
-        let err = Method::parse("deepfool", 0.1, 40).unwrap_err().to_string();
-        assert!(err.contains("lbfgs, fgsm, pgd"), "{err}");
+        let err = Method::parse("boundary", &settings)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("lbfgs, fgsm, pgd, deepfool, cw, jsma"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_what_is_wrong() {
+        let bad = |name: &str, settings: Settings| {
+            Method::parse(name, &settings).unwrap_err().to_string()
+        };
+        let mut cw = CwConfig::PAPER;
+        cw.kappa = -1.0;
+        let cw = Settings {
+            cw,
+            ..Settings::default()
+        };
+        assert!(bad("cw", cw).contains("kappa"));
+        let gamma = Settings {
+            gamma: 1.5,
+            ..Settings::default()
+        };
+        assert!(bad("jsma", gamma).contains("gamma"));
+        let epsilon = Settings {
+            epsilon: 0.0,
+            ..Settings::default()
+        };
+        assert!(bad("pgd", epsilon).contains("epsilon"));
+        // Each method checks only its own settings.
+        assert!(Method::parse("deepfool", &gamma).is_ok());
     }
 }

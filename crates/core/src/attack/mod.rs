@@ -1,6 +1,7 @@
 //! Adversarial attacks on any [`Network`](crate::model::Network) (the MNIST zoo, the ImageNet
 //! network): the paper's box-constrained L-BFGS and, for comparison, FGSM and iterative FGSM
-//! (PGD).
+//! (PGD), and on digits the attacks that came after the paper: DeepFool, Carlini–Wagner L2 and
+//! JSMA.
 //!
 //! Every attack works on a batch: images are rows of a flat `n × inputs` slice in [0, 1]
 //! (784 pixels of a digit, `3 × 224 × 224` of a photo), each with its own target, and one tensor program evaluates them all at once. The functions are
@@ -9,16 +10,21 @@
 //! it with [`Attack::run`].
 
 pub mod c_search;
+pub mod cw;
+pub mod deepfool;
 pub mod fgsm;
+pub mod jsma;
 pub mod lbfgs;
 pub mod lbfgs_config;
+pub mod logits;
 pub mod method;
 pub mod objective;
 pub mod split;
 
+pub use cw::CwConfig;
 pub use fgsm::{FgsmConfig, fgsm, pgd, pgd_each};
 pub use lbfgs::{LbfgsConfig, every_other, lbfgs, lbfgs_each, nearest, solve_at};
-pub use method::{Attack, Method, MethodName};
+pub use method::{Attack, Method, MethodName, Settings};
 
 use crate::PIXELS;
 use crate::model::Network;
@@ -76,6 +82,33 @@ pub struct Outcome {
     pub c: f32,
     /// Gradient evaluations spent on this image.
     pub iterations: usize,
+}
+
+impl Outcome {
+    /// The outcome of `adversarial` (from `original`, true label `label`) that the model reads
+    /// as `reached`, judged against `goal`; `c` and `iterations` as the attack kept them.
+    pub fn judged(
+        original: &[f32],
+        adversarial: Vec<f32>,
+        (label, goal): (usize, Goal),
+        reached: usize,
+        c: f32,
+        iterations: usize,
+    ) -> Outcome {
+        let (success, target) = match goal {
+            Goal::Target(t) => (reached == t, t),
+            Goal::Untargeted => (reached != label, reached),
+        };
+        Outcome {
+            distortion: Distortion::between(original, &adversarial),
+            adversarial,
+            label: reached,
+            target,
+            success,
+            c,
+            iterations,
+        }
+    }
 }
 
 /// Size of a perturbation r = x' − x.
@@ -146,6 +179,21 @@ fn check_batch(
         goals.len(),
         images.len()
     )))
+}
+
+/// Refuses a target equal to its image's own label (the attacks after the paper would have
+/// nothing to do: the paper's L-BFGS reports r = 0 there).
+fn refuse_own_label(labels: &[usize], goals: &[Goal]) -> crate::Result<()> {
+    match labels
+        .iter()
+        .zip(goals)
+        .find(|(l, g)| **g == Goal::Target(**l))
+    {
+        Some((label, _)) => Err(crate::Error::Other(format!(
+            "the target {label} is the digit's own label: choose another target"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Runs an attack's future to completion on this thread. CPU devices only: their futures are

@@ -2,7 +2,9 @@
 //! and the attack judged on the 8-bit photo it gives, in one place for the CLI and the page.
 
 use super::{CLASSES, Classes, EfficientNetLite0, Ranked, figure, top};
-use crate::attack::{Attack, Control, Distortion, Goal, LbfgsConfig, MethodName, Progress};
+use crate::attack::{
+    Attack, Control, Distortion, Goal, LbfgsConfig, MethodName, Progress, Settings,
+};
 use crate::{Error, Result, eval, levels};
 use burn::prelude::Device;
 
@@ -27,7 +29,11 @@ pub fn attack(method: MethodName, epsilon_levels: f32, steps: usize) -> Result<A
         return Err(Error::Other(format!("{steps} PGD steps is not 1–1000")));
     }
     Ok(Attack {
-        method: method.with(epsilon_levels / 255.0, steps),
+        method: method.with(&Settings {
+            epsilon: epsilon_levels / 255.0,
+            steps,
+            ..Settings::default()
+        }),
         lbfgs: lbfgs(),
         seed: 0,
     })
