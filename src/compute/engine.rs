@@ -155,6 +155,10 @@ impl Workshop for Engine {
         &self.device
     }
 
+    fn now(&self) -> f64 {
+        crate::clock::now()
+    }
+
     fn plain(&self) -> &Device {
         &self.plain
     }

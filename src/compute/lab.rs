@@ -28,6 +28,8 @@ pub enum Run {
     Reproduce,
     /// The Photos panel's attack.
     Photo,
+    /// The Compare view's attacks.
+    Compare,
 }
 
 pub struct Lab {
@@ -37,7 +39,7 @@ pub struct Lab {
     /// The CPU workers: the first computes photos, all of them the experiments' plans.
     workers: Workers,
     /// Each [`Run`]'s Stop, renewed when the run starts.
-    stops: [RefCell<Rc<Stop>>; 3],
+    stops: [RefCell<Rc<Stop>>; 4],
     backend: Cell<Backend>,
     /// Why the WebGPU worker was dropped, until the page has shown it.
     lost: RefCell<Option<String>>,

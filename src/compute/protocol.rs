@@ -92,6 +92,7 @@ mod tests {
             message: Message::Result(Ok(Attacked {
                 outcome,
                 probabilities: vec![0.1; 10],
+                milliseconds: 12.5,
             }
             .into())),
         };

@@ -5,8 +5,9 @@
 use crate::compute::lab::{Lab, LabRef};
 use crate::ui::colour::digit_rgba;
 use crate::ui::components::{
-    AttackPanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, Header, PhotoPanel, Probabilities,
-    ReproducePanel, ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
+    AttackPanel, ComparePanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, Header, PhotoPanel,
+    Probabilities, ReproducePanel, ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel,
+    Upload,
 };
 use crate::ui::control::{
     fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
@@ -67,6 +68,7 @@ pub fn App() -> Html {
     // Which parts show: everything, or one view alone (an embed).
     let alone = |views: &[View]| state.embed.is_none_or(|v| views.contains(&v));
     let attacking = alone(&[View::Attack, View::Transfer]);
+    let inputting = alone(&[View::Attack, View::Transfer, View::Compare]);
     let full_page = {
         let whole = Link {
             embed: None,
@@ -100,7 +102,7 @@ pub fn App() -> Html {
                 <p data-testid="error" class="error" role="alert">{e.clone()}
                     <button onclick={send(&dispatch, |_: MouseEvent| Action::Error(None))}>{"×"}</button></p>
             }
-            if attacking {
+            if inputting {
                 if state.embed.is_none() {
                     <h2 class="lead">{"Find a blind spot"}</h2>
                     <p class="intro">{"Draw a digit, upload a photo of one or pick one from the gallery: the model says which digit it sees. Then choose a target and press Find adversarial example. The paper's box-constrained L-BFGS (Section 4.1, Figure 5) finds a change too small to notice that makes the model say the target; the amplified perturbation shows where ink was added (orange) and taken away (blue)."}</p>
@@ -120,10 +122,12 @@ pub fn App() -> Html {
                 </section>
                 <div data-control="upload"><Upload label="Upload a photo or drawing of a digit (or drop it here)" testid="upload" on_file={on_upload} /></div>
                 <div data-control="gallery"><Gallery digits={digits.clone()} {on_pick} /></div>
-                <AttackPanel method={state.method} target={state.target} epsilon={state.epsilon}
+            }
+            if attacking {
+                <AttackPanel method={state.method} target={state.target} epsilon={state.epsilon} kappa={state.kappa}
                     busy={state.busy.clone().map(AttrValue::from)} can_run={state.probabilities.is_some()}
                     on_method={send(&dispatch, Action::Method)} on_target={send(&dispatch, Action::Target)}
-                    on_epsilon={send(&dispatch, Action::Epsilon)} {on_run} {on_stop} />
+                    on_epsilon={send(&dispatch, Action::Epsilon)} on_kappa={send(&dispatch, Action::Kappa)} {on_run} {on_stop} />
             }
             if let (true, Some(input), Some(result)) = (attacking, state.input.clone(), state.result.clone()) {
                 <ResultView original={input.clone()} original_label={prediction} result={result.clone()} gain={state.gain}
@@ -133,6 +137,11 @@ pub fn App() -> Html {
                     <TransferPanel lab={LabRef(lab.clone())} original={input} adversarial={result.adversarial}
                         rms={result.distortion.rms} label={prediction} />
                 }
+            }
+            if alone(&[View::Compare]) {
+                <ComparePanel lab={LabRef(lab.clone())} input={state.input.clone()} label={prediction}
+                    model={state.model.clone()} target={state.target} settings={state.settings()} gain={state.gain}
+                    on_target={send(&dispatch, Action::Target)} />
             }
             if alone(&[View::Reproduce]) {
                 <ReproducePanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()} />

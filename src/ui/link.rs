@@ -23,9 +23,12 @@ pub fn clipped(text: &str, most: usize) -> String {
 }
 
 /// The controls an embed can hide (`hide=method,target`).
-pub const HIDEABLE: [&str; 8] = [
-    "model", "draw", "upload", "gallery", "method", "target", "eps", "gain",
+pub const HIDEABLE: [&str; 9] = [
+    "model", "draw", "upload", "gallery", "method", "target", "eps", "kappa", "gain",
 ];
+
+/// The largest C&W confidence κ a link or the menu takes (logits past the boundary).
+pub const MOST_KAPPA: f32 = 50.0;
 
 /// A target as a link, the attack menu and the print caption write it: a digit or `untargeted`.
 pub fn target_text(target: Option<u8>) -> String {
@@ -50,6 +53,8 @@ pub struct Link {
     /// `None`: untargeted.
     pub target: Option<u8>,
     pub epsilon: f32,
+    /// Carlini–Wagner's confidence κ.
+    pub kappa: f32,
     pub gain: f32,
     /// `None`: whichever start-up finds faster.
     pub backend: Option<Backend>,
@@ -76,6 +81,10 @@ impl Link {
         keys.push(format!("target={}", target_text(self.target)));
         // Also for L-BFGS, which has no ε: switching to FGSM keeps the one set before.
         keys.push(format!("eps={}", self.epsilon));
+        // Only where it matters, so that other methods' links stay as they were.
+        if self.method == MethodName::Cw || self.kappa != 0.0 {
+            keys.push(format!("kappa={}", self.kappa));
+        }
         keys.push(format!("gain={}", self.gain));
         if let Some(b) = self.backend {
             keys.push(format!("backend={}", b.key()));
@@ -139,7 +148,10 @@ impl Link {
                 self.input = Some(LinkInput::Ink(bytes));
             }
             "method" => {
-                self.method = MethodName::parse(value).map_err(|_| "is not lbfgs, fgsm or pgd")?
+                self.method = MethodName::parse(value).map_err(|_| {
+                    let names: Vec<&str> = MethodName::ALL.iter().map(|m| m.as_str()).collect();
+                    format!("is not one of {}", names.join(", "))
+                })?
             }
             "target" => {
                 self.target = match value {
@@ -152,6 +164,7 @@ impl Link {
                 }
             }
             "eps" => self.epsilon = number_in(value, 0.0..=1.0)?,
+            "kappa" => self.kappa = number_in(value, 0.0..=MOST_KAPPA)?,
             "gain" => self.gain = number_in(value, GAINS)?,
             "backend" => {
                 self.backend = match value {
@@ -283,9 +296,10 @@ mod tests {
             input: Some(LinkInput::Ink(
                 (0..PIXELS).map(|i| (i * 7 % 256) as u8).collect(),
             )),
-            method: MethodName::Pgd,
+            method: MethodName::Cw,
             target: Some(3),
             epsilon: 0.15,
+            kappa: 2.5,
             gain: 25.0,
             backend: Some(Backend::Cpu),
             autorun: true,
@@ -333,10 +347,12 @@ mod tests {
             "digit=-1",
             "ink=AAAA",
             "ink=%3Cscript%3E",
-            "method=deepfool",
+            "method=boundary",
             "target=10",
             "eps=abc",
             "eps=NaN",
+            "kappa=-1",
+            "kappa=abc",
             "gain=abc",
             "gain=500",
             "backend=tpu",

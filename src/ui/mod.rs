@@ -4,6 +4,7 @@
 
 pub mod colour;
 pub mod link;
+pub mod method_text;
 pub mod photo_state;
 pub mod state;
 pub mod view;

@@ -4,7 +4,7 @@
 use crate::compute::backend::{Backend, Devices};
 use crate::ui::link::{Link, LinkInput, clipped};
 use crate::ui::view::{Theme, View};
-use blindspot_core::attack::{Distortion, MethodName};
+use blindspot_core::attack::{CwConfig, Distortion, MethodName, Settings};
 use blindspot_core::levels::{from_bytes, quantised, to_bytes};
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +59,8 @@ pub struct State {
     /// `None`: untargeted.
     pub target: Option<u8>,
     pub epsilon: f32,
+    /// Carlini–Wagner's confidence κ.
+    pub kappa: f32,
     pub gain: f32,
     pub result: Option<AttackView>,
     pub busy: Option<String>,
@@ -87,6 +89,7 @@ impl Default for State {
             method: MethodName::Lbfgs,
             target: None,
             epsilon: 0.1,
+            kappa: CwConfig::PAGE.kappa,
             gain: 10.0,
             result: None,
             busy: None,
@@ -120,6 +123,7 @@ pub enum Action {
     Method(MethodName),
     Target(Option<u8>),
     Epsilon(f32),
+    Kappa(f32),
     Gain(f32),
     Busy(Option<String>),
     Result(AttackView),
@@ -159,12 +163,26 @@ impl State {
             method: self.method,
             target: self.target,
             epsilon: self.epsilon,
+            kappa: self.kappa,
             gain: self.gain,
             backend: self.wanted_backend,
             autorun: false,
             embed: self.embed,
             hide: self.hide.clone(),
             theme: self.theme,
+        }
+    }
+
+    /// Every method's settings as the page runs them: its ε and κ, PGD's steps, C&W's page
+    /// budget ([`CwConfig::PAGE`]), JSMA's γ.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            epsilon: self.epsilon,
+            cw: CwConfig {
+                kappa: self.kappa,
+                ..CwConfig::PAGE
+            },
+            ..Settings::default()
         }
     }
 
@@ -207,6 +225,7 @@ impl State {
                 s.method = link.method;
                 s.target = link.target;
                 s.epsilon = link.epsilon;
+                s.kappa = link.kappa;
                 s.gain = link.gain;
                 s.wanted_backend = link.backend;
                 s.embed = link.embed;
@@ -228,6 +247,7 @@ impl State {
             Action::Method(m) => s.method = m,
             Action::Target(t) => s.target = t,
             Action::Epsilon(e) => s.epsilon = e,
+            Action::Kappa(k) => s.kappa = k,
             Action::Gain(g) => s.gain = g,
             Action::Busy(b) => s.busy = b,
             Action::Result(r) => {

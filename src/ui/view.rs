@@ -10,11 +10,13 @@ pub enum View {
     Units,
     Stability,
     Photos,
+    Compare,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Attack,
+        View::Compare,
         View::Transfer,
         View::Reproduce,
         View::Units,
@@ -31,6 +33,7 @@ impl View {
             View::Units => "units",
             View::Stability => "stability",
             View::Photos => "photos",
+            View::Compare => "compare",
         }
     }
 
@@ -43,6 +46,7 @@ impl View {
             View::Units => "units versus random directions",
             View::Stability => "how much a layer can amplify a perturbation",
             View::Photos => "a photo an ImageNet network reads as an ostrich",
+            View::Compare => "every attack on one digit, side by side",
         }
     }
 

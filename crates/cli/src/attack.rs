@@ -56,6 +56,9 @@ pub struct AttackArgs {
     /// Adam iterations per value of c for cw (at most; it stops early when the loss stalls)
     #[arg(long, default_value_t = CwConfig::PAPER.iterations)]
     pub iterations: usize,
+    /// The first c of cw's search
+    #[arg(long, default_value_t = CwConfig::PAPER.c_start)]
+    pub c_start: f32,
     /// Largest share of pixels jsma changes, in (0, 1]
     #[arg(long, default_value_t = jsma::GAMMA)]
     pub gamma: f32,
@@ -77,6 +80,7 @@ impl AttackArgs {
                 kappa: self.kappa,
                 search_steps: self.search_steps,
                 iterations: self.iterations,
+                c_start: self.c_start,
             },
             gamma: self.gamma,
         }

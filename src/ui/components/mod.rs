@@ -1,6 +1,8 @@
 //! The page's components, one per file.
 
 mod attack_panel;
+mod compare_chart;
+mod compare_panel;
 mod digit_canvas;
 mod draw_canvas;
 mod embed_bar;
@@ -21,6 +23,7 @@ mod units_panel;
 mod upload;
 
 pub use attack_panel::AttackPanel;
+pub use compare_panel::ComparePanel;
 pub use digit_canvas::DigitCanvas;
 pub use draw_canvas::DrawCanvas;
 pub use embed_bar::EmbedBar;

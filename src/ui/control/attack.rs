@@ -7,7 +7,7 @@ use crate::clock::now;
 use crate::compute::lab::{Lab, Run};
 use crate::pacing::next_frame;
 use crate::ui::state::{Action, AttackView, State};
-use blindspot_core::attack::{Goal, Method, Progress};
+use blindspot_core::attack::{Goal, Progress};
 use blindspot_core::eval::argmax;
 use blindspot_core::work::AttackJob;
 use std::rc::Rc;
@@ -24,7 +24,7 @@ pub fn use_attack(lab: Rc<Lab>, state: UseReducerHandle<State>) -> (Callback<()>
                 return;
             };
             let (lab, dispatch) = (lab.clone(), state.dispatcher());
-            let method = state.method.with(state.epsilon, Method::PGD_STEPS);
+            let method = state.method.with(&state.settings());
             let (model, label) = (state.model.clone(), argmax(&probs));
             let goal = state
                 .target

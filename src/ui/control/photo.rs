@@ -7,6 +7,7 @@ use crate::clock::now;
 use crate::compute::lab::{Lab, Run};
 use crate::pacing::within;
 use crate::ui::photo_state::{PhotoAction, PhotoState};
+use blindspot_core::attack::Settings;
 use blindspot_core::imagenet;
 use blindspot_core::work::Job;
 use std::rc::Rc;
@@ -115,7 +116,11 @@ pub fn use_photo(lab: Rc<Lab>, state: UseReducerHandle<PhotoState>) -> PhotoCall
             let lab = lab.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let started = now();
-                let method = job.method.with(job.epsilon_levels / 255.0, job.steps);
+                let method = job.method.with(&Settings {
+                    epsilon: job.epsilon_levels / 255.0,
+                    steps: job.steps,
+                    ..Settings::default()
+                });
                 let report = dispatch.clone();
                 let status =
                     move |p: &_| report.dispatch(PhotoAction::Busy(Some(progress_line(method, p))));

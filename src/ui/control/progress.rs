@@ -18,5 +18,15 @@ pub fn progress_line(method: Method, p: &Progress) -> String {
             p.iteration + 1,
             p.loss
         ),
+        Method::DeepFool => format!("DeepFool: step {}", p.iteration + 1),
+        Method::Cw(config) => format!(
+            "C&W: c = {:.3} ({} of {}), iteration {}, loss {:.4}",
+            p.c,
+            p.round + 1,
+            config.search_steps,
+            p.iteration + 1,
+            p.loss
+        ),
+        Method::Jsma { .. } => format!("JSMA: {} pixels changed", 2 * (p.iteration + 1)),
     }
 }

@@ -22,6 +22,8 @@ pub struct CwConfig {
     pub search_steps: usize,
     /// Adam iterations per value of c (at most: the early abort usually ends a solve sooner).
     pub iterations: usize,
+    /// The first c of every search (the paper's 1e-2).
+    pub c_start: f32,
 }
 
 impl CwConfig {
@@ -30,9 +32,16 @@ impl CwConfig {
         kappa: 0.0,
         search_steps: 9,
         iterations: 10_000,
+        c_start: 1e-2,
     };
-    /// The first c of every search (the paper's 1e-2).
-    pub const C_START: f32 = 1e-2;
+    /// The page's: chosen from the measured trade-off between budget and L2 (BENCHMARKS.md,
+    /// "C&W's budget") so that one digit takes well under 2 s in a browser worker.
+    pub const PAGE: CwConfig = CwConfig {
+        kappa: 0.0,
+        search_steps: 5,
+        iterations: 300,
+        c_start: 1e-2,
+    };
     /// Adam's step size (the paper's 1e-2).
     pub const LEARNING_RATE: f32 = 1e-2;
 
@@ -42,6 +51,12 @@ impl CwConfig {
             return Err(Error::Other(format!(
                 "κ (kappa) must be a number ≥ 0, not {}",
                 self.kappa
+            )));
+        }
+        if !(self.c_start > 0.0 && self.c_start.is_finite()) {
+            return Err(Error::Other(format!(
+                "C&W's first c must be a number > 0, not {}",
+                self.c_start
             )));
         }
         if self.search_steps == 0 || self.iterations == 0 {
@@ -107,7 +122,7 @@ pub async fn cw_each(
                 image,
                 aim,
                 targeted,
-                c: CwConfig::C_START,
+                c: config.c_start,
                 lower: 0.0,
                 upper: f32::INFINITY,
                 best: None,

@@ -183,7 +183,7 @@ fn check_batch(
 
 /// Refuses a target equal to its image's own label (the attacks after the paper would have
 /// nothing to do: the paper's L-BFGS reports r = 0 there).
-fn refuse_own_label(labels: &[usize], goals: &[Goal]) -> crate::Result<()> {
+pub fn refuse_own_label(labels: &[usize], goals: &[Goal]) -> crate::Result<()> {
     match labels
         .iter()
         .zip(goals)

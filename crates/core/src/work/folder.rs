@@ -23,6 +23,8 @@ pub struct Folder {
     loaded: RefCell<HashMap<String, Rc<Classifier>>>,
     imagenet: RefCell<Option<Rc<Loaded>>>,
     kept: RefCell<Option<(String, Rc<Features>)>>,
+    /// Where [`Workshop::now`] counts from.
+    epoch: std::time::Instant,
 }
 
 impl Folder {
@@ -36,6 +38,7 @@ impl Folder {
             loaded: RefCell::default(),
             imagenet: RefCell::default(),
             kept: RefCell::default(),
+            epoch: std::time::Instant::now(),
         }
     }
 }
@@ -53,6 +56,10 @@ impl Folder {
 impl Workshop for Folder {
     fn device(&self) -> &Device {
         &self.device
+    }
+
+    fn now(&self) -> f64 {
+        self.epoch.elapsed().as_secs_f64() * 1000.0
     }
 
     fn plain(&self) -> &Device {

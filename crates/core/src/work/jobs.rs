@@ -34,6 +34,8 @@ pub struct ShareJob {
 pub struct Attacked {
     pub outcome: Outcome,
     pub probabilities: Vec<f32>,
+    /// How long the attack took where it ran (a share: the whole share's attack).
+    pub milliseconds: f64,
 }
 
 /// One attack on a photo: its pixels (`[3, 224, 224]` in 8-bit levels, as the crop gives

@@ -26,6 +26,8 @@ use std::rc::Rc;
 pub trait Workshop {
     /// The device attacks run on, with autodiff.
     fn device(&self) -> &Device;
+    /// Milliseconds on this workshop's clock (how long a job's attack took).
+    fn now(&self) -> f64;
     /// The same device without autodiff, for every computation that runs no backward pass (on
     /// an autodiff device each forward pass's graph stays until a backward pass).
     fn plain(&self) -> &Device;
@@ -98,6 +100,7 @@ async fn attack(
         ..Attack::new(job.method)
     };
     let (label, goal) = ([usize::from(job.label)], [job.goal]);
+    let started = w.now();
     let run = attack.run(
         model.as_ref(),
         w.device(),
@@ -108,10 +111,12 @@ async fn attack(
     );
     let outcome =
         (run.await?.pop()).ok_or_else(|| Failure::Job("the attack gave no outcome".into()))?;
+    let milliseconds = w.now() - started;
     let probabilities = probabilities(w, &model, &outcome.adversarial).await?;
     Ok(Attacked {
         outcome,
         probabilities,
+        milliseconds,
     })
 }
 
@@ -136,6 +141,7 @@ async fn attack_share(
     let images = job.pixels.repeat(n);
     let goals: Vec<Goal> = job.targets.iter().map(|&t| Goal::Target(t)).collect();
     let labels = vec![usize::from(job.label); n];
+    let started = w.now();
     let run = attack.run(
         model.as_ref(),
         w.device(),
@@ -144,12 +150,15 @@ async fn attack_share(
         &goals,
         progress,
     );
+    let outcomes = run.await?;
+    let milliseconds = w.now() - started;
     let mut shares = Vec::with_capacity(n);
-    for outcome in run.await? {
+    for outcome in outcomes {
         let probabilities = probabilities(w, &model, &outcome.adversarial).await?;
         shares.push(Attacked {
             outcome,
             probabilities,
+            milliseconds,
         });
     }
     Ok(shares)

@@ -28,9 +28,10 @@ pub fn shares(job: &AttackJob, parts: usize) -> Option<Vec<ShareJob>> {
 }
 
 /// The shares' answers as the untargeted attack's, with the model's probabilities on the kept
-/// adversarial image.
+/// adversarial image and the slowest share's time (the shares run side by side).
 pub fn merged(shares: Vec<Vec<Attacked>>) -> Result<Attacked, Failure> {
     let answers: Vec<Attacked> = shares.into_iter().flatten().collect();
+    let milliseconds = answers.iter().map(|a| a.milliseconds).fold(0.0, f64::max);
     let outcome = split::merged(answers.iter().map(|a| a.outcome.clone()).collect());
     let kept = answers
         .into_iter()
@@ -39,6 +40,7 @@ pub fn merged(shares: Vec<Vec<Attacked>>) -> Result<Attacked, Failure> {
     Ok(Attacked {
         outcome,
         probabilities,
+        milliseconds,
     })
 }
 

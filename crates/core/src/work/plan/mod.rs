@@ -5,6 +5,7 @@
 
 pub mod attack;
 pub mod classify;
+pub mod compare;
 pub mod set;
 pub mod tables;
 pub mod transfer;
