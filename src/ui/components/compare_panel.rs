@@ -1,7 +1,7 @@
-//! Compare: the page's digit, model and target attacked by every method at once (one job each
-//! over the CPU workers), each row with original | adversarial | perturbation ×gain, whether
-//! it reached its goal, the new label, its four norms and time, sortable, above the norms drawn
-//! as bars (`compare_chart`).
+//! Compare: the page's digit, model and target attacked at once by every method that looks for
+//! the smallest perturbation (`MethodName::MINIMAL`, one job each over the CPU workers), each
+//! row with original | adversarial | perturbation ×gain, whether it reached its goal, the new
+//! label, its four norms and time, sortable, above the norms drawn as bars (`compare_chart`).
 
 use super::DigitCanvas;
 use super::compare_chart::{Bar, CompareChart};
@@ -9,7 +9,7 @@ use crate::compute::lab::{LabRef, Run};
 use crate::ui::colour::{digit_rgba, perturbation_rgba};
 use crate::ui::control::progress_line;
 use crate::ui::method_text::{minimises, title};
-use blindspot_core::attack::{Goal, Method, MethodName, Progress, Settings};
+use blindspot_core::attack::{Goal, MethodName, Progress, Settings};
 use blindspot_core::work::Attacked;
 use blindspot_core::work::plan::compare::{self, Compare};
 use std::rc::Rc;
@@ -48,7 +48,7 @@ fn key(column: Column, (method, a): &(MethodName, Option<Attacked>)) -> (bool, f
     };
     let d = a.outcome.distortion;
     let value = match column {
-        Column::Method => MethodName::ALL
+        Column::Method => MethodName::MINIMAL
             .iter()
             .position(|m| m == method)
             .unwrap_or(0) as f64,
@@ -94,16 +94,14 @@ pub fn ComparePanel(props: &Props) -> Html {
             let (rows, status, lab) = (rows.clone(), status.clone(), lab.clone());
             status.set(Some("starting every method…".into()));
             wasm_bindgen_futures::spawn_local(async move {
-                let methods: Vec<Method> = (MethodName::ALL.iter())
-                    .map(|m| m.with(&compare.settings))
-                    .collect();
+                let methods = compare.methods();
                 let heard = status.clone();
                 let shown = Rc::new(move |k: usize, p: &Progress| {
                     heard.set(Some(progress_line(methods[k], p)))
                 });
                 let answers = compare::run(&lab.0.pool(Some(Run::Compare)), &compare, shown).await;
                 let made = answers
-                    .map(|a| MethodName::ALL.into_iter().zip(a).collect())
+                    .map(|a| MethodName::MINIMAL.into_iter().zip(a).collect())
                     .map_err(String::from);
                 rows.set(Some(made));
                 status.set(None);
@@ -133,7 +131,7 @@ pub fn ComparePanel(props: &Props) -> Html {
     html! {
         <section class="panel" data-testid="compare-panel">
             <h2>{"Compare the attacks"}</h2>
-            <p class="intro">{"The same digit, model and target for every method: which finds the smallest change, by which measure, and how fast? Each runs in its own worker; click a column to sort."}</p>
+            <p class="intro">{"The same digit, model and target for every attack that looks for the smallest change: which finds the smallest, by which measure, and how fast? They run side by side in the page's workers; click a column to sort. (FGSM and PGD spend a fixed budget ε instead: try them in the attack panel.)"}</p>
             <label>{"Target "}
                 <select data-testid="compare-target" onchange={on_target}>
                     <option value="untargeted" selected={target_value == "untargeted"}>{"untargeted (nearest class)"}</option>

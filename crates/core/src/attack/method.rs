@@ -78,6 +78,16 @@ impl MethodName {
         MethodName::Jsma,
     ];
 
+    /// The methods that look for the smallest perturbation that reaches a goal, each by its own
+    /// measure (FGSM and PGD spend a fixed budget ε instead): the ones the Compare view sets
+    /// side by side.
+    pub const MINIMAL: [MethodName; 4] = [
+        MethodName::Lbfgs,
+        MethodName::Deepfool,
+        MethodName::Cw,
+        MethodName::Jsma,
+    ];
+
     /// The method called `text`; the error lists the names there are.
     pub fn parse(text: &str) -> Result<MethodName> {
         MethodName::ALL

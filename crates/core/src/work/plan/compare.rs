@@ -1,8 +1,9 @@
-//! The Compare view's plan: one digit, one model, one goal, attacked by every method (one job
-//! each, spread over the runner's parts), each answer with its own time.
+//! The Compare view's plan: one digit, one model, one goal, attacked by every method that
+//! looks for the smallest perturbation (one job each, spread over the runner's parts), each
+//! answer with its own time.
 
 use super::{OnProgress, Runner};
-use crate::attack::{Goal, MethodName, Settings, refuse_own_label};
+use crate::attack::{Goal, Method, MethodName, Settings, refuse_own_label};
 use crate::work::{AttackJob, Attacked, Failure, Job};
 
 /// What every method attacks, and the settings each takes its own from.
@@ -17,23 +18,30 @@ pub struct Compare {
 }
 
 impl Compare {
-    /// One attack job per method, in [`MethodName::ALL`]'s order.
+    /// Each method with its settings, in [`MethodName::MINIMAL`]'s order.
+    pub fn methods(&self) -> Vec<Method> {
+        (MethodName::MINIMAL.iter())
+            .map(|name| name.with(&self.settings))
+            .collect()
+    }
+
+    /// One attack job per method, in [`Compare::methods`]' order.
     pub fn jobs(&self) -> Vec<Job> {
-        (MethodName::ALL.iter())
-            .map(|name| {
+        (self.methods().into_iter())
+            .map(|method| {
                 Job::Attack(AttackJob {
                     model: self.model.clone(),
                     pixels: self.pixels.clone(),
                     label: self.label,
                     goal: self.goal,
-                    method: name.with(&self.settings),
+                    method,
                 })
             })
             .collect()
     }
 }
 
-/// Every method's answer, in [`MethodName::ALL`]'s order (`None` where Stop came first; a
+/// Every method's answer, in [`MethodName::MINIMAL`]'s order (`None` where Stop came first; a
 /// stopped method answers with what it had). The digit's own label as the target is refused
 /// before anything runs.
 pub async fn run(
