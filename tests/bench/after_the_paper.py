@@ -6,8 +6,11 @@ Runs the release CLI (`blindspot attack --json`) and summarises, per model:
 - C&W L2 against L-BFGS on the first D test digits x every other class as the target: the mean
   over digits of the best-case (easiest target), mean-over-targets and worst-case L2;
 - JSMA on the same D x 9 problems: success rate and the mean share of pixels changed (successes).
-Usage: python3 tests/bench/after_the_paper.py MODEL N D [CW_SEARCH_STEPS CW_ITERATIONS]
-(C&W's budget defaults to the paper's 9 x 10,000.) Prints one JSON object.
+Usage (a Python with numpy, e.g. tests/reference/after_the_paper.py's venv), after
+`cargo build --release -p blindspot-cli`:
+    target/ref-venv/bin/python tests/bench/after_the_paper.py MODEL N D [CW_SEARCH_STEPS CW_ITERATIONS]
+(C&W's budget defaults to the paper's 9 x 10,000.) Prints one JSON object. Times are the CLI's:
+batches of 100 digits (per-digit figures are a batch's time / its size), one thread.
 """
 import json
 import os

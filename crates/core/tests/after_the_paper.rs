@@ -45,6 +45,7 @@ fn agrees(model_name: &str, attack: &str, method: Method, targeted: bool, most: 
             false => Goal::Untargeted,
         })
         .collect();
+    let started = std::time::Instant::now();
     let ours: Vec<Outcome> = block_on(Attack::new(method).run(
         &model,
         &device,
@@ -54,6 +55,7 @@ fn agrees(model_name: &str, attack: &str, method: Method, targeted: bool, most: 
         &mut keep_going,
     ))
     .unwrap();
+    let seconds = started.elapsed().as_secs_f64();
     let jsma = matches!(method, Method::Jsma { .. });
     let size = |o: &Outcome| match jsma {
         true => o.distortion.changed as f64,
@@ -78,8 +80,11 @@ fn agrees(model_name: &str, attack: &str, method: Method, targeted: bool, most: 
         .zip(&won)
         .filter(|(o, w)| o.success != **w)
         .count();
+    let theirs_seconds = reference["seconds"].as_f64().unwrap_or(f64::NAN) * results.len() as f64
+        / reference["results"].as_array().map_or(1, Vec::len) as f64;
     println!(
-        "{model_name} {attack}: ours {ours_mean:.4} ({} reached), reference {theirs_mean:.4} ({} reached), {differ} differ",
+        "{model_name} {attack}: ours {ours_mean:.4} ({} reached, {seconds:.2} s), reference \
+         {theirs_mean:.4} ({} reached, {theirs_seconds:.2} s pro rata), {differ} differ",
         ours.iter().filter(|o| o.success).count(),
         won.iter().filter(|w| **w).count()
     );

@@ -20,6 +20,16 @@ pub const RUNNER_UPS: usize = 3;
 /// `method` on a photo, with an L∞ budget of `epsilon_levels` 8-bit levels (FGSM, PGD) and
 /// `steps` PGD steps; an error where either is out of range.
 pub fn attack(method: MethodName, epsilon_levels: f32, steps: usize) -> Result<Attack> {
+    // DeepFool's and JSMA's costs grow with the classes and the pixels: digits only.
+    if !matches!(
+        method,
+        MethodName::Lbfgs | MethodName::Fgsm | MethodName::Pgd
+    ) {
+        return Err(Error::Other(format!(
+            "a photo is attacked with lbfgs, pgd or fgsm, not {}",
+            method.as_str()
+        )));
+    }
     if !(epsilon_levels > 0.0 && epsilon_levels <= 255.0) {
         return Err(Error::Other(format!(
             "ε = {epsilon_levels} is not a number of 8-bit levels in (0, 255]"
