@@ -78,10 +78,10 @@ pub fn AttackPanel(props: &Props) -> Html {
 fn number(cb: Callback<f32>, most: f32) -> Callback<Event> {
     Callback::from(move |e: Event| {
         let text = e.target_unchecked_into::<HtmlInputElement>().value();
-        if let Ok(v) = text.parse::<f32>().map(|v| v.clamp(0.0, most)) {
-            if v.is_finite() {
-                cb.emit(v);
-            }
+        if let Ok(v) = text.parse::<f32>().map(|v| v.clamp(0.0, most))
+            && v.is_finite()
+        {
+            cb.emit(v);
         }
     })
 }
