@@ -12,7 +12,7 @@ Regenerate (numpy, torch and foolbox in a venv; PyPI's torch wheel, run on the C
 Speed table (ms per digit as JSON on stdout, no fixture; C&W batched, settings overridable):
     target/ref-venv/bin/python tests/reference/after_the_paper.py --bench 100 [--cw steps=1000 ...]
 """
-import argparse, json, os, struct, sys, time
+import argparse, json, os, re, struct, sys, time
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -233,14 +233,22 @@ def rounded(value):
     return value
 
 
-def attacks_for(n_override=None):
+def write(out):
+    """The fixture, one result (or list of numbers) a line."""
+    text = json.dumps(rounded(out), indent=1, ensure_ascii=False)
+    text = re.sub(r'[\[{][^\[\]{}]*[\]}]', lambda m: re.sub(r'\s*\n\s*', ' ', m.group(0)), text)
+    with open(FIXTURE, 'w') as f:
+        f.write(text + '\n')
+
+
+def attacks_for():
     """(fixture key, digits, targeted, settings) for each attack."""
     jsma_settings = dict(theta=1, gamma=GAMMA, max_iterations=int(PIXELS * GAMMA / 2), logits=True)
-    return [('deepfool', n_override or N_DEEPFOOL, False, DEEPFOOL),
-            ('deepfool_targeted', n_override or N_DEEPFOOL, True, dict(DEEPFOOL, candidates=1)),
-            ('cw_targeted', n_override or N_CW, True, CW),
-            ('cw_untargeted', n_override or N_CW, False, CW),
-            ('jsma', n_override or N_JSMA, True, jsma_settings)]
+    return [('deepfool', N_DEEPFOOL, False, DEEPFOOL),
+            ('deepfool_targeted', N_DEEPFOOL, True, dict(DEEPFOOL, candidates=1)),
+            ('cw_targeted', N_CW, True, CW),
+            ('cw_untargeted', N_CW, False, CW),
+            ('jsma', N_JSMA, True, jsma_settings)]
 
 
 def fixture():
@@ -256,9 +264,7 @@ def fixture():
             models[name][which] = summary(net, which, images[idx], labels[idx], targets, idx, settings)
     out = dict(generated_by=COMMAND, torch=torch.__version__, foolbox=fb.__version__,
                threads=torch.get_num_threads(), models=models)
-    with open(FIXTURE, 'w') as f:
-        json.dump(rounded(out), f, indent=1, ensure_ascii=False)
-        f.write('\n')
+    write(out)
     print('wrote', os.path.relpath(FIXTURE, ROOT), file=sys.stderr)
 
 
@@ -281,7 +287,7 @@ def bench(n, cw):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--bench', type=int, metavar='N', help='time the attacks on N digits; no fixture')
     parser.add_argument('--cw', action='append', default=[], metavar='KEY=VALUE',
                         help=f'a C&W setting for --bench (default {CW_BENCH})')

@@ -229,6 +229,7 @@ fn attack_prints_one_object_per_image_with_the_documented_keys() {
             "rms",
             "l2",
             "linf",
+            "l0",
             "c",
             "iterations",
             "ms",
@@ -246,12 +247,58 @@ fn attack_prints_one_object_per_image_with_the_documented_keys() {
 }
 
 #[test]
+fn each_attack_after_the_paper_reaches_its_targets_with_its_own_measure() {
+    for (method, most_l0) in [("deepfool", 784), ("cw", 784), ("jsma", 60)] {
+        let args = [
+            "attack",
+            "fc100-100-10",
+            "--method",
+            method,
+            "--indices",
+            "0..3",
+            "--target",
+            "3",
+            "--search-steps",
+            "3",
+            "--iterations",
+            "300",
+            "--c-start",
+            "1",
+            "--json",
+        ];
+        let out = blindspot(&args);
+        assert!(out.status.success(), "{method}: {}", stderr(&out));
+        let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        for r in &v {
+            assert_eq!(
+                (r["success"].as_bool(), r["predicted"].as_u64()),
+                (Some(true), Some(3)),
+                "{method}: {r}"
+            );
+            let l0 = r["l0"].as_u64().unwrap();
+            assert!(l0 > 0 && l0 <= most_l0, "{method}: {r}");
+        }
+    }
+}
+
+#[test]
 fn attack_rejects_bad_arguments_clearly() {
     for args in [
         &["attack", "fc100-100-10", "--indices", "10000"][..],
         &["attack", "fc100-100-10", "--indices", "a..b"],
         &["attack", "fc100-100-10", "--target", "11"],
-        &["attack", "fc100-100-10", "--method", "deepfool"],
+        &["attack", "fc100-100-10", "--method", "boundary"],
+        &["attack", "fc100-100-10", "--method", "cw", "--kappa", "-1"],
+        &["attack", "fc100-100-10", "--method", "jsma", "--gamma", "2"],
+        // Test digit 0 is a 7.
+        &[
+            "attack",
+            "fc100-100-10",
+            "--method",
+            "deepfool",
+            "--target",
+            "7",
+        ],
     ] {
         let out = blindspot(args);
         assert!(!out.status.success(), "{args:?}");
