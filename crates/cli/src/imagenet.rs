@@ -127,7 +127,7 @@ pub fn attack_photo(
         name => Goal::Target(loaded.classes.find(name)?),
     };
     let attack = attacks::attack(MethodName::parse(&args.method)?, args.epsilon, args.steps)
-        .map_err(|e| Error::Other(format!("--epsilon/--steps: {e}")))?;
+        .map_err(|e| Error::Other(format!("--method/--epsilon/--steps: {e}")))?;
     let started = Instant::now();
     let photo = block_on(attacks::attack_photo(
         &loaded.model,

@@ -26,7 +26,7 @@ pub fn attack(method: MethodName, epsilon_levels: f32, steps: usize) -> Result<A
         MethodName::Lbfgs | MethodName::Fgsm | MethodName::Pgd
     ) {
         return Err(Error::Other(format!(
-            "a photo is attacked with lbfgs, pgd or fgsm, not {}",
+            "method '{}' is for digits: a photo takes lbfgs, fgsm, pgd",
             method.as_str()
         )));
     }
