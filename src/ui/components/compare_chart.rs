@@ -37,8 +37,9 @@ fn norms(d: &Distortion) -> [(&'static str, f64, String); 4] {
 #[function_component]
 pub fn CompareChart(props: &Props) -> Html {
     const ROW: f64 = 18.0;
-    const LEFT: f64 = 150.0;
-    const WIDTH: f64 = 120.0;
+    // Room for the longest method name at the charts' 12 px (`.norm-chart` in style.css).
+    const LEFT: f64 = 200.0;
+    const WIDTH: f64 = 140.0;
     let height = ROW * props.bars.len() as f64 + 4.0;
     let chart = |k: usize| {
         let values: Vec<(f64, String)> = (props.bars.iter())
@@ -52,7 +53,7 @@ pub fn CompareChart(props: &Props) -> Html {
         html! {
             <figure class="norm-chart">
                 <figcaption>{name}</figcaption>
-                <svg viewBox={format!("0 0 {} {height}", LEFT + WIDTH + 60.0)} role="img"
+                <svg viewBox={format!("0 0 {} {height}", LEFT + WIDTH + 110.0)} role="img"
                     aria-label={format!("{name} of each method's perturbation")}>
                     { for props.bars.iter().zip(&values).enumerate().map(|(i, (b, (v, text)))| {
                         let y = ROW * i as f64 + 2.0;
