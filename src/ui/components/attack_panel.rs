@@ -1,4 +1,5 @@
 //! The attack's controls: method, target and budget, with Run and Stop.
+use super::TargetSelect;
 use crate::ui::link::MOST_KAPPA;
 use crate::ui::method_text::{minimises, title};
 use blindspot_core::attack::MethodName;
@@ -34,16 +35,9 @@ pub fn AttackPanel(props: &Props) -> Html {
             }
         })
     };
-    let on_target = props.on_target.reform(|e: Event| {
-        e.target_unchecked_into::<HtmlSelectElement>()
-            .value()
-            .parse::<u8>()
-            .ok()
-    });
     let on_epsilon = number(props.on_epsilon.clone(), 1.0);
     let on_kappa = number(props.on_kappa.clone(), MOST_KAPPA);
     let run = props.on_run.reform(|_| ());
-    let target_value = crate::ui::link::target_text(props.target);
     html! {
         <div class="attack">
             <label data-control="method">{"Method "}
@@ -54,10 +48,7 @@ pub fn AttackPanel(props: &Props) -> Html {
                 </select>
             </label>
             <label data-control="target">{"Target "}
-                <select data-testid="attack-target" onchange={on_target}>
-                    <option value="untargeted" selected={target_value == "untargeted"}>{"untargeted (nearest class)"}</option>
-                    { for (0..10).map(|d| html! { <option value={d.to_string()} selected={target_value == d.to_string()}>{d}</option> }) }
-                </select>
+                <TargetSelect target={props.target} testid="attack-target" on_target={props.on_target.clone()} />
             </label>
             if props.method.takes_epsilon() {
                 <label data-control="eps">{"ε "}<input type="number" data-testid="attack-epsilon" min="0" max="1" step="0.01" value={props.epsilon.to_string()} onchange={on_epsilon} /></label>

@@ -3,8 +3,8 @@
 //! row with original | adversarial | perturbation ×gain, whether it reached its goal, the new
 //! label, its four norms and time, sortable, above the norms drawn as bars (`compare_chart`).
 
-use super::DigitCanvas;
 use super::compare_chart::{Bar, CompareChart};
+use super::{DigitCanvas, TargetSelect};
 use crate::compute::lab::{LabRef, Run};
 use crate::ui::colour::{digit_rgba, perturbation_rgba};
 use crate::ui::control::progress_line;
@@ -13,7 +13,6 @@ use blindspot_core::attack::{Goal, MethodName, Progress, Settings};
 use blindspot_core::work::Attacked;
 use blindspot_core::work::plan::compare::{self, Compare};
 use std::rc::Rc;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -112,12 +111,6 @@ pub fn ComparePanel(props: &Props) -> Html {
         let lab = props.lab.clone();
         Callback::from(move |_| lab.0.stop(Run::Compare))
     };
-    let on_target = props.on_target.reform(|e: Event| {
-        e.target_unchecked_into::<HtmlSelectElement>()
-            .value()
-            .parse::<u8>()
-            .ok()
-    });
     let header = |column: Column, name: &'static str| {
         let sort = sort.clone();
         let (by, ascending) = *sort;
@@ -126,17 +119,13 @@ pub fn ComparePanel(props: &Props) -> Html {
         html! { <th aria-sort={aria}><button class="sort" {onclick}>{name}</button></th> }
     };
     let original = props.input.clone().unwrap_or_else(|| vec![0.0; 784]);
-    let target_value = crate::ui::link::target_text(props.target);
     let busy = status.is_some();
     html! {
         <section class="panel" data-testid="compare-panel">
             <h2>{"Compare the attacks"}</h2>
             <p class="intro">{"The same digit, model and target for every attack that looks for the smallest change: which finds the smallest, by which measure, and how fast? They run side by side in the page's workers; click a column to sort. (FGSM and PGD spend a fixed budget ε instead: try them in the attack panel.)"}</p>
             <label>{"Target "}
-                <select data-testid="compare-target" onchange={on_target}>
-                    <option value="untargeted" selected={target_value == "untargeted"}>{"untargeted (nearest class)"}</option>
-                    { for (0..10).map(|d| html! { <option value={d.to_string()} selected={target_value == d.to_string()}>{d}</option> }) }
-                </select>
+                <TargetSelect target={props.target} testid="compare-target" on_target={props.on_target.clone()} />
             </label>
             <button data-testid="compare-run" disabled={busy || props.label.is_none()} onclick={run}>{"Run every attack"}</button>
             <button data-testid="compare-stop" disabled={!busy} onclick={stop}>{"Stop"}</button>
