@@ -61,21 +61,31 @@ pub async fn rival_margin(
     x: &[f32],
     aims: &[usize],
 ) -> Result<LogitGradient> {
-    let (inputs, classes) = (model.inputs(), model.classes());
-    let rows = aims.len();
-    let x = tensor(x, [rows, inputs], device).require_grad();
-    // Built on the host: `Tensor::one_hot` checks its indices with a blocking read, which
-    // panics on WebGPU in a browser.
-    let onehot: Vec<f32> = aims
+    let inputs = model.inputs();
+    let x = tensor(x, [aims.len(), inputs], device).require_grad();
+    let onehot = one_hot(aims, model.classes(), device);
+    let logits = model.logits(x.clone());
+    let margin = rival_over_aim(logits.clone(), onehot);
+    read(x, logits, margin).await
+}
+
+/// One row per aim, 1 in the aim's column. Built on the host: `Tensor::one_hot` checks its
+/// indices with a blocking read, which panics on WebGPU in a browser.
+pub fn one_hot(aims: &[usize], classes: usize, device: &Device) -> Tensor<2> {
+    let ones: Vec<f32> = aims
         .iter()
         .flat_map(|&a| (0..classes).map(move |k| (k == a) as u8 as f32))
         .collect();
-    let onehot = tensor(&onehot, [rows, classes], device);
-    let logits = model.logits(x.clone());
+    tensor(&ones, [aims.len(), classes], device)
+}
+
+/// Per row, the largest logit but the aim's minus the aim's (`onehot` from [`one_hot`]):
+/// negative where the aim is the label.
+pub fn rival_over_aim(logits: Tensor<2>, onehot: Tensor<2>) -> Tensor<2> {
     let aimed = (logits.clone() * onehot.clone()).sum_dim(1); // [rows, 1]
     // Any real logit is far above the aim's masked to −1e30.
-    let rival = (logits.clone() - onehot * 1e30).max_dim(1); // [rows, 1]
-    read(x, logits, rival - aimed).await
+    let rival = (logits - onehot * 1e30).max_dim(1); // [rows, 1]
+    rival - aimed
 }
 
 fn tensor(values: &[f32], shape: [usize; 2], device: &Device) -> Tensor<2> {

@@ -3,6 +3,7 @@
 //! label. T is a softmax temperature: 1 is the paper's loss; T < 1 sharpens the softmax so that
 //! the loss pushes towards the nearest competing class only (see `LbfgsConfig::temperature`).
 
+use super::logits::{one_hot, rival_over_aim};
 use crate::model::Network;
 use crate::{Error, Result};
 use burn::prelude::*;
@@ -60,13 +61,7 @@ pub async fn evaluate(
     let x = Tensor::<2>::from_data(TensorData::new(x.to_vec(), [n, inputs]), device).require_grad();
     let x0 = Tensor::<2>::from_data(TensorData::new(x0.to_vec(), [n, inputs]), device);
     let c = Tensor::<2>::from_data(TensorData::new(c.to_vec(), [n, 1]), device);
-    // Built on the host: `Tensor::one_hot` checks its indices with a blocking read, which
-    // panics on WebGPU in a browser.
-    let onehot: Vec<f32> = targets
-        .iter()
-        .flat_map(|&t| (0..classes).map(move |k| (k == t) as u8 as f32))
-        .collect();
-    let onehot = Tensor::<2>::from_data(TensorData::new(onehot, [n, classes]), device);
+    let onehot = one_hot(targets, classes, device);
 
     let logits = model.logits(x.clone()); // [n, classes]
     let ce = -(log_softmax(logits.clone() / temperature, 1) * onehot.clone()).sum_dim(1); // [n, 1]
@@ -79,10 +74,7 @@ pub async fn evaluate(
         .detach(); // [n, inputs]
     let logits = logits.detach();
     let label = logits.clone().argmax(1).float(); // [n, 1]
-    let aimed = (logits.clone() * onehot.clone()).sum_dim(1); // [n, 1]
-    // Any real logit is far above the target's masked to −1e30.
-    let rival = (logits - onehot * 1e30).max_dim(1); // [n, 1]
-    let margin = aimed - rival; // [n, 1]
+    let margin = -rival_over_aim(logits, onehot); // [n, 1]
 
     // One readback: [value | ce | label | margin | grad] per row.
     let packed = Tensor::cat(vec![value.detach(), ce.detach(), label, margin, grad], 1); // [n, inputs + 4]
