@@ -30,6 +30,8 @@ pub enum Run {
     Photo,
     /// The Compare view's attacks.
     Compare,
+    /// The by-hand view's L-BFGS, the smallest change beside the student's.
+    Hand,
 }
 
 pub struct Lab {
@@ -39,7 +41,7 @@ pub struct Lab {
     /// The CPU workers: the first computes photos, all of them the experiments' plans.
     workers: Workers,
     /// Each [`Run`]'s Stop, renewed when the run starts.
-    stops: [RefCell<Rc<Stop>>; 4],
+    stops: [RefCell<Rc<Stop>>; 5],
     backend: Cell<Backend>,
     /// Why the WebGPU worker was dropped, until the page has shown it.
     lost: RefCell<Option<String>>,
@@ -148,16 +150,17 @@ impl Lab {
     }
 
     /// Attacks one image on the chosen backend and classifies the result, reporting progress
-    /// to `status` (about every 100 ms); [`Lab::stop`] with [`Run::Attack`] stops it with the
-    /// best result so far. On the CPU it runs on the pool, never on the page's thread, as its
+    /// to `status` (about every 100 ms); [`Lab::stop`] with `run` stops it with the best result
+    /// so far. On the CPU it runs on the pool, never on the page's thread, as its
     /// plan splits it (`plan::attack`).
     pub async fn attack(
         &self,
         job: AttackJob,
+        run: Run,
         status: impl FnMut(&Progress) + 'static,
     ) -> Result<Attacked, Failure> {
         let progress = heard(status);
-        let pool = self.pool(Some(Run::Attack));
+        let pool = self.pool(Some(run));
         let whole = Job::Attack(job.clone());
         if let Some(done) = self.on_gpu(&whole, &progress, pool.stop()).await {
             return done;

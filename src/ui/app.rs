@@ -5,9 +5,9 @@
 use crate::compute::lab::{Lab, LabRef};
 use crate::ui::colour::digit_rgba;
 use crate::ui::components::{
-    AttackPanel, ComparePanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, Header, PhotoPanel,
-    Probabilities, ReproducePanel, ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel,
-    Upload,
+    AttackPanel, ComparePanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, HandPanel, Header,
+    PhotoPanel, Probabilities, ReproducePanel, ResultView, Share, StabilityPanel, TransferPanel,
+    UnitsPanel, Upload,
 };
 use crate::ui::control::{
     fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
@@ -68,7 +68,7 @@ pub fn App() -> Html {
     // Which parts show: everything, or one view alone (an embed).
     let alone = |views: &[View]| state.embed.is_none_or(|v| views.contains(&v));
     let attacking = alone(&[View::Attack, View::Transfer]);
-    let inputting = alone(&[View::Attack, View::Transfer, View::Compare]);
+    let inputting = alone(&[View::Attack, View::Transfer, View::Compare, View::Hand]);
     let full_page = {
         let whole = Link {
             embed: None,
@@ -142,6 +142,13 @@ pub fn App() -> Html {
                 <ComparePanel lab={LabRef(lab.clone())} input={state.input.clone()} label={prediction}
                     model={state.model.clone()} target={state.target} settings={state.settings()} gain={state.gain}
                     on_target={send(&dispatch, Action::Target)} />
+            }
+            if alone(&[View::Hand]) {
+                <HandPanel lab={LabRef(lab.clone())} input={state.input.clone()} label={prediction}
+                    by_hand={state.by_hand().cloned()} model={state.model.clone()} target={state.target} gain={state.gain}
+                    can_undo={!state.hand_undo.is_empty()} on_target={send(&dispatch, Action::Target)}
+                    on_dab={send(&dispatch, Action::Dab)} on_stroke={send(&dispatch, Action::Stroke)} on_undo={send(&dispatch, |()| Action::HandUndo)}
+                    on_reset={send(&dispatch, |()| Action::HandReset)} />
             }
             if alone(&[View::Reproduce]) {
                 <ReproducePanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()} />

@@ -49,6 +49,9 @@ pub enum LinkInput {
 pub struct Link {
     pub model: String,
     pub input: Option<LinkInput>,
+    /// The input as a person changed it by hand (`ink`, with the input it started from as
+    /// `digit` or `ink0`).
+    pub hand: Option<Vec<u8>>,
     pub method: MethodName,
     /// `None`: untargeted.
     pub target: Option<u8>,
@@ -72,10 +75,17 @@ impl Link {
     /// `embed`, `hide` and `theme` only where they are set.
     pub fn write(&self) -> String {
         let mut keys = vec![format!("model={}", self.model)];
-        match &self.input {
-            Some(LinkInput::Digit(i)) => keys.push(format!("digit={i}")),
-            Some(LinkInput::Ink(bytes)) => keys.push(format!("ink={}", base64url(bytes))),
-            None => {}
+        // `ink` is always what the model reads; the input a hand started from comes first.
+        match (&self.input, &self.hand) {
+            (Some(LinkInput::Digit(i)), _) => keys.push(format!("digit={i}")),
+            (Some(LinkInput::Ink(bytes)), Some(_)) => {
+                keys.push(format!("ink0={}", base64url(bytes)))
+            }
+            (Some(LinkInput::Ink(bytes)), None) => keys.push(format!("ink={}", base64url(bytes))),
+            (None, _) => {}
+        }
+        if let (Some(_), Some(hand)) = (&self.input, &self.hand) {
+            keys.push(format!("ink={}", base64url(hand)));
         }
         keys.push(format!("method={}", self.method.as_str()));
         keys.push(format!("target={}", target_text(self.target)));
@@ -110,6 +120,7 @@ impl Link {
         let mut link = Link::default();
         let mut notices = Vec::new();
         let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        let mut ink = None;
         if fragment.len() > MOST {
             notices.push(format!(
                 "The link's settings are {} kB long (at most {} kB are read): none was used.",
@@ -121,15 +132,27 @@ impl Link {
         for pair in fragment.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let value = percent_decoded(value);
-            if let Err(why) = link.set(key, &value) {
+            if let Err(why) = link.set(key, &value, &mut ink) {
                 notices.push(format!("Link: {key}={} {why}.", shown(&value)));
             }
+        }
+        // `ink` beside `digit` or `ink0` is a change by hand of that input; alone, the input.
+        match (ink, &link.input) {
+            (Some(bytes), Some(_)) => link.hand = Some(bytes),
+            (Some(bytes), None) => link.input = Some(LinkInput::Ink(bytes)),
+            (None, _) => {}
         }
         (link, notices)
     }
 
-    /// Sets `key` from `value`; `Err` says why the value was not used. Unknown keys are ignored.
-    fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+    /// Sets `key` from `value` (`ink` waits in `ink` until every key is read); `Err` says why
+    /// the value was not used. Unknown keys are ignored.
+    fn set(&mut self, key: &str, value: &str, ink: &mut Option<Vec<u8>>) -> Result<(), String> {
+        let pixels = |value: &str| {
+            (from_base64url(value))
+                .filter(|b| b.len() == PIXELS)
+                .ok_or("is not 784 pixels in base64url".to_string())
+        };
         match key {
             "model" => {
                 let spec = zoo::spec(value).map_err(|_| "is not a model of the zoo".to_string())?;
@@ -141,12 +164,8 @@ impl Link {
                     .ok_or(format!("is not a gallery digit (0 to {})", GALLERY - 1))?;
                 self.input = Some(LinkInput::Digit(i));
             }
-            "ink" => {
-                let bytes = (from_base64url(value))
-                    .filter(|b| b.len() == PIXELS)
-                    .ok_or("is not 784 pixels in base64url".to_string())?;
-                self.input = Some(LinkInput::Ink(bytes));
-            }
+            "ink" => *ink = Some(pixels(value)?),
+            "ink0" => self.input = Some(LinkInput::Ink(pixels(value)?)),
             "method" => {
                 self.method = MethodName::parse(value).map_err(|_| {
                     let names: Vec<&str> = MethodName::ALL.iter().map(|m| m.as_str()).collect();
@@ -296,6 +315,7 @@ mod tests {
             input: Some(LinkInput::Ink(
                 (0..PIXELS).map(|i| (i * 7 % 256) as u8).collect(),
             )),
+            hand: Some((0..PIXELS).map(|i| (i * 3 % 256) as u8).collect()),
             method: MethodName::Cw,
             target: Some(3),
             epsilon: 0.15,
@@ -324,8 +344,45 @@ mod tests {
             theme: Some(Theme::Light),
             ..link
         };
-        assert_eq!(Link::read(&format!("#{}", digit.write())), (digit, vec![]));
+        assert_eq!(
+            Link::read(&format!("#{}", digit.write())),
+            (digit.clone(), vec![])
+        );
+        let unchanged = Link {
+            hand: None,
+            ..digit
+        };
+        assert_eq!(Link::read(&unchanged.write()), (unchanged, vec![]));
         assert_eq!(Link::read(""), (Link::default(), vec![]));
+    }
+
+    #[test]
+    fn ink_is_what_the_model_reads_and_a_hand_keeps_its_start() {
+        let (a, b) = (vec![7u8; PIXELS], vec![9u8; PIXELS]);
+        let (ink, ink0) = (base64url(&a), base64url(&b));
+        let drawn = Link::read(&format!("ink={ink}")).0;
+        assert_eq!(
+            (drawn.input, drawn.hand),
+            (Some(LinkInput::Ink(a.clone())), None)
+        );
+        // Either order of the keys: the hand's change on a drawn or a gallery digit.
+        for fragment in [
+            format!("ink={ink}&ink0={ink0}"),
+            format!("ink0={ink0}&ink={ink}"),
+        ] {
+            let link = Link::read(&fragment).0;
+            assert_eq!(link.input, Some(LinkInput::Ink(b.clone())));
+            assert_eq!(link.hand.as_ref(), Some(&a));
+            assert!(
+                link.write()
+                    .contains(&format!("ink0={ink0}&ink={ink}&method"))
+            );
+        }
+        let on_digit = Link::read(&format!("ink={ink}&digit=4")).0;
+        assert_eq!(
+            (on_digit.input, on_digit.hand),
+            (Some(LinkInput::Digit(4)), Some(a))
+        );
     }
 
     #[test]
@@ -347,6 +404,7 @@ mod tests {
             "digit=-1",
             "ink=AAAA",
             "ink=%3Cscript%3E",
+            "ink0=AAAA",
             "method=boundary",
             "target=10",
             "eps=abc",

@@ -1,8 +1,10 @@
-//! The UI wing: the page's state and every change to it (`state`, `photo_state`), the link that
-//! carries it (`link`), the orchestration of each panel (`control`), the components, and the
-//! pictures they draw (`colour`, `ink`, `picture`, `pixels`).
+//! The UI wing: the page's state and every change to it (`state`, `photo_state`, the by-hand
+//! brush's `hand`), the link that carries it (`link`), the orchestration of each panel
+//! (`control`), the components, and the pictures they draw (`colour`, `ink`, `picture`,
+//! `pixels`).
 
 pub mod colour;
+pub mod hand;
 pub mod link;
 pub mod method_text;
 pub mod photo_state;

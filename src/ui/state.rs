@@ -2,6 +2,7 @@
 //! (the page drives it with `use_reducer`; natively it is unit-tested below).
 
 use crate::compute::backend::{Backend, Devices};
+use crate::ui::hand::{Dab, MOST_UNDO, dabbed};
 use crate::ui::link::{Link, LinkInput, clipped};
 use crate::ui::view::{Theme, View};
 use blindspot_core::attack::{CwConfig, Distortion, MethodName, Settings};
@@ -52,6 +53,12 @@ pub struct State {
     /// The gallery index of the input, when it was picked there (not drawn or uploaded).
     pub digit: Option<usize>,
     pub probabilities: Option<Vec<f32>>,
+    /// The input as a person changed it by hand (`None`: unchanged), in 8-bit steps.
+    pub hand: Option<Vec<f32>>,
+    /// What `hand` was before each stroke, for Undo (newest last).
+    pub hand_undo: Vec<Option<Vec<f32>>>,
+    /// A pointer is painting by hand (the link waits for the stroke's end).
+    pub stroking: bool,
     /// Time the last classification took.
     pub inference_ms: Option<f64>,
     /// The attack, run with `epsilon` where it takes one.
@@ -85,6 +92,9 @@ impl Default for State {
             input: None,
             digit: None,
             probabilities: None,
+            hand: None,
+            hand_undo: Vec::new(),
+            stroking: false,
             inference_ms: None,
             method: MethodName::Lbfgs,
             target: None,
@@ -120,6 +130,16 @@ pub enum Action {
     /// it was asked for: answers can come back out of order (a model still loading answers
     /// after one already loaded).
     Probabilities(Classified),
+    /// A touch of the by-hand brush on the input (or on what the hand made of it).
+    Dab(Dab),
+    /// A pointer started (`true`) or ended a stroke by hand.
+    Stroke(bool),
+    /// The by-hand change before its last stroke.
+    HandUndo,
+    /// The input as it was, before any stroke (Undo brings the change back).
+    HandReset,
+    /// A change by hand that a link carried (its Undo history starts afresh).
+    Hand(Vec<f32>),
     Method(MethodName),
     Target(Option<u8>),
     Epsilon(f32),
@@ -160,6 +180,7 @@ impl State {
         Link {
             model: self.model.clone(),
             input,
+            hand: self.hand.as_deref().map(to_bytes),
             method: self.method,
             target: self.target,
             epsilon: self.epsilon,
@@ -190,9 +211,24 @@ impl State {
     fn with_input(mut self, pixels: Vec<f32>, digit: Option<usize>) -> State {
         self.input = Some(quantised(&pixels));
         self.digit = digit;
+        self.hand = None;
+        self.hand_undo.clear();
         self.result = None;
         self.error = None;
         self
+    }
+
+    /// The input the model reads by hand: the change, or the input itself before any stroke.
+    pub fn by_hand(&self) -> Option<&Vec<f32>> {
+        self.hand.as_ref().or(self.input.as_ref())
+    }
+
+    /// Keeps the by-hand change for Undo (the oldest go past [`MOST_UNDO`]).
+    fn remember_hand(&mut self) {
+        if self.hand_undo.len() == MOST_UNDO {
+            self.hand_undo.remove(0);
+        }
+        self.hand_undo.push(self.hand.clone());
     }
 
     /// The state after `action`.
@@ -215,8 +251,10 @@ impl State {
             Action::Input(x) => s = s.with_input(x, None),
             Action::Digit(i, x) => s = s.with_input(x, Some(i)),
             Action::Link(link) => {
+                // A gallery digit and the hand's change on it come later, once the gallery is here.
                 if let Some(LinkInput::Ink(bytes)) = &link.input {
                     s = s.with_input(from_bytes(bytes), None);
+                    s.hand = link.hand.as_deref().map(from_bytes);
                 }
                 if link.model != s.model {
                     s.model = link.model;
@@ -235,6 +273,8 @@ impl State {
             Action::Clear => {
                 s.input = None;
                 s.digit = None;
+                s.hand = None;
+                s.hand_undo.clear();
                 s.probabilities = None;
                 s.result = None;
             }
@@ -243,6 +283,30 @@ impl State {
                     s.probabilities = Some(c.probabilities);
                     s.inference_ms = Some(c.milliseconds);
                 }
+            }
+            Action::Dab(dab) => {
+                if s.input.is_some() {
+                    if dab.starts {
+                        s.remember_hand();
+                    }
+                    s.hand = s.by_hand().map(|now| dabbed(now, &dab.cells, dab.add));
+                }
+            }
+            Action::Stroke(on) => s.stroking = on,
+            Action::HandUndo => {
+                if let Some(before) = s.hand_undo.pop() {
+                    s.hand = before;
+                }
+            }
+            Action::HandReset => {
+                if s.hand.is_some() {
+                    s.remember_hand();
+                    s.hand = None;
+                }
+            }
+            Action::Hand(pixels) => {
+                s.hand = s.input.is_some().then(|| quantised(&pixels));
+                s.hand_undo.clear();
             }
             Action::Method(m) => s.method = m,
             Action::Target(t) => s.target = t,
@@ -422,6 +486,68 @@ mod tests {
             "{notice}"
         );
         assert!(notice.chars().count() < 200, "{notice}");
+    }
+
+    fn dab(cells: &[(usize, usize)], add: bool, starts: bool) -> Action {
+        Action::Dab(Dab {
+            cells: cells.to_vec(),
+            add,
+            starts,
+        })
+    }
+
+    #[test]
+    fn strokes_by_hand_change_the_input_and_undo_takes_back_a_stroke() {
+        let step = crate::ui::hand::STEP_LEVELS as f32 / 255.0;
+        assert_eq!(
+            State::default().apply(dab(&[(0, 0)], true, true)).hand,
+            None,
+            "no input, nothing to change"
+        );
+        let s = State::default()
+            .apply(Action::Digit(4, vec![0.0; PIXELS]))
+            .apply(dab(&[(0, 0)], true, true))
+            .apply(dab(&[(0, 1), (0, 2)], true, false))
+            .apply(dab(&[(0, 0)], true, true));
+        let hand = s.hand.clone().unwrap();
+        assert_eq!(hand[..3], [2.0 * step, step, step]);
+        assert_eq!(s.by_hand(), Some(&hand));
+        assert_eq!(
+            s.input,
+            Some(vec![0.0; PIXELS]),
+            "the input itself unchanged"
+        );
+        let undone = s.apply(Action::HandUndo);
+        assert_eq!(
+            undone.hand.unwrap()[..3],
+            [step, step, step],
+            "one stroke back"
+        );
+        let reset = s.apply(Action::HandReset);
+        assert_eq!(
+            (reset.hand.as_ref(), reset.by_hand()),
+            (None, reset.input.as_ref())
+        );
+        assert_eq!(
+            reset.apply(Action::HandUndo).hand,
+            Some(hand),
+            "Reset undone"
+        );
+        // The link: the gallery digit and the change; a new input drops the change.
+        let link = s.link();
+        assert_eq!(link.input, Some(LinkInput::Digit(4)));
+        assert_eq!(link.hand, s.hand.as_deref().map(to_bytes));
+        let fresh = s.apply(Action::Input(vec![0.5; PIXELS]));
+        assert_eq!((fresh.hand, fresh.hand_undo.len()), (None, 0));
+    }
+
+    #[test]
+    fn a_link_restores_a_change_by_hand_on_a_drawn_digit() {
+        let drawn = State::default()
+            .apply(Action::Input(vec![0.5; PIXELS]))
+            .apply(dab(&[(3, 3)], false, true));
+        let opened = State::default().apply(Action::Link(Link::read(&drawn.link().write()).0));
+        assert_eq!((&opened.input, &opened.hand), (&drawn.input, &drawn.hand));
     }
 
     #[test]

@@ -11,10 +11,11 @@ pub enum View {
     Stability,
     Photos,
     Compare,
+    Hand,
 }
 
 impl View {
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Attack,
         View::Compare,
         View::Transfer,
@@ -22,6 +23,7 @@ impl View {
         View::Units,
         View::Stability,
         View::Photos,
+        View::Hand,
     ];
 
     /// Its name in a link.
@@ -34,6 +36,7 @@ impl View {
             View::Stability => "stability",
             View::Photos => "photos",
             View::Compare => "compare",
+            View::Hand => "hand",
         }
     }
 
@@ -47,6 +50,7 @@ impl View {
             View::Stability => "how much a layer can amplify a perturbation",
             View::Photos => "a photo an ImageNet network reads as an ostrich",
             View::Compare => "every attack on one digit, side by side",
+            View::Hand => "fool the network by hand",
         }
     }
 

@@ -17,6 +17,8 @@ const VIEWS = [
   ['&embed=reproduce', 'reproduce-panel'],
   ['&embed=units', 'units-panel'],
   ['&embed=stability', 'stability-panel'],
+  ['&embed=compare', 'compare-panel'],
+  ['&embed=hand', 'hand-panel'],
 ];
 
 /** A new load of the page on `fragment` (`autorun` is read only when the page opens). */

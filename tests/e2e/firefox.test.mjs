@@ -1,10 +1,10 @@
 // Firefox ESR (Debian's firefox-esr) driven by puppeteer-core over WebDriver BiDi: the core flow
 // (draw, classify, L-BFGS to a target, upload, an embed, a link) on the CPU backend, and the same
-// attack's RMS as Chromium's to the last printed digit.
+// attack's RMS as Chromium's to the last printed digit; the by-hand view with mouse and keyboard.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
-import { root, drawSeven, waitLabel as waitLabelChromium } from './harness.mjs';
+import { root, drawSeven, paintRows, HAND_BAR, waitLabel as waitLabelChromium } from './harness.mjs';
 import { openApp } from './browser.mjs';
 import { serve } from '../../scripts/serve-static.mjs';
 
@@ -143,5 +143,34 @@ test('Firefox: the Photos panel reads a sample in its CPU worker and PGD makes i
   assert.equal(await first('photo-adv-top5'), 9, 'ostrich');
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
+  await page.close();
+});
+
+test('Firefox: by hand, a brushed bar and the keyboard make the convnet read the target, beside L-BFGS', async () => {
+  const { digit, label, target, rows, from, to } = HAND_BAR;
+  const { page, errors, foreign } = await openFirefox(`embed=hand&model=convnet&digit=${digit}&target=${target}&backend=cpu`);
+  await waitLabel(page, 'prediction', label);
+  const data = (id, key = 'value') => page.$eval(`[data-testid="${id}"]`, (e, key) => e.dataset[key], key);
+  const canvas = await page.$('[data-testid="hand-canvas"]');
+  await canvas.scrollIntoView();
+  const box = await canvas.boundingBox();
+  const reached = () => until(page, () => document.querySelector('[data-testid="hand-reached"]').dataset.value === 'true',
+    [], 2000).then(() => true, () => false);
+  let passes = 0;
+  for (; passes < 8 && !(await reached()); passes++) await paintRows(page.mouse, box, rows, from, to);
+  assert.ok(passes < 8 && (await reached()), 'the target was reached within 8 passes');
+  const rms = Number(await data('hand-rms'));
+  await until(page, () => document.querySelector('[data-testid="hand-compare"]')?.dataset.lbfgsRms, [], 60_000, 'L-BFGS');
+  const lbfgs = Number(await data('hand-compare', 'lbfgsRms'));
+  console.log(`# Firefox by hand: ${passes} passes, RMS ${rms.toFixed(3)}; L-BFGS RMS ${lbfgs.toFixed(3)}`);
+  assert.ok(lbfgs > 0 && lbfgs < rms, `L-BFGS ${lbfgs} against the hand's ${rms}`);
+  // The keyboard: the cursor up to row 2 (empty), one step of ink there.
+  const l0 = Number(await data('hand-l0'));
+  await canvas.focus();
+  for (let k = 0; k < 12; k++) await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('+');
+  assert.equal(await data('hand-canvas', 'cursor'), '2,14');
+  assert.equal(Number(await data('hand-l0')), l0 + 1);
+  assert.deepEqual([errors, foreign], [[], []]);
   await page.close();
 });

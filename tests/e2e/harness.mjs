@@ -84,3 +84,20 @@ export async function drawSeven(mouse, box) {
   }
   await mouse.up();
 }
+
+/** One pass of the by-hand brush (Playwright's or Puppeteer's mouse) along each of `rows`, from
+ *  column `from` to `to` of the 28×28 canvas whose bounding box is `box`: every cell crossed
+ *  once. */
+export async function paintRows(mouse, box, rows, from, to) {
+  const at = (r, c) => [box.x + ((c + 0.5) / 28) * box.width, box.y + ((r + 0.5) / 28) * box.height];
+  for (const r of rows) {
+    await mouse.move(...at(r, from));
+    await mouse.down();
+    await mouse.move(...at(r, to), { steps: to - from });
+    await mouse.up();
+  }
+}
+
+/** The by-hand stroke the tests paint: a bar across the middle of gallery digit 2 (a 1), which
+ *  both browsers' convnet reads as a 4 after a few passes (numpy: 4 passes). */
+export const HAND_BAR = { digit: 2, label: 1, target: 4, rows: [13, 14], from: 8, to: 21 };

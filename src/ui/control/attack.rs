@@ -47,7 +47,7 @@ pub fn use_attack(lab: Rc<Lab>, state: UseReducerHandle<State>) -> (Callback<()>
                     goal,
                     method,
                 };
-                let attacked = lab.attack(job, status).await;
+                let attacked = lab.attack(job, Run::Attack, status).await;
                 let milliseconds = now() - started;
                 report_loss(&lab, &dispatch);
                 match attacked {

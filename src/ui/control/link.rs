@@ -1,13 +1,14 @@
 //! The state in the link: read from the URL fragment when the page opens (and when a person
 //! pastes another link into the same tab), written back with `history.replaceState` as it
 //! changes. What a link asks for that needs the page to be further along waits here: its gallery
-//! digit (until the gallery is loaded), its backend (until start-up has found the devices) and
-//! `autorun` (until the model has read the input).
+//! digit and the change by hand on it (until the gallery is loaded), its backend (until start-up
+//! has found the devices) and `autorun` (until the model has read the input).
 
 use crate::compute::backend::Backend;
 use crate::ui::link::{Link, LinkInput};
 use crate::ui::state::{Action, State};
 use blindspot_core::data::Digits;
+use blindspot_core::levels::from_bytes;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -18,6 +19,8 @@ use yew::prelude::*;
 #[derive(Default)]
 struct Pending {
     digit: Option<usize>,
+    /// The change by hand of that digit, restored after it.
+    hand: Option<Vec<u8>>,
     backend: Option<Backend>,
     autorun: bool,
 }
@@ -34,9 +37,9 @@ pub fn fragment() -> String {
 fn read(dispatch: &UseReducerDispatcher<State>, pending: &RefCell<Pending>, opening: bool) {
     let (link, notices) = Link::read(&fragment());
     let mut p = pending.borrow_mut();
-    p.digit = match link.input {
-        Some(LinkInput::Digit(i)) => Some(i),
-        _ => None,
+    (p.digit, p.hand) = match link.input {
+        Some(LinkInput::Digit(i)) => (Some(i), link.hand.clone()),
+        _ => (None, None),
     };
     p.backend = link.backend;
     p.autorun = opening && link.autorun;
@@ -81,6 +84,9 @@ pub fn use_link(
                 p.digit = None;
                 if i < d.len() {
                     state.dispatch(Action::Digit(i, d.pixels(i)));
+                    if let Some(hand) = p.hand.take() {
+                        state.dispatch(Action::Hand(from_bytes(&hand)));
+                    }
                 } else {
                     let why = format!("Link: the gallery has no digit {i}.");
                     state.dispatch(Action::Notice(Some(why)));
@@ -100,8 +106,10 @@ pub fn use_link(
         });
     }
     // The link of the current state, written in place (no new history entry per change).
+    // Not during a stroke by hand: Chromium takes about 10 ms to replace a 2 kB address, and a
+    // stroke changes the input at every cell it crosses.
     let link = state.link().write();
-    let waiting = pending.borrow().digit.is_some();
+    let waiting = pending.borrow().digit.is_some() || state.stroking;
     use_effect_with((link, waiting), |(link, waiting)| {
         let wanted = format!("#{link}");
         let history = web_sys::window().and_then(|w| w.history().ok());
