@@ -32,6 +32,8 @@ pub enum Run {
     Compare,
     /// The by-hand view's L-BFGS, the smallest change beside the student's.
     Hand,
+    /// The quiz's attacks, one a round.
+    Quiz,
 }
 
 pub struct Lab {
@@ -41,7 +43,7 @@ pub struct Lab {
     /// The CPU workers: the first computes photos, all of them the experiments' plans.
     workers: Workers,
     /// Each [`Run`]'s Stop, renewed when the run starts.
-    stops: [RefCell<Rc<Stop>>; 5],
+    stops: [RefCell<Rc<Stop>>; 6],
     backend: Cell<Backend>,
     /// Why the WebGPU worker was dropped, until the page has shown it.
     lost: RefCell<Option<String>>,

@@ -6,8 +6,8 @@ use crate::compute::lab::{Lab, LabRef};
 use crate::ui::colour::digit_rgba;
 use crate::ui::components::{
     AttackPanel, ComparePanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, HandPanel, Header,
-    PhotoPanel, Probabilities, ReproducePanel, ResultView, Share, StabilityPanel, TransferPanel,
-    UnitsPanel, Upload,
+    PhotoPanel, Probabilities, QuizPanel, ReproducePanel, ResultView, Share, StabilityPanel,
+    TransferPanel, UnitsPanel, Upload,
 };
 use crate::ui::control::{
     fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
@@ -149,6 +149,10 @@ pub fn App() -> Html {
                     can_undo={!state.hand_undo.is_empty()} on_target={send(&dispatch, Action::Target)}
                     on_dab={send(&dispatch, Action::Dab)} on_stroke={send(&dispatch, Action::Stroke)} on_undo={send(&dispatch, |()| Action::HandUndo)}
                     on_reset={send(&dispatch, |()| Action::HandReset)} />
+            }
+            if alone(&[View::Quiz]) {
+                <QuizPanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()}
+                    seed={state.seed} on_seed={send(&dispatch, Action::Seed)} />
             }
             if alone(&[View::Reproduce]) {
                 <ReproducePanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()} />

@@ -68,6 +68,8 @@ pub struct Link {
     pub hide: Vec<String>,
     /// `None`: the browser's preference.
     pub theme: Option<Theme>,
+    /// The quiz's rounds (`None`: a new seed when it starts).
+    pub seed: Option<u32>,
 }
 
 impl Link {
@@ -110,6 +112,9 @@ impl Link {
         }
         if let Some(theme) = self.theme {
             keys.push(format!("theme={}", theme.as_str()));
+        }
+        if let Some(seed) = self.seed {
+            keys.push(format!("seed={seed}"));
         }
         keys.join("&")
     }
@@ -220,6 +225,13 @@ impl Link {
                     _ => Some(Theme::parse(value).ok_or("is not auto, light or dark")?),
                 }
             }
+            "seed" => {
+                self.seed = Some(
+                    value
+                        .parse::<u32>()
+                        .map_err(|_| format!("is not a whole number from 0 to {}", u32::MAX))?,
+                )
+            }
             _ => {}
         }
         Ok(())
@@ -326,6 +338,7 @@ mod tests {
             embed: Some(View::Transfer),
             hide: vec!["method".into(), "gallery".into()],
             theme: Some(Theme::Dark),
+            seed: Some(4_000_000_000),
         }
     }
 
@@ -342,6 +355,7 @@ mod tests {
             embed: None,
             hide: vec![],
             theme: Some(Theme::Light),
+            seed: None,
             ..link
         };
         assert_eq!(
@@ -418,6 +432,8 @@ mod tests {
             "embed=everything",
             "hide=method,secret",
             "theme=sepia",
+            "seed=-1",
+            "seed=abc",
             "model=<script>alert(1)</script>",
         ];
         for pair in bad {

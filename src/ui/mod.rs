@@ -8,6 +8,7 @@ pub mod hand;
 pub mod link;
 pub mod method_text;
 pub mod photo_state;
+pub mod quiz;
 pub mod state;
 pub mod view;
 

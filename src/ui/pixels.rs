@@ -1,5 +1,5 @@
-//! Canvases: painting RGBA onto them, reading it back, PNG downloads (the colour maps that
-//! make the RGBA are in `colour`).
+//! Canvases: painting RGBA onto them, reading it back; downloads (PNG, CSV). The colour maps
+//! that make the RGBA are in `colour`.
 
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -51,8 +51,22 @@ pub fn download_png(rgba: &[u8], width: u32, height: u32, name: &str) {
         return;
     };
     paint_rgba(&canvas, width, height, rgba);
+    download_url(&png_url(&canvas), name);
+}
+
+/// Downloads `text` as a CSV file named `name`.
+pub fn download_csv(text: &str, name: &str) {
+    let encoded = String::from(js_sys::encode_uri_component(text));
+    download_url(&format!("data:text/csv;charset=utf-8,{encoded}"), name);
+}
+
+/// Saves what the data URL `href` holds as a file named `name` (a link clicked for the person).
+fn download_url(href: &str, name: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     if let Ok(a) = doc.create_element("a") {
-        let _ = a.set_attribute("href", &png_url(&canvas));
+        let _ = a.set_attribute("href", href);
         let _ = a.set_attribute("download", name);
         if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
             a.click();

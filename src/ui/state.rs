@@ -78,6 +78,8 @@ pub struct State {
     pub hide: Vec<String>,
     /// The colours a person chose (`None`: the browser's preference).
     pub theme: Option<Theme>,
+    /// The quiz's seed, once set by a link or a quiz's start.
+    pub seed: Option<u32>,
     /// News that is not an error (the WebGPU device was lost and the CPU took over).
     pub notice: Option<String>,
 }
@@ -108,6 +110,7 @@ impl Default for State {
             embed: None,
             hide: Vec::new(),
             theme: None,
+            seed: None,
         }
     }
 }
@@ -155,6 +158,8 @@ pub enum Action {
     GpuLost(String),
     Notice(Option<String>),
     Theme(Option<Theme>),
+    /// The quiz started with this seed.
+    Seed(u32),
 }
 
 /// The first line of an error from below (a lost device's report runs over many lines of
@@ -191,6 +196,7 @@ impl State {
             embed: self.embed,
             hide: self.hide.clone(),
             theme: self.theme,
+            seed: self.seed,
         }
     }
 
@@ -269,6 +275,7 @@ impl State {
                 s.embed = link.embed;
                 s.hide = link.hide;
                 s.theme = link.theme;
+                s.seed = link.seed;
             }
             Action::Clear => {
                 s.input = None;
@@ -340,6 +347,7 @@ impl State {
             }
             Action::Notice(n) => s.notice = n,
             Action::Theme(t) => s.theme = t,
+            Action::Seed(seed) => s.seed = Some(seed),
         }
         s
     }

@@ -12,10 +12,11 @@ pub enum View {
     Photos,
     Compare,
     Hand,
+    Quiz,
 }
 
 impl View {
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Attack,
         View::Compare,
         View::Transfer,
@@ -24,6 +25,7 @@ impl View {
         View::Stability,
         View::Photos,
         View::Hand,
+        View::Quiz,
     ];
 
     /// Its name in a link.
@@ -37,6 +39,7 @@ impl View {
             View::Photos => "photos",
             View::Compare => "compare",
             View::Hand => "hand",
+            View::Quiz => "quiz",
         }
     }
 
@@ -51,6 +54,7 @@ impl View {
             View::Photos => "a photo an ImageNet network reads as an ostrich",
             View::Compare => "every attack on one digit, side by side",
             View::Hand => "fool the network by hand",
+            View::Quiz => "can you spot the changed digit?",
         }
     }
 

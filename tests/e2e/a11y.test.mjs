@@ -19,6 +19,7 @@ const VIEWS = [
   ['&embed=stability', 'stability-panel'],
   ['&embed=compare', 'compare-panel'],
   ['&embed=hand', 'hand-panel'],
+  ['&embed=quiz', 'quiz-panel'],
 ];
 
 /** A new load of the page on `fragment` (`autorun` is read only when the page opens). */
