@@ -3,11 +3,12 @@
 //! and to `control`'s hooks.
 
 use crate::compute::lab::{Lab, LabRef};
+use crate::ui::challenge::Means;
 use crate::ui::colour::digit_rgba;
 use crate::ui::components::{
-    AttackPanel, ComparePanel, DigitCanvas, DrawCanvas, EmbedBar, Gallery, HandPanel, Header,
-    PhotoPanel, Probabilities, QuizPanel, ReproducePanel, ResultView, Share, StabilityPanel,
-    TransferPanel, UnitsPanel, Upload,
+    AttackPanel, ChallengeMaker, ChallengePanel, ComparePanel, DigitCanvas, DrawCanvas, EmbedBar,
+    Gallery, HandPanel, Header, PhotoPanel, Probabilities, QuizPanel, ReproducePanel, ResultView,
+    Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
 };
 use crate::ui::control::{
     fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
@@ -65,10 +66,18 @@ pub fn App() -> Html {
     use_resize_reports(state.embed.is_some());
     use_theme(state.theme);
     let prediction = state.probabilities.as_ref().map(|p| argmax(p));
-    // Which parts show: everything, or one view alone (an embed).
-    let alone = |views: &[View]| state.embed.is_none_or(|v| views.contains(&v));
+    // Which parts show: everything, one view alone (an embed), or a challenge's (by hand, and
+    // the attack where the task allows it; never the input, which the task fixes).
+    let alone = |views: &[View]| match &state.challenge {
+        Some(task) => {
+            views.contains(&View::Hand)
+                || (task.means == Means::Any && views.contains(&View::Attack))
+        }
+        None => state.embed.is_none_or(|v| views.contains(&v)),
+    };
     let attacking = alone(&[View::Attack, View::Transfer]);
-    let inputting = alone(&[View::Attack, View::Transfer, View::Compare, View::Hand]);
+    let inputting = state.challenge.is_none()
+        && alone(&[View::Attack, View::Transfer, View::Compare, View::Hand]);
     let full_page = {
         let whole = Link {
             embed: None,
@@ -93,6 +102,7 @@ pub fn App() -> Html {
                     {on_backend} on_model={send(&dispatch, Action::Model)}
                     theme={state.theme} on_theme={send(&dispatch, Action::Theme)} />
                 <Share />
+                <ChallengeMaker model={state.model.clone()} digit={state.digit} target={state.target} />
             }
             if let Some(n) = &state.notice {
                 <p data-testid="notice" class="notice" role="status">{n.clone()}
@@ -101,6 +111,10 @@ pub fn App() -> Html {
             if let Some(e) = &state.error {
                 <p data-testid="error" class="error" role="alert">{e.clone()}
                     <button onclick={send(&dispatch, |_: MouseEvent| Action::Error(None))}>{"×"}</button></p>
+            }
+            if let Some(task) = state.challenge.clone() {
+                <ChallengePanel lab={LabRef(lab.clone())} digits={digits.clone()} {task}
+                    candidate={state.by_hand().cloned()} claimed={state.claimed.clone()} />
             }
             if inputting {
                 if state.embed.is_none() {

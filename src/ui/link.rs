@@ -3,6 +3,7 @@
 //! rely on (README, "Links"); a bad value falls back to the default for its key and says so.
 
 use crate::compute::backend::Backend;
+use crate::ui::challenge::{CODE, Task};
 use crate::ui::view::{Theme, View};
 use blindspot_core::attack::MethodName;
 use blindspot_core::{PIXELS, zoo};
@@ -70,13 +71,21 @@ pub struct Link {
     pub theme: Option<Theme>,
     /// The quiz's rounds (`None`: a new seed when it starts).
     pub seed: Option<u32>,
+    /// A challenge (its model, digit and target are the link's).
+    pub challenge: Option<Task>,
+    /// The completion code a shared solution claims (checked when the page has read it).
+    pub code: Option<String>,
 }
 
 impl Link {
     /// The fragment, without its `#`: every setting, in a fixed order; `backend`, `autorun`,
     /// `embed`, `hide` and `theme` only where they are set.
     pub fn write(&self) -> String {
-        let mut keys = vec![format!("model={}", self.model)];
+        let mut keys = Vec::new();
+        if let Some(task) = &self.challenge {
+            keys.push(format!("challenge={}", task.write()));
+        }
+        keys.push(format!("model={}", self.model));
         // `ink` is always what the model reads; the input a hand started from comes first.
         match (&self.input, &self.hand) {
             (Some(LinkInput::Digit(i)), _) => keys.push(format!("digit={i}")),
@@ -116,6 +125,9 @@ impl Link {
         if let Some(seed) = self.seed {
             keys.push(format!("seed={seed}"));
         }
+        if let Some(code) = &self.code {
+            keys.push(format!("code={code}"));
+        }
         keys.join("&")
     }
 
@@ -140,6 +152,12 @@ impl Link {
             if let Err(why) = link.set(key, &value, &mut ink) {
                 notices.push(format!("Link: {key}={} {why}.", shown(&value)));
             }
+        }
+        // A challenge sets its model, digit and target, whatever else the link says.
+        if let Some(task) = &link.challenge {
+            link.model = task.model.clone();
+            link.input = Some(LinkInput::Digit(task.digit));
+            link.target = Some(task.target);
         }
         // `ink` beside `digit` or `ink0` is a change by hand of that input; alone, the input.
         match (ink, &link.input) {
@@ -224,6 +242,14 @@ impl Link {
                     "auto" => None,
                     _ => Some(Theme::parse(value).ok_or("is not auto, light or dark")?),
                 }
+            }
+            "challenge" => self.challenge = Some(Task::read(value)?),
+            "code" => {
+                let code = value.to_uppercase();
+                if code.len() != CODE || !code.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(format!("is not a completion code ({CODE} hex digits)"));
+                }
+                self.code = Some(code);
             }
             "seed" => {
                 self.seed = Some(
@@ -339,6 +365,8 @@ mod tests {
             hide: vec!["method".into(), "gallery".into()],
             theme: Some(Theme::Dark),
             seed: Some(4_000_000_000),
+            challenge: None,
+            code: Some("0123456789".into()),
         }
     }
 
@@ -356,6 +384,7 @@ mod tests {
             hide: vec![],
             theme: Some(Theme::Light),
             seed: None,
+            code: None,
             ..link
         };
         assert_eq!(
@@ -400,6 +429,29 @@ mod tests {
     }
 
     #[test]
+    fn a_challenge_sets_its_model_digit_and_target() {
+        use crate::ui::challenge::{Means, Norm};
+        let task = Task {
+            model: "fc100-100-10".into(),
+            digit: 17,
+            target: 3,
+            norm: Norm::Linf,
+            most: 0.2,
+            means: Means::Hand,
+        };
+        let (link, notices) = Link::read(&format!(
+            "model=convnet&digit=4&target=1&challenge={}",
+            task.write()
+        ));
+        assert_eq!(notices, Vec::<String>::new());
+        assert_eq!(
+            (link.model.as_str(), &link.input, link.target),
+            ("fc100-100-10", &Some(LinkInput::Digit(17)), Some(3))
+        );
+        assert_eq!(Link::read(&link.write()).0, link);
+    }
+
+    #[test]
     fn base64url_round_trips_every_length_and_refuses_other_text() {
         for n in 0..10 {
             let bytes: Vec<u8> = (0..n).map(|i| (i * 97 + 200) as u8).collect();
@@ -433,6 +485,8 @@ mod tests {
             "hide=method,secret",
             "theme=sepia",
             "seed=-1",
+            "code=XYZ",
+            "challenge=fc100-100-10~1~3~rms~0.5~any~00000000",
             "seed=abc",
             "model=<script>alert(1)</script>",
         ];

@@ -3,6 +3,7 @@
 //! (`control`), the components, and the pictures they draw (`colour`, `ink`, `picture`,
 //! `pixels`).
 
+pub mod challenge;
 pub mod colour;
 pub mod hand;
 pub mod link;

@@ -2,6 +2,7 @@
 //! (the page drives it with `use_reducer`; natively it is unit-tested below).
 
 use crate::compute::backend::{Backend, Devices};
+use crate::ui::challenge::Task;
 use crate::ui::hand::{Dab, MOST_UNDO, dabbed};
 use crate::ui::link::{Link, LinkInput, clipped};
 use crate::ui::view::{Theme, View};
@@ -80,6 +81,10 @@ pub struct State {
     pub theme: Option<Theme>,
     /// The quiz's seed, once set by a link or a quiz's start.
     pub seed: Option<u32>,
+    /// The challenge a link set (the page shows it alone), and the code a shared solution
+    /// claimed.
+    pub challenge: Option<Task>,
+    pub claimed: Option<String>,
     /// News that is not an error (the WebGPU device was lost and the CPU took over).
     pub notice: Option<String>,
 }
@@ -111,6 +116,8 @@ impl Default for State {
             hide: Vec::new(),
             theme: None,
             seed: None,
+            challenge: None,
+            claimed: None,
         }
     }
 }
@@ -197,6 +204,8 @@ impl State {
             hide: self.hide.clone(),
             theme: self.theme,
             seed: self.seed,
+            challenge: self.challenge.clone(),
+            code: None,
         }
     }
 
@@ -276,6 +285,8 @@ impl State {
                 s.hide = link.hide;
                 s.theme = link.theme;
                 s.seed = link.seed;
+                s.challenge = link.challenge;
+                s.claimed = link.code;
             }
             Action::Clear => {
                 s.input = None;
@@ -322,6 +333,12 @@ impl State {
             Action::Gain(g) => s.gain = g,
             Action::Busy(b) => s.busy = b,
             Action::Result(r) => {
+                // In a challenge, an attack's result is the student's answer (to check, share
+                // or change further by hand).
+                if s.challenge.is_some() && s.input.is_some() {
+                    s.remember_hand();
+                    s.hand = Some(quantised(&r.adversarial));
+                }
                 s.result = Some(r);
                 s.busy = None;
             }

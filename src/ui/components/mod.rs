@@ -1,6 +1,8 @@
 //! The page's components, one per file.
 
 mod attack_panel;
+mod challenge_maker;
+mod challenge_panel;
 mod compare_chart;
 mod compare_panel;
 mod digit_canvas;
@@ -28,6 +30,8 @@ mod units_panel;
 mod upload;
 
 pub use attack_panel::AttackPanel;
+pub use challenge_maker::ChallengeMaker;
+pub use challenge_panel::ChallengePanel;
 pub use compare_panel::ComparePanel;
 pub use digit_canvas::DigitCanvas;
 pub use draw_canvas::DrawCanvas;
