@@ -1,5 +1,5 @@
-// Embeds: the example course page (pkg/course-example.html) served from another origin with its
-// iframes on the app's origin, 320 px wide; resize messages in all three formats; an embed
+// Embeds: the example course pages (pkg/course-example.html, classroom-example.html) served from
+// another origin with their iframes on the app's origin, 320 px wide; resize messages in all three formats; an embed
 // starts only once on screen; one view alone, with its hidden controls and a link to the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +21,8 @@ before(async () => {
   const html = await readFile(join(pkg, 'course-example.html'), 'utf8');
   await writeFile(join(dir, 'course-example.html'), html.replaceAll('src="index.html', `src="${appServer.url}index.html`));
   await copyFile(join(pkg, 'course-example.js'), join(dir, 'course-example.js'));
+  const classroom = await readFile(join(pkg, 'classroom-example.html'), 'utf8');
+  await writeFile(join(dir, 'classroom-example.html'), classroom.replaceAll('src="index.html', `src="${appServer.url}index.html`));
   hostServer = await serve(dir, 0, { csp: null }); // a course site's own page
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -107,4 +109,30 @@ test('an embed waits until it is on screen, and hides the controls its link name
   assert.equal(await transfer.getByTestId('gallery').isVisible(), false);
   assert.equal(await transfer.getByTestId('attack-target').isVisible(), true);
   assert.deepEqual([host.foreign, host.errors], [[], []]);
+});
+
+test('the classroom page: by hand, the quiz and a challenge embedded, each fitting 320 px', async () => {
+  const classroom = await openPage(browser, hostServer.url.replace('127.0.0.1', 'localhost') + 'classroom-example.html',
+    { width: 320, gallery: false });
+  const inside = async (selector) => {
+    const element = await classroom.page.waitForSelector(selector, { state: 'attached' });
+    await element.scrollIntoViewIfNeeded();
+    for (let i = 0; i < 600; i++) {
+      const f = await element.contentFrame();
+      if (f && f.url() !== 'about:blank') return f;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no document in ${selector}`);
+  };
+  for (const [selector, shown] of [['iframe[src*="digit=2&target=4&embed=hand"]', 'hand-canvas'],
+    ['iframe[src*="embed=quiz"]', 'quiz-start'], ['iframe[src*="challenge="]', 'challenge-task']]) {
+    const view = await inside(selector);
+    await view.getByTestId(shown).waitFor({ timeout: 60_000 });
+    const [content, width] = await view.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(content <= width, `${selector}: content ${content} px in a frame of ${width} px`);
+  }
+  const challenge = await inside('iframe[src*="challenge="]');
+  assert.match(await challenge.getByTestId('challenge-task').textContent(), /Make convnet read 4 on gallery digit 2/);
+  assert.deepEqual([classroom.foreign, classroom.errors], [[], []]);
+  await classroom.page.close();
 });
