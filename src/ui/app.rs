@@ -6,9 +6,9 @@ use crate::compute::lab::{Lab, LabRef};
 use crate::ui::challenge::Means;
 use crate::ui::colour::digit_rgba;
 use crate::ui::components::{
-    AttackPanel, ChallengeMaker, ChallengePanel, ComparePanel, DigitCanvas, DrawCanvas, EmbedBar,
-    Gallery, HandPanel, Header, PhotoPanel, Probabilities, QuizPanel, ReproducePanel, ResultView,
-    Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
+    AttackPanel, ChallengeMaker, ChallengePanel, ComparePanel, Contents, DigitCanvas, DrawCanvas,
+    EmbedBar, Gallery, HandPanel, Header, PhotoPanel, Probabilities, QuizPanel, ReproducePanel,
+    ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
 };
 use crate::ui::control::{
     fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
@@ -64,6 +64,11 @@ pub fn App() -> Html {
         })
     };
     use_resize_reports(state.embed.is_some());
+    use_effect_with(state.view, |view| {
+        if let Some(v) = view {
+            scroll_to(v.anchor());
+        }
+    });
     use_theme(state.theme);
     let prediction = state.probabilities.as_ref().map(|p| argmax(p));
     // Which parts show: everything, one view alone (an embed), or a challenge's (by hand, and
@@ -103,6 +108,9 @@ pub fn App() -> Html {
                     theme={state.theme} on_theme={send(&dispatch, Action::Theme)} />
                 <Share />
                 <ChallengeMaker model={state.model.clone()} digit={state.digit} target={state.target} />
+                if state.challenge.is_none() {
+                    <Contents current={state.view} on_view={send(&dispatch, Action::View)} />
+                }
             }
             if let Some(n) = &state.notice {
                 <p data-testid="notice" class="notice" role="status">{n.clone()}
@@ -117,6 +125,7 @@ pub fn App() -> Html {
                     candidate={state.by_hand().cloned()} claimed={state.claimed.clone()} />
             }
             if inputting {
+                <span id={View::Attack.anchor()} />
                 if state.embed.is_none() {
                     <h2 class="lead">{"Find a blind spot"}</h2>
                     <p class="intro">{"Draw a digit, upload a photo of one or pick one from the gallery: the model says which digit it sees. Then choose a target and press Find adversarial example. The paper's box-constrained L-BFGS (Section 4.1, Figure 5) finds a change too small to notice that makes the model say the target; the amplified perturbation shows where ink was added (orange) and taken away (blue)."}</p>
@@ -148,16 +157,35 @@ pub fn App() -> Html {
                     on_gain={send(&dispatch, Action::Gain)} on_noise={on_twin(lab.clone(), state.clone())} />
                 <p class="print-caption" data-testid="print-caption">{print_caption(&state, &result)}<br />{full_page.clone()}</p>
                 if alone(&[View::Transfer]) {
+                    <span id={View::Transfer.anchor()} />
                     <TransferPanel lab={LabRef(lab.clone())} original={input} adversarial={result.adversarial}
                         rms={result.distortion.rms} label={prediction} />
                 }
             }
+            if alone(&[View::Reproduce]) {
+                <span id={View::Reproduce.anchor()} />
+                <ReproducePanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()} />
+            }
+            if alone(&[View::Units]) {
+                <span id={View::Units.anchor()} />
+                <UnitsPanel lab={LabRef(lab.clone())} digits={digits.clone()} />
+            }
+            if alone(&[View::Stability]) {
+                <span id={View::Stability.anchor()} />
+                <StabilityPanel lab={LabRef(lab.clone())} model={state.model.clone()} />
+            }
+            if alone(&[View::Photos]) {
+                <span id={View::Photos.anchor()} />
+                <PhotoPanel lab={LabRef(lab.clone())} />
+            }
             if alone(&[View::Compare]) {
+                <span id={View::Compare.anchor()} />
                 <ComparePanel lab={LabRef(lab.clone())} input={state.input.clone()} label={prediction}
                     model={state.model.clone()} target={state.target} settings={state.settings()} gain={state.gain}
                     on_target={send(&dispatch, Action::Target)} />
             }
             if alone(&[View::Hand]) {
+                <span id={View::Hand.anchor()} />
                 <HandPanel lab={LabRef(lab.clone())} input={state.input.clone()} label={prediction}
                     by_hand={state.by_hand().cloned()} model={state.model.clone()} target={state.target} gain={state.gain}
                     can_undo={!state.hand_undo.is_empty()} on_target={send(&dispatch, Action::Target)}
@@ -165,22 +193,20 @@ pub fn App() -> Html {
                     on_reset={send(&dispatch, |()| Action::HandReset)} />
             }
             if alone(&[View::Quiz]) {
+                <span id={View::Quiz.anchor()} />
                 <QuizPanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()}
                     seed={state.seed} on_seed={send(&dispatch, Action::Seed)} />
             }
-            if alone(&[View::Reproduce]) {
-                <ReproducePanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()} />
-            }
-            if alone(&[View::Units]) {
-                <UnitsPanel lab={LabRef(lab.clone())} digits={digits.clone()} />
-            }
-            if alone(&[View::Stability]) {
-                <StabilityPanel lab={LabRef(lab.clone())} model={state.model.clone()} />
-            }
-            if alone(&[View::Photos]) {
-                <PhotoPanel lab={LabRef(lab.clone())} />
-            }
         </main>
+    }
+}
+
+/// Brings the element with id `id` to the top of the window (at once, without animation).
+fn scroll_to(id: &str) {
+    let found =
+        (web_sys::window().and_then(|w| w.document())).and_then(|d| d.get_element_by_id(id));
+    if let Some(element) = found {
+        element.scroll_into_view();
     }
 }
 

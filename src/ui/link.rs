@@ -69,6 +69,8 @@ pub struct Link {
     pub hide: Vec<String>,
     /// `None`: the browser's preference.
     pub theme: Option<Theme>,
+    /// The part of the full page to scroll to.
+    pub view: Option<View>,
     /// The quiz's rounds (`None`: a new seed when it starts).
     pub seed: Option<u32>,
     /// A challenge (its model, digit and target are the link's).
@@ -115,6 +117,9 @@ impl Link {
         }
         if let Some(view) = self.embed {
             keys.push(format!("embed={}", view.as_str()));
+        }
+        if let Some(view) = self.view {
+            keys.push(format!("view={}", view.as_str()));
         }
         if !self.hide.is_empty() {
             keys.push(format!("hide={}", self.hide.join(",")));
@@ -221,12 +226,8 @@ impl Link {
                     _ => return Err("is not 1 or 0".into()),
                 }
             }
-            "embed" => {
-                self.embed = Some(View::parse(value).ok_or_else(|| {
-                    let names: Vec<&str> = View::ALL.iter().map(|v| v.as_str()).collect();
-                    format!("is not one of {}", names.join(", "))
-                })?)
-            }
+            "embed" => self.embed = Some(view(value)?),
+            "view" => self.view = Some(view(value)?),
             "hide" => {
                 let names: Vec<&str> = value.split(',').filter(|n| !n.is_empty()).collect();
                 if let Some(bad) = names.iter().find(|n| !HIDEABLE.contains(n)) {
@@ -262,6 +263,14 @@ impl Link {
         }
         Ok(())
     }
+}
+
+/// The view `value` names.
+fn view(value: &str) -> Result<View, String> {
+    View::parse(value).ok_or_else(|| {
+        let names: Vec<&str> = View::ALL.iter().map(|v| v.as_str()).collect();
+        format!("is not one of {}", names.join(", "))
+    })
 }
 
 /// `value` as a finite number within `range`.
@@ -364,6 +373,7 @@ mod tests {
             embed: Some(View::Transfer),
             hide: vec!["method".into(), "gallery".into()],
             theme: Some(Theme::Dark),
+            view: Some(View::Quiz),
             seed: Some(4_000_000_000),
             challenge: None,
             code: Some("0123456789".into()),
@@ -385,6 +395,7 @@ mod tests {
             theme: Some(Theme::Light),
             seed: None,
             code: None,
+            view: None,
             ..link
         };
         assert_eq!(
@@ -482,6 +493,7 @@ mod tests {
             "backend=tpu",
             "autorun=yes",
             "embed=everything",
+            "view=nowhere",
             "hide=method,secret",
             "theme=sepia",
             "seed=-1",

@@ -79,6 +79,8 @@ pub struct State {
     pub hide: Vec<String>,
     /// The colours a person chose (`None`: the browser's preference).
     pub theme: Option<Theme>,
+    /// The part of the full page a person went to (the contents or a link's `view`).
+    pub view: Option<View>,
     /// The quiz's seed, once set by a link or a quiz's start.
     pub seed: Option<u32>,
     /// The challenge a link set (the page shows it alone), and the code a shared solution
@@ -115,6 +117,7 @@ impl Default for State {
             embed: None,
             hide: Vec::new(),
             theme: None,
+            view: None,
             seed: None,
             challenge: None,
             claimed: None,
@@ -167,6 +170,8 @@ pub enum Action {
     Theme(Option<Theme>),
     /// The quiz started with this seed.
     Seed(u32),
+    /// A person went to this part of the full page.
+    View(View),
 }
 
 /// The first line of an error from below (a lost device's report runs over many lines of
@@ -203,6 +208,7 @@ impl State {
             embed: self.embed,
             hide: self.hide.clone(),
             theme: self.theme,
+            view: self.view,
             seed: self.seed,
             challenge: self.challenge.clone(),
             code: None,
@@ -285,6 +291,7 @@ impl State {
                 s.hide = link.hide;
                 s.theme = link.theme;
                 s.seed = link.seed;
+                s.view = link.view;
                 s.challenge = link.challenge;
                 s.claimed = link.code;
             }
@@ -365,6 +372,7 @@ impl State {
             Action::Notice(n) => s.notice = n,
             Action::Theme(t) => s.theme = t,
             Action::Seed(seed) => s.seed = Some(seed),
+            Action::View(v) => s.view = Some(v),
         }
         s
     }

@@ -16,14 +16,16 @@ pub enum View {
 }
 
 impl View {
+    /// Every view, in the order of a lecture: the paper's attack, its experiments, the attacks
+    /// after it, the classroom (the page shows them in this order).
     pub const ALL: [View; 9] = [
         View::Attack,
-        View::Compare,
         View::Transfer,
         View::Reproduce,
         View::Units,
         View::Stability,
         View::Photos,
+        View::Compare,
         View::Hand,
         View::Quiz,
     ];
@@ -55,6 +57,36 @@ impl View {
             View::Compare => "every attack on one digit, side by side",
             View::Hand => "fool the network by hand",
             View::Quiz => "can you spot the changed digit?",
+        }
+    }
+
+    /// What the page's contents call it.
+    pub fn short(self) -> &'static str {
+        match self {
+            View::Attack => "The paper's attack",
+            View::Transfer => "Transfer",
+            View::Reproduce => "Tables 1 and 2",
+            View::Units => "Units",
+            View::Stability => "Stability",
+            View::Photos => "Photos",
+            View::Compare => "After the paper",
+            View::Hand => "By hand",
+            View::Quiz => "Spot the change",
+        }
+    }
+
+    /// The id of its place on the full page (`view=` scrolls there).
+    pub fn anchor(self) -> &'static str {
+        match self {
+            View::Attack => "view-attack",
+            View::Transfer => "view-transfer",
+            View::Reproduce => "view-reproduce",
+            View::Units => "view-units",
+            View::Stability => "view-stability",
+            View::Photos => "view-photos",
+            View::Compare => "view-compare",
+            View::Hand => "view-hand",
+            View::Quiz => "view-quiz",
         }
     }
 

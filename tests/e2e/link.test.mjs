@@ -108,3 +108,26 @@ test('Share shows the link of the current state, copied or ready to copy', async
   assert.equal(await page.getByTestId('share-text').inputValue(), page.url());
   assert.match(await page.getByTestId('share-status').textContent(), /Copied|Copy the link/);
 });
+
+test('the contents list every view in the lecture\'s order; each goes there and into the link', async () => {
+  const { page, errors } = await open('#model=fc100-100-10&digit=1');
+  const names = await page.locator('nav.contents [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice(4)));
+  assert.deepEqual(names, ['attack', 'transfer', 'reproduce', 'units', 'stability', 'photos', 'compare', 'hand', 'quiz']);
+  // The panels stand in the same order on the page.
+  const tops = await page.evaluate((ids) => ids.map((id) => document.getElementById(`view-${id}`)?.getBoundingClientRect().top ?? null),
+    names.filter((n) => n !== 'transfer')); // Transfer shows once an attack has a result
+  assert.ok(tops.every((t, i) => t !== null && (i === 0 || t > tops[i - 1])), `tops ${tops}`);
+  const top = (id) => page.evaluate((id) => Math.round(document.getElementById(`view-${id}`).getBoundingClientRect().top), id);
+  await page.getByTestId('nav-hand').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => Math.abs(document.getElementById('view-hand').getBoundingClientRect().top) < 2);
+  assert.match(hashOf(page), /&view=hand/);
+  assert.equal(await page.getByTestId('nav-hand').getAttribute('aria-current'), 'true');
+  // A link with view= opens there.
+  const again = await open('#model=fc100-100-10&digit=1&view=units');
+  await again.page.waitForFunction(() => Math.abs(document.getElementById('view-units').getBoundingClientRect().top) < 2, null, { timeout: 10_000 });
+  assert.ok(Math.abs(await top('hand')) < 2);
+  assert.deepEqual([errors, again.errors], [[], []]);
+  await page.close();
+  await again.page.close();
+});
