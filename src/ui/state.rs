@@ -2,7 +2,7 @@
 //! (the page drives it with `use_reducer`; natively it is unit-tested below).
 
 use crate::compute::backend::{Backend, Devices};
-use crate::ui::challenge::Task;
+use crate::ui::challenge::{Means, Task};
 use crate::ui::hand::{Dab, MOST_UNDO, dabbed};
 use crate::ui::link::{Link, LinkInput, clipped};
 use crate::ui::view::{Theme, View};
@@ -340,9 +340,10 @@ impl State {
             Action::Gain(g) => s.gain = g,
             Action::Busy(b) => s.busy = b,
             Action::Result(r) => {
-                // In a challenge, an attack's result is the student's answer (to check, share
-                // or change further by hand).
-                if s.challenge.is_some() && s.input.is_some() {
+                // In a challenge that allows attacks, an attack's result is the student's answer
+                // (to check, share or change further by hand).
+                let attacks = s.challenge.as_ref().is_some_and(|t| t.means == Means::Any);
+                if attacks && s.input.is_some() {
                     s.remember_hand();
                     s.hand = Some(quantised(&r.adversarial));
                 }
@@ -581,6 +582,39 @@ mod tests {
             .apply(dab(&[(3, 3)], false, true));
         let opened = State::default().apply(Action::Link(Link::read(&drawn.link().write()).0));
         assert_eq!((&opened.input, &opened.hand), (&drawn.input, &drawn.hand));
+    }
+
+    #[test]
+    fn an_attack_answers_a_challenge_only_where_it_allows_attacks() {
+        use crate::ui::challenge::Norm;
+        let task = |means| Task {
+            model: "fc100-100-10".into(),
+            digit: 1,
+            target: 3,
+            norm: Norm::Rms,
+            most: 0.1,
+            means,
+        };
+        let answered = |means| {
+            let link = Link {
+                challenge: Some(task(means)),
+                ..Link::default()
+            };
+            State::default()
+                .apply(Action::Link(link))
+                .apply(Action::Digit(1, vec![0.0; PIXELS]))
+                .apply(Action::Result(attacked()))
+                .hand
+        };
+        assert_eq!(
+            answered(Means::Any),
+            Some(quantised(&attacked().adversarial))
+        );
+        assert_eq!(
+            answered(Means::Hand),
+            None,
+            "by hand only: the result is not an answer"
+        );
     }
 
     #[test]

@@ -20,6 +20,8 @@ const VIEWS = [
   ['&embed=compare', 'compare-panel'],
   ['&embed=hand', 'hand-panel'],
   ['&embed=quiz', 'quiz-panel'],
+  // A by-hand challenge (its task sets the model, digit and target over RESULT's).
+  ['&challenge=convnet~2~4~rms~0.1~hand~17f32f32', 'challenge-task'],
 ];
 
 /** A new load of the page on `fragment` (`autorun` is read only when the page opens). */

@@ -42,7 +42,8 @@ fn read(dispatch: &UseReducerDispatcher<State>, pending: &RefCell<Pending>, open
         _ => (None, None),
     };
     p.backend = link.backend;
-    p.autorun = opening && link.autorun;
+    // Never in a challenge: the student's attempt is theirs to make.
+    p.autorun = opening && link.autorun && link.challenge.is_none();
     dispatch.dispatch(Action::Link(link));
     if !notices.is_empty() {
         dispatch.dispatch(Action::Notice(Some(notices.join(" "))));
