@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, waitLabel, watchBlocking, longestBlock, shownBlock, PAGE_TASK_LIMIT_MS, paintRows, HAND_BAR, drawSeven } from './harness.mjs';
 import { openPage } from './browser.mjs';
+import AxeBuilder from '@axe-core/playwright';
 
 const app = useApp();
 const open = (fragment) => openPage(app.browser, new URL(app.page.url()).origin + '/' + fragment);
@@ -41,6 +42,9 @@ test('by hand: a brushed bar makes the convnet read the target, beside L-BFGS\'s
   assert.equal(await compare.getAttribute('data-lbfgs-reached'), 'true');
   assert.ok(lbfgs > 0 && lbfgs < rms, `L-BFGS RMS ${lbfgs} against the hand's ${rms}`);
   assert.match(await compare.textContent(), /Yours: RMS .*L-BFGS: RMS/);
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  assert.deepEqual(violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => v.id), [],
+    'reached, beside L-BFGS');
   console.log(`# by hand (convnet, digit ${digit} → ${target}): ${passes + 1} passes, RMS ${rms.toFixed(3)}, ` +
     `${l0} pixels; L-BFGS RMS ${lbfgs.toFixed(3)}; longest task of the page ${shownBlock(blocked)}`);
   assert.ok(blocked < PAGE_TASK_LIMIT_MS, `the page was blocked for ${blocked} ms`);

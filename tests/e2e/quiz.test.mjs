@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
 import { useApp } from './harness.mjs';
 import { openPage } from './browser.mjs';
 
@@ -19,17 +20,22 @@ const inked = (page, testid) => page.getByTestId(testid).locator('canvas').evalu
   return n;
 });
 
+/** axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it is. */
+const violations = async (page) => (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze())
+  .violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => `${v.id}: ${v.nodes.length}`);
+
 /** Waits for round `k` (1-based) to show its pair. */
 const round = (page, k) => page.waitForFunction((k) =>
   document.querySelector('[data-testid="quiz-round"]')?.dataset.value === String(k) &&
   document.querySelector('[data-testid="quiz-left"]'), k, { timeout: 60_000 });
 
 test('quiz: answering right drives the staircase down; threshold, chart and CSV at the end', async () => {
-  const { page, foreign, errors } = await open('#embed=quiz&model=fc100-100-10&seed=7');
+  const { page, foreign, errors } = await open('#embed=quiz&model=fc100-100-10&seed=7&theme=dark');
   await page.getByTestId('quiz-start').click();
   const shown = [];
   for (let k = 1; k <= 20; k++) {
     await round(page, k);
+    if (k === 1) assert.deepEqual(await violations(page), [], 'a pair, dark theme');
     shown.push(Number((await page.getByTestId('quiz-pair').textContent()).match(/RMS of the change ([0-9.]+)/)[1]));
     const left = (await inked(page, 'quiz-left')) >= (await inked(page, 'quiz-right'));
     // Every other round by keyboard: the focus is on the pair, ← and → answer.
@@ -37,6 +43,7 @@ test('quiz: answering right drives the staircase down; threshold, chart and CSV 
     else await page.keyboard.press(left ? 'ArrowLeft' : 'ArrowRight');
   }
   await page.getByTestId('quiz-threshold').waitFor();
+  assert.deepEqual(await violations(page), [], 'the results, dark theme');
   const threshold = Number(await page.getByTestId('quiz-threshold').getAttribute('data-value'));
   const attack = Number(await page.getByTestId('quiz-attack').getAttribute('data-value'));
   const marks = await page.getByTestId('quiz-chart').locator('[data-right]').evaluateAll((els) => els.map((e) => e.dataset.right));
