@@ -41,9 +41,11 @@ after(async () => {
   hostServer?.close();
 });
 
-/** The document inside the host's iframe matching `selector`, once it has one. */
-async function frame(selector) {
-  const element = await host.page.waitForSelector(selector, { state: 'attached' });
+/** The document inside the iframe matching `selector` on `page` (the host's by default), once it
+ *  has one; scrolled on screen first where `scroll` (an embed starts only once it is seen). */
+async function frame(selector, { page = host.page, scroll = false } = {}) {
+  const element = await page.waitForSelector(selector, { state: 'attached' });
+  if (scroll) await element.scrollIntoViewIfNeeded();
   for (let i = 0; i < 600; i++) {
     const inside = await element.contentFrame();
     if (inside && inside.url() !== 'about:blank') return inside;
@@ -114,16 +116,7 @@ test('an embed waits until it is on screen, and hides the controls its link name
 test('the classroom page: by hand, the quiz and a challenge embedded, each fitting 320 px', async () => {
   const classroom = await openPage(browser, hostServer.url.replace('127.0.0.1', 'localhost') + 'classroom-example.html',
     { width: 320, gallery: false });
-  const inside = async (selector) => {
-    const element = await classroom.page.waitForSelector(selector, { state: 'attached' });
-    await element.scrollIntoViewIfNeeded();
-    for (let i = 0; i < 600; i++) {
-      const f = await element.contentFrame();
-      if (f && f.url() !== 'about:blank') return f;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`no document in ${selector}`);
-  };
+  const inside = (selector) => frame(selector, { page: classroom.page, scroll: true });
   for (const [selector, shown] of [['iframe[src*="digit=2&target=4&embed=hand"]', 'hand-canvas'],
     ['iframe[src*="embed=quiz"]', 'quiz-start'], ['iframe[src*="challenge="]', 'challenge-task']]) {
     const view = await inside(selector);
