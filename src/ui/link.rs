@@ -5,7 +5,7 @@
 use crate::compute::backend::Backend;
 use crate::ui::challenge::{CODE, Task};
 use crate::ui::view::{Theme, View};
-use blindspot_core::attack::MethodName;
+use blindspot_core::attack::{Goal, MethodName};
 use blindspot_core::{PIXELS, zoo};
 
 /// Digits in the gallery (`www/digits`, the committed test slice): `digit` picks one of them.
@@ -34,6 +34,11 @@ pub const MOST_KAPPA: f32 = 50.0;
 /// A target as a link, the attack menu and the print caption write it: a digit or `untargeted`.
 pub fn target_text(target: Option<u8>) -> String {
     target.map_or("untargeted".into(), |t| t.to_string())
+}
+
+/// The attack's goal for a target as the menus and links hold it (`None`: untargeted).
+pub fn goal(target: Option<u8>) -> Goal {
+    Goal::from_target(target.map(usize::from))
 }
 
 /// Where the input of a link comes from.

@@ -127,7 +127,7 @@ impl PhotoState {
     pub fn job(&self) -> Option<PhotoJob> {
         Some(PhotoJob {
             pixels: self.pixels.clone()?,
-            goal: self.target.map_or(Goal::Untargeted, Goal::Target),
+            goal: Goal::from_target(self.target),
             method: self.method,
             epsilon_levels: self.epsilon_levels,
             steps: attacks::PGD_STEPS,

@@ -8,8 +8,9 @@ use super::{DigitCanvas, TargetSelect};
 use crate::compute::lab::{LabRef, Run};
 use crate::ui::colour::{digit_rgba, perturbation_rgba};
 use crate::ui::control::progress_line;
+use crate::ui::link::goal;
 use crate::ui::method_text::{minimises, title};
-use blindspot_core::attack::{Goal, MethodName, Progress, Settings};
+use blindspot_core::attack::{MethodName, Progress, Settings};
 use blindspot_core::work::Attacked;
 use blindspot_core::work::plan::compare::{self, Compare};
 use std::rc::Rc;
@@ -81,9 +82,7 @@ pub fn ComparePanel(props: &Props) -> Html {
                 model: props.model.clone(),
                 pixels,
                 label,
-                goal: props
-                    .target
-                    .map_or(Goal::Untargeted, |t| Goal::Target(t.into())),
+                goal: goal(props.target),
                 settings: props.settings,
             });
         Callback::from(move |_| {

@@ -5,7 +5,8 @@ use super::{DigitCanvas, HandCanvas, Probabilities, TargetSelect};
 use crate::compute::lab::{LabRef, Run};
 use crate::ui::colour::perturbation_rgba;
 use crate::ui::hand::Dab;
-use blindspot_core::attack::{Distortion, Goal, MethodName, Settings};
+use crate::ui::link::goal;
+use blindspot_core::attack::{Distortion, MethodName, Settings};
 use blindspot_core::eval::argmax;
 use blindspot_core::work::{AttackJob, Attacked};
 use yew::prelude::*;
@@ -40,11 +41,6 @@ struct Read {
     model: String,
     pixels: Vec<f32>,
     probabilities: Vec<f32>,
-}
-
-/// Whether the model's label `now` is what the student was after.
-fn reaches(now: u8, label: u8, target: Option<u8>) -> bool {
-    target.map_or(now != label, |t| now == t)
 }
 
 #[function_component]
@@ -83,7 +79,7 @@ pub fn HandPanel(props: &Props) -> Html {
     let now = current.map(|r| argmax(&r.probabilities));
     let reached = match (now, props.label) {
         (Some(now), Some(label)) => {
-            props.input != props.by_hand && reaches(now, label, props.target)
+            props.input != props.by_hand && goal(props.target).reached(label.into(), now.into())
         }
         _ => false,
     };
@@ -111,7 +107,7 @@ pub fn HandPanel(props: &Props) -> Html {
                     model,
                     pixels,
                     label,
-                    goal: target.map_or(Goal::Untargeted, |t| Goal::Target(t.into())),
+                    goal: goal(target),
                     method: MethodName::Lbfgs.with(&Settings::default()),
                 };
                 let found = lab.0.attack(job, Run::Hand, |_| {}).await;

@@ -44,6 +44,26 @@ struct Quiz {
     trials: Vec<Trial>,
 }
 
+/// The current round's pair as shown: the round, the test digit, the changed one and the
+/// change's RMS. `None`: the attack for it is still running (or the quiz is over); `Err`: it
+/// failed.
+type Pair = (Round, Vec<f32>, Vec<f32>, f64);
+
+impl Quiz {
+    /// The pair the student answers now; the one place its change is made, for the page and the
+    /// answer alike.
+    fn pair(&self, digits: &Digits) -> Option<Result<Pair, String>> {
+        let k = self.trials.len();
+        let round = *self.rounds.get(k)?;
+        Some(self.found.get(k)?.clone().map(|found| {
+            let original = digits.pixels(round.digit);
+            let (changed, rms) =
+                shown_change(&original, &found.adversarial, next_rms(&self.trials));
+            (round, original, changed, rms)
+        }))
+    }
+}
+
 /// What the mean of the attack's RMS is over the rounds it reached (`None`: none yet).
 fn attack_rms(found: &[Result<Found, String>]) -> Option<f64> {
     let reached: Vec<f64> = (found.iter().flatten())
@@ -146,12 +166,9 @@ pub fn QuizPanel(props: &Props) -> Html {
             let (Some(q), Some(digits)) = (held.as_mut(), digits.as_ref()) else {
                 return;
             };
-            let k = q.trials.len();
-            let (Some(round), Some(Ok(found))) = (q.rounds.get(k).copied(), q.found.get(k)) else {
+            let Some(Ok((round, _, _, rms))) = q.pair(digits) else {
                 return;
             };
-            let pixels = digits.pixels(round.digit);
-            let (_, rms) = shown_change(&pixels, &found.adversarial, next_rms(&q.trials));
             q.trials.push(Trial {
                 round,
                 rms,
@@ -191,16 +208,12 @@ pub fn QuizPanel(props: &Props) -> Html {
         (Some(q), Some(_)) if q.trials.len() == ROUNDS => results(q),
         (Some(q), Some(digits)) => {
             let k = q.trials.len();
-            let round = q.rounds[k];
-            match q.found.get(k) {
+            match q.pair(digits) {
                 None => {
                     html! { <p class="busy" data-testid="quiz-waiting">{"Preparing the next pair…"}</p> }
                 }
                 Some(Err(e)) => html! { <p class="error" role="alert">{e.clone()}</p> },
-                Some(Ok(found)) => {
-                    let original = digits.pixels(round.digit);
-                    let (changed, rms) =
-                        shown_change(&original, &found.adversarial, next_rms(&q.trials));
+                Some(Ok((round, original, changed, rms))) => {
                     let (l, r) = if round.changed_left {
                         (changed, original)
                     } else {

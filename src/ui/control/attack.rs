@@ -6,8 +6,9 @@ use super::report_loss;
 use crate::clock::now;
 use crate::compute::lab::{Lab, Run};
 use crate::pacing::next_frame;
+use crate::ui::link::goal;
 use crate::ui::state::{Action, AttackView, State};
-use blindspot_core::attack::{Goal, Progress};
+use blindspot_core::attack::Progress;
 use blindspot_core::eval::argmax;
 use blindspot_core::work::AttackJob;
 use std::rc::Rc;
@@ -26,9 +27,7 @@ pub fn use_attack(lab: Rc<Lab>, state: UseReducerHandle<State>) -> (Callback<()>
             let (lab, dispatch) = (lab.clone(), state.dispatcher());
             let method = state.method.with(&state.settings());
             let (model, label) = (state.model.clone(), argmax(&probs));
-            let goal = state
-                .target
-                .map_or(Goal::Untargeted, |t| Goal::Target(t.into()));
+            let goal = goal(state.target);
             dispatch.dispatch(Action::Busy(Some(format!(
                 "running {} on {model}…",
                 method.name().as_str()

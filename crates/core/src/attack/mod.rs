@@ -65,6 +65,21 @@ pub enum Goal {
     Untargeted,
 }
 
+impl Goal {
+    /// A target as the page's menus hold it (`None`: untargeted).
+    pub fn from_target(target: Option<usize>) -> Goal {
+        target.map_or(Goal::Untargeted, Goal::Target)
+    }
+
+    /// Whether a model that reads `now` on an image of true label `label` meets the goal.
+    pub fn reached(self, label: usize, now: usize) -> bool {
+        match self {
+            Goal::Target(t) => now == t,
+            Goal::Untargeted => now != label,
+        }
+    }
+}
+
 /// One image's outcome.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
@@ -95,9 +110,10 @@ impl Outcome {
         c: f32,
         iterations: usize,
     ) -> Outcome {
-        let (success, target) = match goal {
-            Goal::Target(t) => (reached == t, t),
-            Goal::Untargeted => (reached != label, reached),
+        let success = goal.reached(label, reached);
+        let target = match goal {
+            Goal::Target(t) => t,
+            Goal::Untargeted => reached,
         };
         Outcome {
             distortion: Distortion::between(original, &adversarial),
