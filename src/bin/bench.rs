@@ -8,13 +8,20 @@
 mod exports {
     use blindspot_core::attack::objective::{Batch, evaluate};
     use blindspot_core::attack::{
-        FgsmConfig, Goal, LbfgsConfig, Outcome, block_on, keep_going, lbfgs_each, pgd_each,
+        FgsmConfig, Goal, LbfgsConfig, MethodName, Outcome, block_on, keep_going, lbfgs_each,
+        pgd_each,
     };
     use blindspot_core::card::{self, ModelCard};
     use blindspot_core::data::Digits;
+    use blindspot_core::imagenet::{
+        self,
+        attacks::{EPSILON_LEVELS, PGD_STEPS, attack as photo_attack, attack_photo},
+    };
     use blindspot_core::model::Classifier;
+    use blindspot_core::model::Network;
     use blindspot_core::zoo;
     use burn::prelude::Device;
+    use burn::prelude::{Tensor, TensorData};
     use wasm_bindgen::prelude::*;
 
     fn failed(e: impl std::fmt::Display) -> JsError {
@@ -120,6 +127,85 @@ mod exports {
                 &mut keep_going,
             ));
             Ok(flatten(&outcomes.map_err(failed)?))
+        }
+    }
+
+    /// EfficientNet-Lite0 on Burn's Flex CPU backend as the app's CPU worker holds it: with its
+    /// own CPU kernels (`kernels`) or on Burn's generic path, for the photo bench
+    /// (tests/bench/photos.mjs).
+    #[wasm_bindgen]
+    pub struct Photos {
+        loaded: imagenet::Loaded,
+        device: Device,
+    }
+
+    #[wasm_bindgen]
+    impl Photos {
+        #[wasm_bindgen(constructor)]
+        pub fn new(
+            card: &[u8],
+            weights: Vec<u8>,
+            classes: Vec<u8>,
+            kernels: bool,
+        ) -> Result<Photos, JsError> {
+            let card = imagenet::Card::parse(card).map_err(failed)?;
+            let device = Device::flex().autodiff();
+            let mut loaded =
+                imagenet::Loaded::new(&card, weights, classes, &device).map_err(failed)?;
+            if !kernels {
+                loaded.model.kernels = None;
+            }
+            Ok(Photos { loaded, device })
+        }
+
+        /// A photo's RGBA pixels (`width` × `height`) cut to the model's input as the app cuts
+        /// them.
+        pub fn crop(width: usize, height: usize, rgba: &[u8]) -> Result<Vec<f32>, JsError> {
+            imagenet::crop(width, height, rgba).map_err(failed)
+        }
+
+        /// The logits of one photo (`[3, 224, 224]` in [0, 1]).
+        pub fn forward(&self, x: &[f32]) -> Result<Vec<f32>, JsError> {
+            let t = Tensor::<2>::from_data(TensorData::new(x.to_vec(), [1, x.len()]), &self.device);
+            let logits = self.loaded.model.logits(t);
+            block_on(logits.into_data_async())
+                .map_err(failed)?
+                .try_into_vec_as::<f32>()
+                .map_err(failed)
+        }
+
+        /// The gradient in the pixels of the cross-entropy towards `target` (the attacks'
+        /// objective at c = 0).
+        pub fn gradient(&self, x: &[f32], target: u32) -> Result<Vec<f32>, JsError> {
+            let (targets, c) = ([target as usize], [0.0]);
+            let batch = Batch::new(x, x, &targets, &c, 1.0);
+            let e = block_on(evaluate(&self.loaded.model, &self.device, batch)).map_err(failed)?;
+            Ok(e.grad)
+        }
+
+        /// `method` (lbfgs, pgd: 10 steps within 8/255) towards `target`, as the Photos panel
+        /// runs it: `[reached (0/1), label of the 8-bit result, RMS, gradient evaluations]`.
+        pub fn attack(&self, x: &[f32], method: &str, target: u32) -> Result<Vec<f32>, JsError> {
+            let method = MethodName::parse(method).map_err(failed)?;
+            let attack = photo_attack(method, EPSILON_LEVELS, PGD_STEPS).map_err(failed)?;
+            let goal = Goal::Target(target as usize);
+            let (model, classes) = (&self.loaded.model, &self.loaded.classes);
+            let r = block_on(attack_photo(
+                model,
+                classes,
+                &self.device,
+                x,
+                goal,
+                &attack,
+                &mut keep_going,
+            ))
+            .map_err(failed)?;
+            Ok(vec![
+                r.success as u8 as f32,
+                r.label as f32,
+                r.rms,
+                r.iterations as f32,
+            ])
         }
     }
 

@@ -1,11 +1,14 @@
 //! EfficientNet-Lite0 as shipped (`models/imagenet/`, made by scripts/lib/imagenet_weights.py):
 //! its logits agree with an independent numpy implementation run on the original checkpoint
 //! (tests/reference/efficientnet_lite0.py, recorded in tests/fixtures/imagenet-reference.json),
-//! and it reads the sample photos right.
+//! its input gradients with torch.autograd's (tests/reference/efficientnet_lite0_gradient.py),
+//! both on the CPU kernels and on Burn's generic path, and it reads the sample photos right.
 
 use blindspot_core::attack::block_on;
+use blindspot_core::attack::objective::{Batch, evaluate};
 use blindspot_core::eval;
 use blindspot_core::imagenet::{self, Card, Classes, EfficientNetLite0, INPUT, SIDE};
+use blindspot_core::model::Network;
 use burn::prelude::*;
 use std::path::PathBuf;
 
@@ -50,29 +53,35 @@ fn centre_cut(photo: &image::RgbaImage) -> Vec<f32> {
     out
 }
 
-fn logits(model: &EfficientNetLite0, pixels: Vec<f32>, device: &Device) -> Vec<f32> {
+/// The logits from both paths: the CPU kernels' (`Network::logits`, what the app and the CLI
+/// use on the CPU) and Burn's generic path (`forward`).
+fn logits(model: &EfficientNetLite0, pixels: Vec<f32>, device: &Device) -> [Vec<f32>; 2] {
     let x = Tensor::<2>::from_data(TensorData::new(pixels, [1, INPUT]), device);
-    model.forward(x).into_data().try_to_vec::<f32>().unwrap()
+    let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
+    [read(model.logits(x.clone())), read(model.forward(x))]
 }
 
 #[test]
 fn logits_agree_with_the_numpy_reference_within_1e_3() {
     let device = Device::flex();
     let model = model(&device);
+    assert!(model.kernels.is_some(), "the CPU model has its kernels");
     let reference: serde_json::Value =
         serde_json::from_slice(&read(repo().join("tests/fixtures/imagenet-reference.json")))
             .unwrap();
     for (name, want) in reference["logits"].as_object().unwrap() {
-        let got = logits(&model, centre_cut(&sample(name)), &device);
-        let worst = want
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip(&got)
-            .map(|(w, g)| (w.as_f64().unwrap() - f64::from(*g)).abs())
-            .fold(0.0, f64::max);
-        println!("{name}: largest logit difference {worst:.2e}");
-        assert!(worst < 1e-3, "{name}: {worst}");
+        let paths = logits(&model, centre_cut(&sample(name)), &device);
+        for (path, got) in ["kernels", "burn"].into_iter().zip(paths) {
+            let worst = want
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(&got)
+                .map(|(w, g)| (w.as_f64().unwrap() - f64::from(*g)).abs())
+                .fold(0.0, f64::max);
+            println!("{name}, {path}: largest logit difference {worst:.2e}");
+            assert!(worst < 1e-3, "{name}, {path}: {worst}");
+        }
     }
 }
 
@@ -97,5 +106,46 @@ fn the_sample_photos_are_read_right() {
         let top = imagenet::top(&classes, &p, 5);
         println!("{name}: {top:?}");
         assert!(right.contains(&top[0].label), "{name}: {top:?}");
+    }
+}
+
+/// The cross-entropy's gradient towards ostrich in a sample's pixels, from both paths (the CPU
+/// kernels, Burn's autodiff), against torch.autograd in float64 on the original checkpoint
+/// (tests/reference/efficientnet_lite0_gradient.py, recorded in
+/// tests/fixtures/imagenet-gradient.json at every 37th value): relative L2 error on those values.
+#[test]
+fn input_gradients_agree_with_torch_autograd() {
+    let device = Device::flex().autodiff();
+    let kernels = model(&device);
+    assert!(kernels.kernels.is_some(), "the CPU model has its kernels");
+    let mut burn = kernels.clone();
+    burn.kernels = None;
+    let bytes = read(repo().join("tests/fixtures/imagenet-gradient.json"));
+    let reference: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let (target, stride) = (
+        reference["target"].as_u64().unwrap() as usize,
+        reference["stride"].as_u64().unwrap() as usize,
+    );
+    for (name, want) in reference["gradients"].as_object().unwrap() {
+        let want: Vec<f64> = want["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let x = centre_cut(&sample(name));
+        for (path, model) in [("kernels", &kernels), ("burn", &burn)] {
+            let (targets, c) = ([target], [0.0]);
+            let batch = Batch::new(&x, &x, &targets, &c, 1.0);
+            let got = block_on(evaluate(model, &device, batch)).unwrap().grad;
+            let (mut err, mut norm) = (0.0, 0.0);
+            for (g, w) in got.iter().step_by(stride).zip(&want) {
+                err += (f64::from(*g) - w).powi(2);
+                norm += w * w;
+            }
+            let relative = (err / norm).sqrt();
+            println!("{name}, {path}: relative L2 error {relative:.2e}");
+            assert!(relative < 2e-3, "{name}, {path}: {relative}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! cross-entropy (DeepFool, Carlini–Wagner, JSMA): a batch's logits with the input gradient of
 //! a weighted sum of them, or of the margin between a class and its strongest rival.
 
-use crate::model::Network;
+use crate::model::{Network, Traced};
 use crate::{Error, Result};
 use burn::prelude::*;
 
@@ -45,11 +45,10 @@ pub async fn weighted(
 ) -> Result<LogitGradient> {
     let (inputs, classes) = (model.inputs(), model.classes());
     let rows = x.len() / inputs;
-    let x = tensor(x, [rows, inputs], device).require_grad();
+    let traced = Traced::new(model, tensor(x, [rows, inputs], device).require_grad(), x);
     let w = tensor(weights, [rows, classes], device);
-    let logits = model.logits(x.clone());
-    let value = (logits.clone() * w).sum_dim(1); // [rows, 1]
-    read(x, logits, value).await
+    let value = (traced.logits.clone() * w).sum_dim(1); // [rows, 1]
+    read(traced, value).await
 }
 
 /// Rows `x` with one class `aims[r]` each: the logits and the margin m = max_{k≠aim} Z_k − Z_aim
@@ -62,11 +61,14 @@ pub async fn rival_margin(
     aims: &[usize],
 ) -> Result<LogitGradient> {
     let inputs = model.inputs();
-    let x = tensor(x, [aims.len(), inputs], device).require_grad();
+    let traced = Traced::new(
+        model,
+        tensor(x, [aims.len(), inputs], device).require_grad(),
+        x,
+    );
     let onehot = one_hot(aims, model.classes(), device);
-    let logits = model.logits(x.clone());
-    let margin = rival_over_aim(logits.clone(), onehot);
-    read(x, logits, margin).await
+    let margin = rival_over_aim(traced.logits.clone(), onehot);
+    read(traced, margin).await
 }
 
 /// One row per aim, 1 in the aim's column. Built on the host: `Tensor::one_hot` checks its
@@ -94,15 +96,12 @@ fn tensor(values: &[f32], shape: [usize; 2], device: &Device) -> Tensor<2> {
 
 /// Differentiates `value` (summed over rows: rows are independent) in `x` and reads
 /// `[logits | value | grad]` back in one transfer.
-async fn read(x: Tensor<2>, logits: Tensor<2>, value: Tensor<2>) -> Result<LogitGradient> {
-    let [rows, inputs] = x.dims();
-    let classes = logits.dims()[1];
+async fn read(traced: Traced<'_>, value: Tensor<2>) -> Result<LogitGradient> {
+    let [rows, inputs] = traced.x.dims();
+    let classes = traced.logits.dims()[1];
     let grads = value.clone().sum().backward();
-    let grad = x
-        .grad(&grads)
-        .ok_or_else(|| Error::Device("the input has no gradient (is autodiff on?)".into()))?
-        .detach();
-    let packed = Tensor::cat(vec![logits.detach(), value.detach(), grad], 1);
+    let grad = traced.input_grad(&grads).await?;
+    let packed = Tensor::cat(vec![traced.logits.detach(), value.detach(), grad], 1);
     let data = packed.into_data_async().await.map_err(Error::device)?;
     let flat = data.try_into_vec_as::<f32>().map_err(Error::device)?;
     let width = classes + 1 + inputs;

@@ -4,7 +4,7 @@
 //! the loss pushes towards the nearest competing class only (see `LbfgsConfig::temperature`).
 
 use super::logits::{one_hot, rival_over_aim};
-use crate::model::Network;
+use crate::model::{Network, Traced};
 use crate::{Error, Result};
 use burn::prelude::*;
 use burn::tensor::activation::log_softmax;
@@ -58,20 +58,19 @@ pub async fn evaluate(
         temperature,
     } = batch;
     let (n, inputs, classes) = (targets.len(), model.inputs(), model.classes());
+    let values = x;
     let x = Tensor::<2>::from_data(TensorData::new(x.to_vec(), [n, inputs]), device).require_grad();
     let x0 = Tensor::<2>::from_data(TensorData::new(x0.to_vec(), [n, inputs]), device);
     let c = Tensor::<2>::from_data(TensorData::new(c.to_vec(), [n, 1]), device);
     let onehot = one_hot(targets, classes, device);
 
-    let logits = model.logits(x.clone()); // [n, classes]
+    let traced = Traced::new(model, x.clone(), values);
+    let logits = traced.logits.clone(); // [n, classes]
     let ce = -(log_softmax(logits.clone() / temperature, 1) * onehot.clone()).sum_dim(1); // [n, 1]
     let distance = (x.clone() - x0).powf_scalar(2.0).sum_dim(1); // [n, 1]
     let value = ce.clone() + c * distance; // [n, 1]
     let grads = value.clone().sum().backward();
-    let grad = x
-        .grad(&grads)
-        .ok_or_else(|| Error::Device("the input has no gradient (is autodiff on?)".into()))?
-        .detach(); // [n, inputs]
+    let grad = traced.input_grad(&grads).await?; // [n, inputs]
     let logits = logits.detach();
     let label = logits.clone().argmax(1).float(); // [n, 1]
     let margin = -rival_over_aim(logits, onehot); // [n, 1]

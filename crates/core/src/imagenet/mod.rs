@@ -60,9 +60,29 @@ impl Pinned {
     }
 }
 
-/// The network with the card's weights (`bytes`, checked against it) on `device`.
+/// The network with the card's weights (`bytes`, checked against it) on `device`; on the CPU
+/// with its own kernels.
 pub fn model(card: &Card, bytes: Vec<u8>, device: &Device) -> Result<EfficientNetLite0> {
-    crate::weights::load_safetensors(EfficientNetLite0::new(device), card.weights.check(bytes)?)
+    let model = crate::weights::load_safetensors(
+        EfficientNetLite0::new(device),
+        card.weights.check(bytes)?,
+    )?;
+    Ok(if on_cpu(device) {
+        model.with_kernels()
+    } else {
+        model
+    })
+}
+
+/// Whether `device` is Burn's CPU backend (Flex), with or without autodiff.
+fn on_cpu(device: &Device) -> bool {
+    #[cfg(feature = "cpu")]
+    return device.clone().without_autodiff() == Device::flex();
+    #[cfg(not(feature = "cpu"))]
+    {
+        let _ = device;
+        false
+    }
 }
 
 /// The model and its class names from `models/imagenet/`, checked against their card.

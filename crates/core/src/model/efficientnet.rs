@@ -8,7 +8,9 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
 
+use super::efficientnet_cpu::Kernels;
 use super::{LipschitzLayer, Network};
+use std::sync::Arc;
 
 /// Side of the square RGB input.
 pub const SIDE: usize = 224;
@@ -69,7 +71,7 @@ pub struct MbConv {
 
 impl MbConv {
     /// Whether the block adds its input back: stride 1 and as many channels out as in.
-    fn has_skip(&self) -> bool {
+    pub(crate) fn has_skip(&self) -> bool {
         // Without an expansion the depthwise convolution reads the block's input directly.
         let channels_in = match &self.expand {
             Some(expand) => expand.weight.dims()[1],
@@ -94,6 +96,10 @@ pub struct EfficientNetLite0 {
     pub blocks: Vec<MbConv>,
     pub head: Conv2d,
     pub fc: Linear,
+    /// The same weights for the CPU's own kernels, once loaded on the CPU
+    /// ([`EfficientNetLite0::with_kernels`]).
+    #[module(skip)]
+    pub kernels: Option<Arc<Kernels>>,
 }
 
 /// A convolution with TensorFlow's "SAME" padding (asymmetric at stride 2, as the weights were
@@ -141,7 +147,15 @@ impl EfficientNetLite0 {
             fc: LinearConfig::new(HEAD, CLASSES)
                 .with_initializer(Initializer::Zeros)
                 .init(device),
+            kernels: None,
         }
+    }
+
+    /// The model with its weights also laid out for [`Kernels`], which then compute its logits
+    /// and gradients: for the CPU, where they are several times faster than Burn's generic path.
+    pub fn with_kernels(mut self) -> Self {
+        self.kernels = Some(Arc::new(Kernels::new(&self)));
+        self
     }
 
     /// The layers as the Lipschitz bounds see them (Table 5), input side first: the stem, each
@@ -234,6 +248,21 @@ impl Network for EfficientNetLite0 {
     }
 
     fn logits(&self, x: Tensor<2>) -> Tensor<2> {
-        self.forward(x)
+        let Some(kernels) = &self.kernels else {
+            return self.forward(x);
+        };
+        let [rows, _] = x.dims();
+        let device = x.device();
+        // Kernels exist only on the CPU, whose reads are ready at once and cannot fail.
+        let values: Vec<f32> = crate::attack::block_on(x.into_data_async())
+            .expect("a CPU tensor reads back")
+            .try_into_vec_as()
+            .expect("f32 pixels");
+        let (logits, _) = kernels.forward(&values, rows);
+        Tensor::from_data(TensorData::new(logits, [rows, CLASSES]), &device)
+    }
+
+    fn kernels(&self) -> Option<&Kernels> {
+        self.kernels.as_deref()
     }
 }

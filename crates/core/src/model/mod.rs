@@ -8,12 +8,15 @@ mod autoencoder;
 mod classifier;
 pub mod convnet;
 pub mod efficientnet;
+pub mod efficientnet_cpu;
 pub mod mlp;
+mod traced;
 
 pub use autoencoder::Autoencoder;
 pub use classifier::{Arch, Classifier};
 pub use convnet::ConvNet;
 pub use mlp::Mlp;
+pub use traced::Traced;
 
 use burn::nn::Linear;
 use burn::nn::conv::Conv2d;
@@ -30,6 +33,11 @@ pub trait Network {
     fn classes(&self) -> usize;
     /// `[n, inputs]` → `[n, classes]` logits.
     fn logits(&self, x: Tensor<2>) -> Tensor<2>;
+    /// The network's own CPU kernels, where it has them: its logits and their input gradients
+    /// then come from them, not from Burn's graph ([`Traced`]).
+    fn kernels(&self) -> Option<&efficientnet_cpu::Kernels> {
+        None
+    }
 }
 
 /// A hidden layer whose activations can be probed (Section 3's units study): its name and

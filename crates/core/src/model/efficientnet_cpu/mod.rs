@@ -1,0 +1,198 @@
+//! EfficientNet-Lite0 on the CPU with its own kernels: the same network as
+//! [`super::efficientnet`] (built from its loaded weights), on channels-last maps, with a
+//! forward pass that keeps what its input gradient needs (a [`Tape`]) and that gradient written
+//! out layer by layer. Burn's generic path spends most of a gradient on layout changes, masks
+//! and a depthwise transposed convolution; this one is a few matrix products and loops
+//! (BENCHMARKS.md, "ImageNet speed"). Checked against Burn's autodiff and the numpy reference
+//! (`tests/imagenet.rs`).
+
+mod depthwise;
+mod pointwise;
+mod stem;
+
+use super::efficientnet::{EfficientNetLite0, SIDE};
+use depthwise::Depthwise;
+use pointwise::Pointwise;
+use stem::Stem;
+
+/// A weight tensor's values, row-major.
+fn values<const D: usize>(t: burn::prelude::Tensor<D>) -> Vec<f32> {
+    t.into_data().try_into_vec_as::<f32>().expect("f32 weights")
+}
+
+/// A layer's bias, or zeros.
+fn bias(bias: &Option<burn::module::Param<burn::prelude::Tensor<1>>>, outputs: usize) -> Vec<f32> {
+    bias.as_ref()
+        .map(|b| values(b.val()))
+        .unwrap_or_else(|| vec![0.0; outputs])
+}
+
+/// ReLU6 in place. Written as comparisons and selects, which wasm's SIMD (pmin/pmax) and
+/// x86's vectorise; `f32::clamp`'s NaN rules kept it scalar in the browser.
+fn relu6(x: &mut [f32]) {
+    for v in x {
+        let low = if *v < 0.0 { 0.0 } else { *v };
+        *v = if low > 6.0 { 6.0 } else { low };
+    }
+}
+
+/// Zeroes the gradient where ReLU6 was flat: where its output is 0 or 6 (a select, not a branch,
+/// so that it vectorises).
+fn through_relu6(grad: &mut [f32], out: &[f32]) {
+    for (g, &y) in grad.iter_mut().zip(out) {
+        *g = if y > 0.0 && y < 6.0 { *g } else { 0.0 };
+    }
+}
+
+/// Both cores natively for products big enough to share; one thread in a browser worker (the
+/// pool's workers are the page's parallelism).
+fn parallelism(multiply_adds: usize) -> gemm::Parallelism {
+    #[cfg(not(target_arch = "wasm32"))]
+    if multiply_adds > 1 << 20 {
+        return gemm::Parallelism::Rayon(0);
+    }
+    let _ = multiply_adds;
+    gemm::Parallelism::None
+}
+
+#[derive(Debug)]
+struct Block {
+    expand: Option<Pointwise>,
+    depthwise: Depthwise,
+    project: Pointwise,
+    skip: bool,
+}
+
+/// EfficientNet-Lite0's weights laid out for these kernels.
+#[derive(Debug)]
+pub struct Kernels {
+    stem: Stem,
+    blocks: Vec<Block>,
+    head: Pointwise,
+    fc: Pointwise,
+}
+
+/// What one block's gradient needs of its forward pass: its input's side, its ReLU6 outputs.
+struct BlockTape {
+    side: usize,
+    expanded: Option<Vec<f32>>,
+    depthwise: Vec<f32>,
+}
+
+/// A forward pass's ReLU6 outputs, for [`Tape::pullback`].
+pub struct Tape {
+    images: usize,
+    stem: Vec<f32>,
+    blocks: Vec<BlockTape>,
+    head: Vec<f32>,
+}
+
+impl Kernels {
+    pub fn new(model: &EfficientNetLite0) -> Self {
+        Kernels {
+            stem: Stem::from_conv(&model.stem),
+            blocks: model
+                .blocks
+                .iter()
+                .map(|b| Block {
+                    expand: b.expand.as_ref().map(Pointwise::from_conv),
+                    depthwise: Depthwise::from_conv(&b.depthwise),
+                    project: Pointwise::from_conv(&b.project),
+                    skip: b.has_skip(),
+                })
+                .collect(),
+            head: Pointwise::from_conv(&model.head),
+            fc: Pointwise::from_linear(&model.fc),
+        }
+    }
+
+    /// `images` photos (`[3, 224, 224]` each, in [0, 1]) → their logits (`[images, 1000]`) and
+    /// the tape their input gradient needs.
+    pub fn forward(&self, x: &[f32], images: usize) -> (Vec<f32>, Tape) {
+        let stem = self.stem.forward(x, images, SIDE);
+        let mut side = self.stem.side_out(SIDE);
+        let mut blocks = Vec::with_capacity(self.blocks.len());
+        let mut h = stem.clone();
+        for b in &self.blocks {
+            let side_in = side;
+            let rows = images * side * side;
+            let expanded = b.expand.as_ref().map(|e| e.forward(&h, rows, true));
+            let depthwise = b
+                .depthwise
+                .forward(expanded.as_deref().unwrap_or(&h), images, side);
+            side = b.depthwise.side_out(side);
+            let mut y = b.project.forward(&depthwise, images * side * side, false);
+            if b.skip {
+                for (y, x) in y.iter_mut().zip(&h) {
+                    *y += x;
+                }
+            }
+            blocks.push(BlockTape {
+                side: side_in,
+                expanded,
+                depthwise,
+            });
+            h = y;
+        }
+        let positions = side * side;
+        let head = self.head.forward(&h, images * positions, true);
+        let width = self.head.outputs();
+        let mut pooled = vec![0.0; images * width];
+        for (p, maps) in pooled
+            .chunks_exact_mut(width)
+            .zip(head.chunks_exact(positions * width))
+        {
+            for row in maps.chunks_exact(width) {
+                for (p, v) in p.iter_mut().zip(row) {
+                    *p += v;
+                }
+            }
+            for p in p.iter_mut() {
+                *p /= positions as f32;
+            }
+        }
+        let logits = self.fc.forward(&pooled, images, false);
+        let tape = Tape {
+            images,
+            stem,
+            blocks,
+            head,
+        };
+        (logits, tape)
+    }
+
+    /// The gradient in the photos' pixels of Σ grad · logits (`grad`: `[images, 1000]`).
+    pub fn pullback(&self, tape: &Tape, grad: &[f32]) -> Vec<f32> {
+        let images = tape.images;
+        let pooled = self.fc.backward(grad, images);
+        let width = self.head.outputs();
+        let positions = tape.head.len() / (images * width);
+        let mut g = Vec::with_capacity(tape.head.len());
+        for p in pooled.chunks_exact(width) {
+            for _ in 0..positions {
+                g.extend(p.iter().map(|v| v / positions as f32));
+            }
+        }
+        through_relu6(&mut g, &tape.head);
+        let mut g = self.head.backward(&g, images * positions);
+        for (b, t) in self.blocks.iter().zip(&tape.blocks).rev() {
+            let side_in = t.side;
+            let side = b.depthwise.side_out(side_in);
+            let mut d = b.project.backward(&g, images * side * side);
+            through_relu6(&mut d, &t.depthwise);
+            let mut h = b.depthwise.backward(&d, images, side_in);
+            if let (Some(e), Some(out)) = (&b.expand, &t.expanded) {
+                through_relu6(&mut h, out);
+                h = e.backward(&h, images * side_in * side_in);
+            }
+            if b.skip {
+                for (h, g) in h.iter_mut().zip(&g) {
+                    *h += g;
+                }
+            }
+            g = h;
+        }
+        through_relu6(&mut g, &tape.stem);
+        self.stem.backward(&g, images, SIDE)
+    }
+}

@@ -1,0 +1,137 @@
+//! A 1×1 convolution (or a dense layer) on channels-last rows: a matrix product with the `gemm`
+//! crate (Burn Flex's own), its bias and ReLU6 fused into one pass over the output, and its
+//! input gradient, the product with the transposed weights. The project's one use of `unsafe`:
+//! `gemm` takes raw pointers and strides.
+#![allow(unsafe_code)]
+
+use super::{bias, relu6, values};
+use burn::nn::Linear;
+use burn::nn::conv::Conv2d;
+
+#[derive(Debug)]
+pub struct Pointwise {
+    /// `[inputs, outputs]`, row-major, for the forward product.
+    weight: Vec<f32>,
+    /// `[outputs, inputs]`, row-major, for the gradient's: contiguous rows spare `gemm` a
+    /// strided packing of the transpose (measured: BENCHMARKS.md, "ImageNet speed").
+    transposed: Vec<f32>,
+    bias: Vec<f32>,
+    inputs: usize,
+    outputs: usize,
+}
+
+/// `[rows, columns]` row-major → `[columns, rows]`.
+fn transpose(m: &[f32], rows: usize, columns: usize) -> Vec<f32> {
+    let mut t = vec![0.0; m.len()];
+    for r in 0..rows {
+        for c in 0..columns {
+            t[c * rows + r] = m[r * columns + c];
+        }
+    }
+    t
+}
+
+impl Pointwise {
+    /// A 1×1 convolution (weights `[outputs, inputs, 1, 1]`).
+    pub fn from_conv(conv: &Conv2d) -> Self {
+        let [outputs, inputs, _, _] = conv.weight.dims();
+        Self::new(
+            values(conv.weight.val()),
+            bias(&conv.bias, outputs),
+            inputs,
+            outputs,
+        )
+    }
+
+    /// A dense layer (Burn keeps `[inputs, outputs]`).
+    pub fn from_linear(linear: &Linear) -> Self {
+        let [inputs, outputs] = linear.weight.dims();
+        let weight = transpose(&values(linear.weight.val()), inputs, outputs);
+        Self::new(weight, bias(&linear.bias, outputs), inputs, outputs)
+    }
+
+    /// Weights `[outputs, inputs]`, row-major (PyTorch's layout, and Burn's convolutions').
+    pub fn new(weight: Vec<f32>, bias: Vec<f32>, inputs: usize, outputs: usize) -> Self {
+        assert_eq!(weight.len(), inputs * outputs);
+        assert_eq!(bias.len(), outputs);
+        Pointwise {
+            weight: transpose(&weight, outputs, inputs),
+            transposed: weight,
+            bias,
+            inputs,
+            outputs,
+        }
+    }
+
+    pub fn outputs(&self) -> usize {
+        self.outputs
+    }
+
+    /// `[rows, inputs]` → `[rows, outputs]`, then ReLU6 if asked.
+    pub fn forward(&self, x: &[f32], rows: usize, clamp: bool) -> Vec<f32> {
+        assert_eq!(x.len(), rows * self.inputs);
+        let mut out = Vec::with_capacity(rows * self.outputs);
+        for _ in 0..rows {
+            out.extend_from_slice(&self.bias);
+        }
+        // SAFETY: the three matrices are the slices' sizes with these strides (asserted above).
+        unsafe {
+            gemm::gemm(
+                rows,
+                self.outputs,
+                self.inputs,
+                out.as_mut_ptr(),
+                1,
+                self.outputs as isize,
+                true,
+                x.as_ptr(),
+                1,
+                self.inputs as isize,
+                self.weight.as_ptr(),
+                1,
+                self.outputs as isize,
+                1.0,
+                1.0,
+                false,
+                false,
+                false,
+                super::parallelism(rows * self.inputs * self.outputs),
+            );
+        }
+        if clamp {
+            relu6(&mut out);
+        }
+        out
+    }
+
+    /// The input gradient: `[rows, outputs]` → `[rows, inputs]`, `g · Wᵀ`.
+    pub fn backward(&self, grad: &[f32], rows: usize) -> Vec<f32> {
+        assert_eq!(grad.len(), rows * self.outputs);
+        let mut out = vec![0.0; rows * self.inputs];
+        // SAFETY: as in `forward`, with the transposed weights `[outputs, inputs]`.
+        unsafe {
+            gemm::gemm(
+                rows,
+                self.inputs,
+                self.outputs,
+                out.as_mut_ptr(),
+                1,
+                self.inputs as isize,
+                false,
+                grad.as_ptr(),
+                1,
+                self.outputs as isize,
+                self.transposed.as_ptr(),
+                1,
+                self.inputs as isize,
+                0.0,
+                1.0,
+                false,
+                false,
+                false,
+                super::parallelism(rows * self.inputs * self.outputs),
+            );
+        }
+        out
+    }
+}
