@@ -197,6 +197,18 @@ impl Lab {
         }
     }
 
+    /// Starts the pool's first CPU worker, if the CPU is the chosen backend, and runs `job`
+    /// there, its answer unused: a model loaded before its first use, so that the first attack
+    /// or photo after the page loads does not wait for a worker's start and a model's load.
+    pub async fn warm(&self, job: Job) {
+        if self.backend.get() != Backend::Cpu {
+            return;
+        }
+        if let Ok(mut first) = self.workers.first(1).await {
+            let _ = first.remove(0).call(job, None).await;
+        }
+    }
+
     /// The pool as a plan runner for `run` (its Stop renewed), or for a run nothing stops.
     pub fn pool(&self, run: Option<Run>) -> Pool<'_> {
         Pool::new(&self.workers, self.renewed(run))

@@ -8,7 +8,7 @@ use super::stop::Stop;
 use blindspot_core::attack::Progress;
 use blindspot_core::work::plan::{OnProgress, Runner};
 use blindspot_core::work::{Answer, Failure, Job};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -22,16 +22,24 @@ fn pool_size() -> usize {
     (cores as usize).clamp(1, MOST_WORKERS)
 }
 
-/// The CPU workers started so far.
+/// The CPU workers started so far, and whether one is being started.
 #[derive(Default)]
-pub struct Workers(RefCell<Vec<Rc<WorkerClient>>>);
+pub struct Workers(RefCell<Vec<Rc<WorkerClient>>>, Cell<bool>);
 
 impl Workers {
-    /// The first `n` CPU workers, started where they are not yet.
+    /// The first `n` CPU workers, started where they are not yet. One is started at a time:
+    /// a caller that finds one starting (the page warming the first, say) waits for it rather
+    /// than starting another.
     pub async fn first(&self, n: usize) -> Result<Vec<Rc<WorkerClient>>, Failure> {
         while self.0.borrow().len() < n {
-            let (worker, _) = WorkerClient::spawn(Backend::Cpu).await?;
-            self.0.borrow_mut().push(worker);
+            if self.1.get() {
+                crate::pacing::sleep(10).await;
+                continue;
+            }
+            self.1.set(true);
+            let spawned = WorkerClient::spawn(Backend::Cpu).await;
+            self.1.set(false);
+            self.0.borrow_mut().push(spawned?.0);
         }
         Ok(self.0.borrow()[..n].to_vec())
     }

@@ -35,7 +35,7 @@ pub fn App() -> Html {
     let state = use_reducer(State::default);
     let dispatch = state.dispatcher();
     let digits = use_gallery(dispatch.clone());
-    use_devices(lab.clone(), dispatch.clone());
+    use_devices(lab.clone(), dispatch.clone(), state.model.clone());
     use_classify(lab.clone(), &state);
     let (on_run, on_stop) = use_attack(lab.clone(), state.clone());
     let on_backend = on_backend(lab.clone(), dispatch.clone());

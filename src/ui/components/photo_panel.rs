@@ -8,6 +8,7 @@ use crate::ui::control::{PhotoCallbacks, sample_url, use_photo};
 use crate::ui::photo_state::{PhotoAction, PhotoState, SAMPLES};
 use blindspot_core::imagenet::{self, Classes, SIDE, figure};
 use blindspot_core::levels::from_bytes;
+use blindspot_core::work::Job;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -26,7 +27,7 @@ pub fn PhotoPanel(props: &Props) -> Html {
     html! {
         <section class="panel" data-testid="photo-panel">
             <h2>{"Photos: the paper's ImageNet experiment"}</h2>
-            <p class="intro">{"The paper's Figure 5: photos an ImageNet network reads correctly, a change too small to see (shown ×10), and the same photos read as \"ostrich\". Here the network is EfficientNet-Lite0 (75.1% top-1 on ImageNet by its authors' figure); the paper used AlexNet, which has no openly licensed weights in reach. It runs in a worker on your CPU: PGD takes seconds, the paper's L-BFGS minutes."}</p>
+            <p class="intro">{"The paper's Figure 5: photos an ImageNet network reads correctly, a change too small to see (shown ×10), and the same photos read as \"ostrich\". Here the network is EfficientNet-Lite0 (75.1% top-1 on ImageNet by its authors' figure); the paper used AlexNet, which has no openly licensed weights in reach. It runs in a worker on your CPU: PGD takes about two seconds, the paper's L-BFGS about a minute."}</p>
             if *open {
                 <PhotoLab lab={props.lab.clone()} />
             } else {
@@ -41,8 +42,13 @@ fn PhotoLab(props: &Props) -> Html {
     let state = use_reducer(PhotoState::default);
     let classes = use_state(|| None::<Result<Rc<Classes>, String>>);
     {
-        let classes = classes.clone();
+        let (classes, lab) = (classes.clone(), props.lab.0.clone());
         use_effect_with((), move |_| {
+            // The network's download and load start with the lab, not with the first photo.
+            wasm_bindgen_futures::spawn_local(async move {
+                let pixels = vec![128; imagenet::INPUT];
+                lab.warm(Job::Photo { pixels }).await;
+            });
             wasm_bindgen_futures::spawn_local(async move {
                 let url = format!("models/{}/classes.txt", imagenet::DIR);
                 let parsed = match crate::fetch::bytes(&url).await {
