@@ -4,23 +4,11 @@
 import init, { Bench, digits, labels } from '../../../target/bench-web/bench.js';
 import { lbfgs, pgd, CONFIG } from './lbfgs.js';
 import { safetensors, network, objective } from './models.js';
+import { timed } from './timing.js';
 
 const tf = window.tf;
 const now = () => performance.now();
 const DIM = 784;
-
-/** Median milliseconds of `reps` calls of `run` after `warm` untimed ones. */
-async function timed(run, reps, warm = 3) {
-  for (let i = 0; i < warm; i++) await run();
-  const times = [];
-  for (let i = 0; i < reps; i++) {
-    const t = now();
-    await run();
-    times.push(now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
 
 /** Medians of `reps` calls of `a` and of `b`, alternated call by call after `warm` untimed
  *  pairs, so that whatever else this shared machine does slows both alike; and the median of
@@ -139,11 +127,11 @@ window.runBench = async (plan) => {
           const key = `evaluation_batch_${batch}_ms`;
           if (backend === 'wasm') {
             // Each alone, one after the other, then alternated call by call.
-            result.blindspot[key] = await timed(evaluate(batch), plan.reps[batch]);
-            r[key] = await timed(theirs, plan.reps[batch]);
+            result.blindspot[key] = (await timed(evaluate(batch), plan.reps[batch])).median_ms;
+            r[key] = (await timed(theirs, plan.reps[batch])).median_ms;
             result.blindspot[`evaluation_batch_${batch}_paired`] = await paired(evaluate(batch), theirs, plan.reps[batch]);
           } else {
-            r[key] = await timed(theirs, plan.reps[batch]);
+            r[key] = (await timed(theirs, plan.reps[batch])).median_ms;
           }
         }
         if (!plan.attacks.includes(backend)) continue;
