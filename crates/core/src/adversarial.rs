@@ -35,6 +35,26 @@ pub fn pool_attack() -> LbfgsConfig {
     }
 }
 
+/// The pool's recipe in words, for model cards.
+pub fn describe(p: &PoolRecipe) -> String {
+    let a = pool_attack();
+    format!(
+        "from epoch {} on, before each epoch {} random training digits are attacked \
+         (L-BFGS towards a random wrong label; memory {}, {} iterations, {} bracket \
+         steps, {} bisections, T {}); successes, with their true labels, join a \
+         pool of at most {} (oldest leave first) mixed into the epoch's data; \
+         input layer only",
+        p.start_epoch + 1,
+        p.refresh,
+        a.memory,
+        a.max_iterations,
+        a.bracket_steps,
+        a.bisections,
+        a.temperature,
+        p.capacity
+    )
+}
+
 /// Attacked digits per batched attack call.
 const ATTACK_BATCH: usize = 250;
 

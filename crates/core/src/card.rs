@@ -44,7 +44,7 @@ pub struct ModelCard {
     pub sha256: String,
     pub command: String,
     pub paper: Option<PaperCard>,
-    /// How the adversarial pool was made (fc100-100-10-adv only).
+    /// How adversarial training was done (the defended models only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adversarial: Option<String>,
 }
@@ -110,13 +110,17 @@ impl ModelCard {
             layers,
             weight_decay: "loss = mean cross-entropy + Σ_k (λ_k/2)·Σ w² over layer k's weights (gradient λ_k·w; biases not decayed)".into(),
             optimizer: format!(
-                "{}, lr {} cosine-decayed to {} over all steps",
+                "{}, lr {} cosine-decayed to {} over all steps{}",
                 match r.optimizer {
                     crate::zoo::Optimizer::Adam => "Adam(β1=0.9, β2=0.999, ε=1e-5)",
                     crate::zoo::Optimizer::Momentum => "SGD with momentum 0.9 (no dampening)",
                 },
                 r.lr,
-                r.lr / 20.0
+                r.lr / 20.0,
+                match r.shards {
+                    1 => String::new(),
+                    n => format!(", each batch's gradient summed over {n} shards"),
+                }
             ),
             epochs: r.epochs,
             pretrain_epochs: r.pretrain_epochs,
@@ -132,24 +136,7 @@ impl ModelCard {
             sha256: hex_sha256(weights),
             command: format!("blindspot train {}", spec.name),
             paper: spec.paper.map(PaperCard::from),
-            adversarial: r.adversarial.map(|p| {
-                let a = crate::adversarial::pool_attack();
-                format!(
-                    "from epoch {} on, before each epoch {} random training digits are attacked \
-                     (L-BFGS towards a random wrong label; memory {}, {} iterations, {} bracket \
-                     steps, {} bisections, T {}); successes, with their true labels, join a \
-                     pool of at most {} (oldest leave first) mixed into the epoch's data; \
-                     input layer only",
-                    p.start_epoch + 1,
-                    p.refresh,
-                    a.memory,
-                    a.max_iterations,
-                    a.bracket_steps,
-                    a.bisections,
-                    a.temperature,
-                    p.capacity
-                )
-            }),
+            adversarial: r.defence.describe(),
         })
     }
 

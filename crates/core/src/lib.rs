@@ -6,6 +6,7 @@ pub mod adversarial;
 pub mod attack;
 pub mod card;
 pub mod data;
+pub mod defence;
 pub mod error;
 pub mod eval;
 pub mod experiment;

@@ -3,6 +3,7 @@
 //! what came out.
 
 use crate::data::Split;
+use crate::defence::Perturbation;
 use crate::model::Arch;
 use crate::{Error, Result};
 
@@ -17,8 +18,32 @@ pub struct Recipe {
     pub seed: u64,
     /// Epochs of denoising-autoencoder pre-training of the first layer (AE400-10 only).
     pub pretrain_epochs: usize,
-    /// Adversarial training's pool (fc100-100-10-adv only).
-    pub adversarial: Option<PoolRecipe>,
+    /// How training defends the model against adversarial examples.
+    pub defence: Defence,
+    /// Shards each batch's gradient is taken over (`train/shards.rs`): the units of
+    /// data-parallel work. 1 is the whole batch at once.
+    pub shards: usize,
+}
+
+/// Adversarial training, if any: the paper's pool, or every batch perturbed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Defence {
+    None,
+    /// Section 4.2's pool of L-BFGS examples mixed into every epoch (`adversarial.rs`).
+    Pool(PoolRecipe),
+    /// Every batch replaced by adversarial examples of itself (`defence.rs`).
+    Perturbed(Perturbation),
+}
+
+impl Defence {
+    /// The defence in words, for model cards (`None` for none).
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            Defence::None => None,
+            Defence::Pool(p) => Some(crate::adversarial::describe(p)),
+            Defence::Perturbed(p) => Some(p.describe()),
+        }
+    }
 }
 
 /// Cut-down recipes for the training tests (on the CPU, `tests/architectures.rs`, and on wgpu,
@@ -42,11 +67,14 @@ impl Recipe {
         Recipe {
             epochs: 1,
             pretrain_epochs: self.pretrain_epochs.min(1),
-            adversarial: self.adversarial.map(|_| PoolRecipe {
-                capacity: 20,
-                refresh: 10,
-                start_epoch: 0,
-            }),
+            defence: match self.defence {
+                Defence::Pool(_) => Defence::Pool(PoolRecipe {
+                    capacity: 20,
+                    refresh: 10,
+                    start_epoch: 0,
+                }),
+                other => other,
+            },
             ..self
         }
     }
@@ -100,7 +128,8 @@ const fn recipe(epochs: usize, lr: f64, seed: u64) -> Recipe {
         lr,
         seed,
         pretrain_epochs: 0,
-        adversarial: None,
+        defence: Defence::None,
+        shards: 1,
     }
 }
 
@@ -231,7 +260,7 @@ pub const ZOO: &[ModelSpec] = &[
         lambdas: SIGMOID_LAMBDAS,
         split: Split::Full,
         recipe: Recipe {
-            adversarial: Some(PoolRecipe {
+            defence: Defence::Pool(PoolRecipe {
                 capacity: 2000,
                 refresh: 1000,
                 start_epoch: 1,
@@ -252,6 +281,37 @@ pub const ZOO: &[ModelSpec] = &[
         recipe: recipe(6, 1e-3, 10),
         paper: None,
         target_test_error: 0.010,
+    },
+    ModelSpec {
+        name: "convnet-fgsm",
+        arch: Arch::ConvNet,
+        lambdas: &[1e-5],
+        split: Split::Full,
+        // The convnet's recipe with every batch replaced by FGSM examples of itself from a
+        // random start (Wong et al. 2020) at ε = 0.1, the Train panel's default defence.
+        // Each batch in 8 shards, as the page's pool trains it on up to 8 workers.
+        recipe: Recipe {
+            defence: Defence::Perturbed(Perturbation::fgsm_random_start(0.1)),
+            shards: 8,
+            ..recipe(6, 1e-3, 12)
+        },
+        paper: None,
+        target_test_error: 0.015,
+    },
+    ModelSpec {
+        name: "convnet-pgd",
+        arch: Arch::ConvNet,
+        lambdas: &[1e-5],
+        split: Split::Full,
+        // Madry et al.'s PGD training at the Train panel's ε = 0.1 with 7 steps (their MNIST
+        // network: ε = 0.3, 40 steps): 4× FGSM training's cost per batch.
+        recipe: Recipe {
+            defence: Defence::Perturbed(Perturbation::pgd(0.1, 7)),
+            shards: 8,
+            ..recipe(6, 1e-3, 13)
+        },
+        paper: None,
+        target_test_error: 0.015,
     },
 ];
 

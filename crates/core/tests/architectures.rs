@@ -106,12 +106,12 @@ fn a_short_training_run_lowers_the_loss() {
 
 #[test]
 fn every_recipe_step_runs_through_the_one_training_loop() {
-    // The autoencoder's pre-training (ae400-10) and the adversarial pool (fc100-100-10-adv),
-    // each cut to one short epoch on 100 digits.
+    // The autoencoder's pre-training (ae400-10), the adversarial pool (fc100-100-10-adv) and
+    // perturbed batches (convnet-fgsm), each cut to one short epoch on 100 digits.
     let digits = slice::load(&repo().join("www/digits"))
         .unwrap()
         .range(0, 100);
-    for name in ["ae400-10", "fc100-100-10-adv"] {
+    for name in ["ae400-10", "fc100-100-10-adv", "convnet-fgsm"] {
         let mut spec = *zoo::spec(name).unwrap();
         spec.recipe = spec.recipe.every_step_once();
         let mut phases = Vec::new();

@@ -143,26 +143,8 @@ fn section(rows: &[(String, String, Attacked)], seconds: f64, machine: &str) -> 
     o
 }
 
-/// `markdown` with its Figure 5 section (from [`HEADING`] to the next `## ` heading, e.g.
-/// "After the paper", or the end) replaced by `section`, or `section` appended where it has
-/// none.
-pub fn splice(markdown: &str, section: &str) -> String {
-    let (kept, after) = match markdown.find(HEADING) {
-        Some(at) => {
-            let rest = &markdown[at + HEADING.len()..];
-            let next = rest.find("\n## ").map_or("", |k| &rest[k + 1..]);
-            (&markdown[..at], next)
-        }
-        None => (markdown, ""),
-    };
-    let spliced = format!("{}\n\n{}\n", kept.trim_end(), section.trim_end());
-    match after {
-        "" => spliced,
-        after => format!("{spliced}\n{}\n", after.trim_end()),
-    }
-}
-
-/// The Figure 5 section `markdown` has, if any.
+/// The Figure 5 section `markdown` has, if any, and everything after it: the sections other
+/// runs made (`--defences`, the hand-run "After the paper"), which the tables' run keeps.
 pub fn existing(markdown: &str) -> Option<&str> {
     markdown.find(HEADING).map(|at| &markdown[at..])
 }
@@ -172,16 +154,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_section_replaces_the_old_one_or_is_appended() {
+    fn the_section_runs_to_the_end() {
         let old = format!("# R\n\ntext\n\n{HEADING}\n\nold numbers\n");
-        let new = format!("{HEADING}\n\nnew numbers\n");
-        assert_eq!(splice(&old, &new), format!("# R\n\ntext\n\n{new}"));
-        assert_eq!(splice("# R\n", &new), format!("# R\n\n{new}"));
-        let later = format!("{old}\n## After the paper\n\nkept\n");
-        assert_eq!(
-            splice(&later, &new),
-            format!("# R\n\ntext\n\n{new}\n## After the paper\n\nkept\n")
-        );
         assert_eq!(existing(&old), Some(&old[old.find(HEADING).unwrap()..]));
         assert_eq!(existing("# R\n"), None);
     }

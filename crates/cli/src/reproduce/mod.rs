@@ -1,7 +1,8 @@
 //! `reproduce`: the paper's Tables 1–4, Section 3's units study and Section 4.3's bounds on
 //! our zoo, written to REPRODUCTION.md and reproduction.json; Figure 5 on ImageNet photos
-//! (`--figure5`, a section of its own).
+//! (`--figure5`) and adversarial training (`--defences`), sections of their own.
 
+mod defences;
 mod discussion;
 mod figure5;
 mod format;
@@ -29,6 +30,10 @@ pub struct ReproduceArgs {
     /// section of REPRODUCTION.md, leaving the rest as it is
     #[arg(long)]
     pub figure5: bool,
+    /// Only the defences: each adversarially trained model beside its plain twin (minutes),
+    /// replacing that section of REPRODUCTION.md, leaving the rest as it is
+    #[arg(long, conflicts_with = "figure5")]
+    pub defences: bool,
 }
 
 /// "<cpu model>, <n> cores" from /proc/cpuinfo (Linux), or "unknown machine".
@@ -50,20 +55,23 @@ pub fn run(dirs: &Dirs, args: &ReproduceArgs, json: bool) -> Result<()> {
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let md = args.out.join("REPRODUCTION.md");
     let before = std::fs::read_to_string(&md).unwrap_or_default();
-    if args.figure5 {
-        let section = figure5::measure(dirs, &args.out, &machine())?;
-        std::fs::write(&md, figure5::splice(&before, &section)).map_err(|e| Error::io(&md, e))?;
+    if args.figure5 || args.defences {
+        let (heading, section) = if args.figure5 {
+            let section = figure5::measure(dirs, &args.out, &machine())?;
+            (figure5::HEADING, section)
+        } else {
+            let section = defences::measure(dirs, &machine(), args.seed)?;
+            (defences::HEADING, section)
+        };
+        let spliced = splice(&before, heading, &section);
+        std::fs::write(&md, spliced).map_err(|e| Error::io(&md, e))?;
         if json {
             outln!(
                 "{}",
-                serde_json::json!({"out": args.out, "figure5": figure5::FOLDER})
+                serde_json::json!({"out": args.out, "section": heading})
             );
         } else {
-            outln!(
-                "wrote the Figure 5 section of {} and {}/",
-                md.display(),
-                figure5::FOLDER
-            );
+            outln!("wrote the section \"{heading}\" of {}", md.display());
         }
         return Ok(());
     }
@@ -82,7 +90,7 @@ pub fn run(dirs: &Dirs, args: &ReproduceArgs, json: bool) -> Result<()> {
     let command = format!("blindspot reproduce --n {} --seed {}", args.n, args.seed);
     let mut written = markdown::render(&r, &command, &machine());
     if let Some(kept) = figure5::existing(&before) {
-        written = figure5::splice(&written, kept);
+        written = splice(&written, figure5::HEADING, kept);
     }
     std::fs::write(&md, written).map_err(|e| Error::io(&md, e))?;
     measure::write_json(&r, &args.out.join("reproduction.json"))?;
@@ -99,4 +107,41 @@ pub fn run(dirs: &Dirs, args: &ReproduceArgs, json: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `markdown` with its section `heading` (from the heading to the next `## ` heading, or the
+/// end) replaced by `section`, or `section` appended where it has none.
+fn splice(markdown: &str, heading: &str, section: &str) -> String {
+    let (kept, after) = match markdown.find(heading) {
+        Some(at) => {
+            let rest = &markdown[at + heading.len()..];
+            let next = rest.find("\n## ").map_or("", |k| &rest[k + 1..]);
+            (&markdown[..at], next)
+        }
+        None => (markdown, ""),
+    };
+    let spliced = format!("{}\n\n{}\n", kept.trim_end(), section.trim_end());
+    match after {
+        "" => spliced,
+        after => format!("{spliced}\n{}\n", after.trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::splice;
+
+    #[test]
+    fn a_section_replaces_the_old_one_or_is_appended() {
+        let heading = "## Figure 5";
+        let old = format!("# R\n\ntext\n\n{heading}\n\nold numbers\n");
+        let new = format!("{heading}\n\nnew numbers\n");
+        assert_eq!(splice(&old, heading, &new), format!("# R\n\ntext\n\n{new}"));
+        assert_eq!(splice("# R\n", heading, &new), format!("# R\n\n{new}"));
+        let later = format!("{old}\n## After the paper\n\nkept\n");
+        assert_eq!(
+            splice(&later, heading, &new),
+            format!("# R\n\ntext\n\n{new}\n## After the paper\n\nkept\n")
+        );
+    }
 }

@@ -1,16 +1,20 @@
 //! Training: one seeded mini-batch loop for every architecture, with the optimizer the
-//! model's recipe names (Adam, or SGD with momentum).
+//! model's recipe names (Adam, or SGD with momentum), each batch's gradient taken over the
+//! recipe's shards (`shards.rs`).
+
+pub mod shards;
 
 use crate::adversarial::Pool;
 use crate::data::Digits;
+use crate::defence;
 use crate::model::{Autoencoder, Classifier};
 use crate::rng::Rng;
-use crate::zoo::{ModelSpec, Optimizer, Recipe};
+use crate::zoo::{Defence, ModelSpec, Optimizer, Recipe};
 use crate::{Error, Result};
 use burn::module::Module;
 use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::momentum::MomentumConfig;
-use burn::optim::{AdamConfig, GradientsParams, SgdConfig};
+use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig};
 use burn::prelude::*;
 
 /// What the training loop reports after each mini-batch.
@@ -27,7 +31,7 @@ pub struct TrainingStep {
 }
 
 /// Cosine decay from `lr` to `lr / 20` over `steps`.
-fn learning_rate(lr: f64, step: usize, steps: usize) -> f64 {
+pub fn learning_rate(lr: f64, step: usize, steps: usize) -> f64 {
     let t = step as f64 / steps.max(1) as f64;
     lr * (0.05 + 0.95 * 0.5 * (1.0 + (std::f64::consts::PI * t).cos()))
 }
@@ -36,15 +40,39 @@ fn learning_rate(lr: f64, step: usize, steps: usize) -> f64 {
 #[derive(Clone, Copy)]
 struct Phase(&'static str, usize);
 
-/// Runs the phase's epochs of the recipe's optimizer over `data`, minimising
-/// `loss(model, x, y)`. Batches come from a permutation seeded by `recipe.seed` and the epoch.
+/// The optimizer the recipe names, fresh.
+pub fn optimizer(recipe: &Recipe) -> ModuleOptimizer {
+    match recipe.optimizer {
+        Optimizer::Adam => AdamConfig::new().init(),
+        Optimizer::Momentum => SgdConfig::new()
+            .with_momentum(Some(
+                MomentumConfig::new().with_momentum(0.9).with_dampening(0.0),
+            ))
+            .init(),
+    }
+}
+
+/// The order an epoch visits `n` digits in: a permutation seeded by the recipe's seed and the
+/// epoch.
+pub fn epoch_order(seed: u64, epoch: usize, n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    Rng::new(seed.wrapping_mul(1000) + epoch as u64).shuffle(&mut order);
+    order
+}
+
+/// A batch's loss, `loss(model, x, y, rng)`, with a generator for its noise.
+pub trait Loss<M>: Fn(&M, Tensor<2>, Tensor<1, Int>, &mut Rng) -> Tensor<1> {}
+impl<M, F: Fn(&M, Tensor<2>, Tensor<1, Int>, &mut Rng) -> Tensor<1>> Loss<M> for F {}
+
+/// Runs the phase's epochs of the recipe's optimizer over `data`, minimising `loss`. Batches
+/// come from [`epoch_order`]; each batch's gradient is the sum of its shards' (`shards.rs`).
 fn fit<M: Module>(
     model: M,
     data: &Digits,
     recipe: &Recipe,
     phase: Phase,
     device: &Device,
-    loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
+    loss: impl Loss<M>,
     progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<M> {
     fit_mixed(
@@ -68,33 +96,25 @@ fn fit_mixed<M: Module>(
     recipe: &Recipe,
     Phase(phase, epochs): Phase,
     device: &Device,
-    loss: impl Fn(&M, Tensor<2>, Tensor<1, Int>) -> Tensor<1>,
+    loss: impl Loss<M>,
     mix: &mut dyn FnMut(usize, &M) -> Result<Option<Digits>>,
     progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<M> {
-    let mut optim = match recipe.optimizer {
-        Optimizer::Adam => AdamConfig::new().init(),
-        Optimizer::Momentum => SgdConfig::new()
-            .with_momentum(Some(
-                MomentumConfig::new().with_momentum(0.9).with_dampening(0.0),
-            ))
-            .init(),
-    };
+    let mut optim = optimizer(recipe);
     let per_epoch = data.len().div_ceil(recipe.batch);
     let steps = per_epoch * epochs;
     let mut step = 0;
     for epoch in 0..epochs {
         let mixed = mix(epoch, &model)?;
         let data = mixed.as_ref().unwrap_or(data);
-        let mut order: Vec<usize> = (0..data.len()).collect();
-        Rng::new(recipe.seed.wrapping_mul(1000) + epoch as u64).shuffle(&mut order);
+        let order = epoch_order(recipe.seed, epoch, data.len());
         let batches = order.len().div_ceil(recipe.batch);
         for (b, batch) in order.chunks(recipe.batch).enumerate() {
-            let x = data.batch(batch, device);
-            let y = data.batch_labels(batch, device);
-            let l = loss(&model, x, y);
-            let value = l.clone().into_scalar::<f32>();
-            let grads = GradientsParams::from_grads(l.backward(), &model);
+            let parts: Vec<_> = shards::cut(step, batch, recipe.shards)
+                .iter()
+                .map(|s| shards::gradient(&model, data, s, recipe.seed, device, &loss))
+                .collect();
+            let (grads, value) = shards::merge(&model, &parts)?;
             // Position in the run in units of clean-epoch batches (equals `step` without a pool).
             let at = (epoch * per_epoch) + b * per_epoch / batches;
             model = optim.step(learning_rate(recipe.lr, at, steps), model, grads);
@@ -113,7 +133,7 @@ fn fit_mixed<M: Module>(
 }
 
 /// Mean cross-entropy of `logits` `[n, 10]` against labels `[n]`.
-fn cross_entropy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
+pub(crate) fn cross_entropy(logits: Tensor<2>, labels: Tensor<1, Int>) -> Tensor<1> {
     CrossEntropyLossConfig::new()
         .init(&logits.device())
         .forward(logits, labels)
@@ -134,7 +154,8 @@ pub fn pretrain_autoencoder(
 ) -> Result<Autoencoder> {
     let ae = Autoencoder::new(hidden, device);
     let mask_rng = std::cell::RefCell::new(Rng::new(recipe.seed ^ 0xAE));
-    let loss = |m: &Autoencoder, x: Tensor<2>, _y| {
+    // Sequential masks, whatever the shards (the committed AE400-10 was trained with them).
+    let loss = |m: &Autoencoder, x: Tensor<2>, _y: Tensor<1, Int>, _: &mut Rng| {
         let [n, p] = x.dims();
         let mask: Vec<f32> = (0..n * p)
             .map(|_| (mask_rng.borrow_mut().uniform() >= MASKING_NOISE) as u8 as f32)
@@ -173,6 +194,18 @@ pub fn train(
     train_on(spec, &data, device, progress)
 }
 
+/// The loss a classifier trains on under `spec`: the cross-entropy of each batch (perturbed,
+/// where its defence perturbs batches) plus the weight penalty.
+pub fn classifier_loss(spec: &ModelSpec) -> impl Loss<Classifier> + '_ {
+    |m: &Classifier, x: Tensor<2>, y: Tensor<1, Int>, rng: &mut Rng| {
+        let fit = match &spec.recipe.defence {
+            Defence::Perturbed(p) => defence::loss(m, x, y, p, rng),
+            _ => cross_entropy(m.forward(x), y),
+        };
+        fit + m.weight_penalty(spec.lambdas)
+    }
+}
+
 /// [`train`] on given data and device (tests use a small slice).
 pub fn train_on(
     spec: &ModelSpec,
@@ -181,7 +214,6 @@ pub fn train_on(
     progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<Classifier> {
     let recipe = &spec.recipe;
-    let lambdas = spec.lambdas;
     let mut model = spec.arch.build(device);
     if recipe.pretrain_epochs > 0 {
         let no_encoder = || Error::Other(format!("{} has no dense first layer", spec.name));
@@ -189,15 +221,15 @@ pub fn train_on(
         let ae = pretrain_autoencoder(width, data, recipe, device, progress)?;
         model = model.with_encoder(ae.encoder)?;
     }
-    let loss = |m: &Classifier, x, y| cross_entropy(m.forward(x), y) + m.weight_penalty(lambdas);
+    let loss = classifier_loss(spec);
     let mut pool = Pool::default();
     let mut rng = Rng::new(recipe.seed ^ 0xAD5);
-    let mut mix = |epoch: usize, m: &Classifier| {
-        let Some(pool_recipe) = recipe.adversarial.filter(|p| epoch >= p.start_epoch) else {
-            return Ok(None);
-        };
-        pool.refresh(m, device, data, &pool_recipe, &mut rng)?;
-        Ok(Some(pool.mixed_with(data)))
+    let mut mix = |epoch: usize, m: &Classifier| match recipe.defence {
+        Defence::Pool(p) if epoch >= p.start_epoch => {
+            pool.refresh(m, device, data, &p, &mut rng)?;
+            Ok(Some(pool.mixed_with(data)))
+        }
+        _ => Ok(None),
     };
     let phase = Phase("train", recipe.epochs);
     let trained = fit_mixed(model, data, recipe, phase, device, loss, &mut mix, progress)?;
