@@ -78,13 +78,14 @@ fn weights_round_trip_through_safetensors_in_pytorch_layout() {
     );
 }
 
-#[test]
-fn a_short_training_run_lowers_the_loss() {
+/// `name`'s recipe cut short (`Recipe::short`) on 500 slice digits must halve the loss and
+/// the error.
+fn a_short_run_learns(name: &str) {
     let digits = slice::load(&repo().join("www/digits"))
         .unwrap()
         .range(0, 500);
     let device = Device::flex();
-    let mut spec = *zoo::spec("fc100-100-10").unwrap();
+    let mut spec = *zoo::spec(name).unwrap();
     spec.recipe = spec.recipe.short();
     let before = eval::error_rate(&spec.arch.build(&device), &digits, &device).unwrap();
     let ad = Device::flex().autodiff();
@@ -96,12 +97,24 @@ fn a_short_training_run_lowers_the_loss() {
     let n = losses.len();
     assert!(
         mean(&losses[n - 10..]) < 0.5 * mean(&losses[..10]),
-        "loss {losses:?}"
+        "{name}: loss {losses:?}"
     );
     assert!(
         after < 0.5 * before && after < 0.4,
-        "error {before} → {after}"
+        "{name}: error {before} → {after}"
     );
+}
+
+#[test]
+fn a_short_training_run_lowers_the_loss() {
+    a_short_run_learns("fc100-100-10");
+}
+
+#[test]
+fn short_adversarial_training_runs_learn() {
+    // Every batch perturbed (FGSM from a random start, PGD-7), over 8 shards.
+    a_short_run_learns("convnet-fgsm");
+    a_short_run_learns("convnet-pgd");
 }
 
 #[test]
