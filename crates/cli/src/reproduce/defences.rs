@@ -20,7 +20,7 @@ use std::time::Instant;
 pub const HEADING: &str = "## Defences: adversarial training (Section 4.2 and after)";
 /// Each plain model and its defended twins.
 const GROUPS: [(&str, &[&str]); 2] = [
-    ("fc100-100-10", &["fc100-100-10-adv"]),
+    ("fc100-100-10", &["fc100-100-10-adv", "fc100-100-10-fgsm"]),
     ("convnet", &["convnet-fgsm", "convnet-pgd"]),
 ];
 const EPSILONS: [f32; 2] = [0.1, 0.3];
