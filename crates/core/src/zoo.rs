@@ -303,8 +303,8 @@ pub const ZOO: &[ModelSpec] = &[
         lambdas: &[1e-5],
         split: Split::Full,
         // The convnet's recipe with every batch replaced by FGSM examples of itself from a
-        // random start (Wong et al. 2020) at ε = 0.1, the Train panel's default defence.
-        // Each batch in 8 shards, as the page's pool trains it on up to 8 workers.
+        // random start (Wong et al. 2020) at ε = 0.1, the radius of the robustness targets.
+        // Each batch in 8 shards, so that up to 8 workers can share it (`train/shards.rs`).
         recipe: Recipe {
             defence: Defence::Perturbed(Perturbation::fgsm_random_start(0.1)),
             shards: 8,
@@ -318,7 +318,7 @@ pub const ZOO: &[ModelSpec] = &[
         arch: Arch::ConvNet,
         lambdas: &[1e-5],
         split: Split::Full,
-        // Madry et al.'s PGD training at the Train panel's ε = 0.1 with 7 steps (their MNIST
+        // Madry et al.'s PGD training at ε = 0.1 with 7 steps (their MNIST
         // network: ε = 0.3, 40 steps): 4× FGSM training's cost per batch.
         recipe: Recipe {
             defence: Defence::Perturbed(Perturbation::pgd(0.1, 7)),

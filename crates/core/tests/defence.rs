@@ -1,10 +1,15 @@
 //! Adversarial training's perturbed batches against an independent reference of the same
-//! attacks (`tests/reference/defence.py`: torchattacks' FGSM and PGD on PyTorch), and the
-//! perturbation's bounds with a random start.
+//! attacks (`tests/reference/defence.py`: torchattacks' FGSM and PGD on PyTorch), the
+//! perturbation's bounds with a random start, and the checkups that watch a training run (the
+//! shipped defended convnets more robust than the plain one on each measure).
 
 mod common;
 use blindspot_core::defence::{Perturbation, perturb};
+use blindspot_core::model::Classifier;
 use blindspot_core::rng::Rng;
+use blindspot_core::train::checkup::{self, Checkup, Watch};
+use blindspot_core::zoo::{self, Recipe};
+use blindspot_core::{eval, train};
 use burn::prelude::*;
 use common::{repo, setup};
 use serde_json::Value;
@@ -111,5 +116,65 @@ fn a_random_start_stays_in_the_ball_and_raises_the_loss() {
         "cross-entropy {} perturbed, {} clean",
         mean(&ce),
         mean(&clean)
+    );
+}
+
+/// A checkup of `name` on the first slice digits: 300 clean, PGD-20 at ε 0.1 on 100, L-BFGS on
+/// 10.
+fn checkup(name: &str) -> Checkup {
+    let (model, device, digits, _) = setup(name, 300);
+    let watch = Watch {
+        clean: 300,
+        robust: 100,
+        lbfgs: 10,
+        ..Watch::default()
+    };
+    checkup::checkup(&model, &device, &digits, &watch).unwrap()
+}
+
+#[test]
+fn the_defended_convnets_are_more_robust_on_every_measure() {
+    let plain = checkup("convnet");
+    for name in ["convnet-fgsm", "convnet-pgd"] {
+        let defended = checkup(name);
+        let context = format!("{name} {defended:?} against the convnet's {plain:?}");
+        assert!(defended.clean_accuracy >= 0.97, "{context}");
+        assert!(defended.robust_accuracy >= 0.85, "{context}");
+        assert!(
+            defended.robust_accuracy > plain.robust_accuracy + 0.2,
+            "{context}"
+        );
+        assert!(defended.lbfgs_rms > 1.2 * plain.lbfgs_rms, "{context}");
+    }
+}
+
+#[test]
+fn every_epoch_is_watched_with_the_model_as_it_is() {
+    let digits = blindspot_core::data::slice::load(&repo().join("www/digits"))
+        .unwrap()
+        .range(0, 500);
+    let mut spec = *zoo::spec("fc10-1e-4").unwrap();
+    spec.recipe = Recipe {
+        epochs: 3,
+        ..spec.recipe.short()
+    };
+    let device = Device::flex().autodiff();
+    let mut seen = Vec::new();
+    let mut epoch_end = |epoch: usize, m: &Classifier| {
+        let error = eval::error_rate(&m.valid(), &digits, &Device::flex())?;
+        seen.push((epoch, error));
+        Ok(())
+    };
+    let trained = train::train_on_watched(&spec, &digits, &device, &mut |_| {}, &mut epoch_end);
+    let last = eval::error_rate(&trained.unwrap(), &digits, &Device::flex()).unwrap();
+    let epochs: Vec<usize> = seen.iter().map(|s| s.0).collect();
+    assert_eq!(epochs, vec![0, 1, 2]);
+    assert_eq!(
+        seen[2].1, last,
+        "the last epoch's model is the one returned"
+    );
+    assert!(
+        seen[2].1 < seen[0].1,
+        "the model the watch sees learns: {seen:?}"
     );
 }

@@ -4,12 +4,11 @@
 //! section names its own run: `blindspot reproduce --defences` remakes it alone.
 
 use crate::Dirs;
-use blindspot_core::attack::{FgsmConfig, Goal, LbfgsConfig, block_on, keep_going, pgd};
+use blindspot_core::attack::FgsmConfig;
 use blindspot_core::card::load_model;
-use blindspot_core::data::{Digits, Mnist};
-use blindspot_core::eval::{error_rate, fraction_wrong};
-use blindspot_core::experiment::adversarial_set;
-use blindspot_core::model::Classifier;
+use blindspot_core::data::Mnist;
+use blindspot_core::eval::error_rate;
+use blindspot_core::train::checkup::{accuracy_under, lbfgs_distortion};
 use blindspot_core::{Result, zoo};
 use burn::prelude::Device;
 use serde::Serialize;
@@ -46,30 +45,6 @@ struct Row {
     seconds: f64,
 }
 
-/// Test error of `model` on `test` after an untargeted `config` attack on every digit.
-fn error_under(
-    model: &Classifier,
-    device: &Device,
-    test: &Digits,
-    config: FgsmConfig,
-) -> Result<f64> {
-    let mut wrong = Vec::with_capacity(test.len());
-    for start in (0..test.len()).step_by(BATCH) {
-        let part = test.range(start, (start + BATCH).min(test.len()));
-        let labels = part.label_indices();
-        let outcomes = block_on(pgd(
-            model,
-            device,
-            &part.floats(),
-            &labels,
-            Goal::Untargeted,
-            config,
-        ))?;
-        wrong.extend(outcomes.iter().map(|o| o.label));
-    }
-    Ok(fraction_wrong(&wrong, &test.labels))
-}
-
 fn measure_model(
     dirs: &Dirs,
     device: &Device,
@@ -82,35 +57,23 @@ fn measure_model(
     let spec = zoo::spec(name)?;
     let (model, _) = load_model(&dirs.models, spec, device)?;
     let test = &mnist.test;
+    let error_under = |epsilon, steps, random_start| {
+        let attack = FgsmConfig {
+            epsilon,
+            steps,
+            random_start,
+        };
+        Ok::<_, blindspot_core::Error>(1.0 - accuracy_under(&model, device, test, attack, BATCH)?)
+    };
     let mut fgsm_error = Vec::new();
     let mut pgd_error = Vec::new();
     for epsilon in EPSILONS {
-        let fgsm = FgsmConfig {
-            epsilon,
-            steps: 1,
-            random_start: None,
-        };
-        fgsm_error.push(error_under(&model, device, test, fgsm)?);
-        let pgd = FgsmConfig {
-            epsilon,
-            steps: PGD_STEPS,
-            random_start: Some(seed),
-        };
-        pgd_error.push(error_under(&model, device, test, pgd)?);
+        fgsm_error.push(error_under(epsilon, 1, None)?);
+        pgd_error.push(error_under(epsilon, PGD_STEPS, Some(seed))?);
     }
     let first = test.range(0, LBFGS_DIGITS.min(test.len()));
-    let indices: Vec<usize> = (0..first.len()).collect();
-    let (set, _) = block_on(adversarial_set(
-        &model,
-        device,
-        &first.floats(),
-        &first.labels,
-        &indices,
-        seed,
-        &LbfgsConfig::default(),
-        dirs.compute.batch(),
-        &mut keep_going,
-    ))?;
+    let (lbfgs_rms, lbfgs_reached) =
+        lbfgs_distortion(&model, device, &first, seed, dirs.compute.batch())?;
     let row = Row {
         model: name.into(),
         twin,
@@ -118,8 +81,8 @@ fn measure_model(
         clean_error: error_rate(&model, test, device)?,
         fgsm_error,
         pgd_error,
-        lbfgs_rms: set.mean_rms(),
-        lbfgs_reached: set.labels.len() as f64 / set.attempted.max(1) as f64,
+        lbfgs_rms,
+        lbfgs_reached,
         seconds: started.elapsed().as_secs_f64(),
     };
     eprintln!("[reproduce] {name}: {:.0} s", row.seconds);

@@ -2,6 +2,7 @@
 //! model's recipe names (Adam, or SGD with momentum), each batch's gradient taken over the
 //! recipe's shards (`shards.rs`).
 
+pub mod checkup;
 pub mod shards;
 
 use crate::adversarial::Pool;
@@ -180,6 +181,10 @@ pub fn pretrain_autoencoder(
     )
 }
 
+/// What hears of each finished epoch: its number (from 0) and the model as it is then (on the
+/// training device). An error stops the training.
+pub type EpochEnd<'a> = &'a mut dyn FnMut(usize, &Classifier) -> Result<()>;
+
 /// Trains the model `spec` describes on its split of `mnist`, on `device` (with autodiff; the
 /// zoo was trained on the CPU, Flex) seeded with the recipe's seed, and returns it without
 /// autodiff, ready to evaluate and save.
@@ -189,9 +194,20 @@ pub fn train(
     device: &Device,
     progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<Classifier> {
+    train_watched(spec, mnist, device, progress, &mut |_, _| Ok(()))
+}
+
+/// [`train`], with `epoch_end` told of each finished epoch (`blindspot train --watch`).
+pub fn train_watched(
+    spec: &ModelSpec,
+    mnist: &crate::data::Mnist,
+    device: &Device,
+    progress: &mut dyn FnMut(TrainingStep),
+    epoch_end: EpochEnd,
+) -> Result<Classifier> {
     device.seed(spec.recipe.seed);
     let data = mnist.train_split(spec.split);
-    train_on(spec, &data, device, progress)
+    train_on_watched(spec, &data, device, progress, epoch_end)
 }
 
 /// The loss a classifier trains on under `spec`: the cross-entropy of each batch (perturbed,
@@ -213,6 +229,17 @@ pub fn train_on(
     device: &Device,
     progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<Classifier> {
+    train_on_watched(spec, data, device, progress, &mut |_, _| Ok(()))
+}
+
+/// [`train_on`], with `epoch_end` told of each finished epoch.
+pub fn train_on_watched(
+    spec: &ModelSpec,
+    data: &Digits,
+    device: &Device,
+    progress: &mut dyn FnMut(TrainingStep),
+    epoch_end: EpochEnd,
+) -> Result<Classifier> {
     let recipe = &spec.recipe;
     let mut model = spec.arch.build(device);
     if recipe.pretrain_epochs > 0 {
@@ -224,14 +251,23 @@ pub fn train_on(
     let loss = classifier_loss(spec);
     let mut pool = Pool::default();
     let mut rng = Rng::new(recipe.seed ^ 0xAD5);
-    let mut mix = |epoch: usize, m: &Classifier| match recipe.defence {
-        Defence::Pool(p) if epoch >= p.start_epoch => {
-            pool.refresh(m, device, data, &p, &mut rng)?;
-            Ok(Some(pool.mixed_with(data)))
+    // Called before each epoch: the end of the one before, then the pool's refresh.
+    let mut mix = |epoch: usize, m: &Classifier| {
+        if epoch > 0 {
+            epoch_end(epoch - 1, m)?;
         }
-        _ => Ok(None),
+        match recipe.defence {
+            Defence::Pool(p) if epoch >= p.start_epoch => {
+                pool.refresh(m, device, data, &p, &mut rng)?;
+                Ok(Some(pool.mixed_with(data)))
+            }
+            _ => Ok(None),
+        }
     };
     let phase = Phase("train", recipe.epochs);
     let trained = fit_mixed(model, data, recipe, phase, device, loss, &mut mix, progress)?;
+    if recipe.epochs > 0 {
+        epoch_end(recipe.epochs - 1, &trained)?;
+    }
     Ok(trained.valid())
 }
