@@ -279,8 +279,8 @@ pub const ZOO: &[ModelSpec] = &[
         lambdas: SIGMOID_LAMBDAS,
         split: Split::Full,
         // Goodfellow et al.'s FGSM training (half of the loss on the clean batch, half on its
-        // FGSM examples), at ε = 0.05: the best of ε 0.02, 0.03, 0.05 and 0.1 tried
-        // (docs/models.md lists every recipe tried and its test error).
+        // FGSM examples), at ε = 0.05: the best of the radii tried (0.02 to 0.1; docs/models.md
+        // lists every recipe tried and its test error).
         recipe: Recipe {
             defence: Defence::Perturbed(Perturbation::fgsm(0.05)),
             ..sigmoid_recipe(30, 0.1, 11)
