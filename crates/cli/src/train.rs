@@ -67,25 +67,28 @@ fn train_one(
     // Time spent on checkups, left out of the training's time.
     let mut watching = std::time::Duration::ZERO;
     let last_loss = std::cell::Cell::new(f32::NAN);
+    let measures = Watch::default();
     let mut epoch_end = |epoch: usize, model: &_| {
         if !watch {
             return Ok(());
         }
         let (at, trained) = (Instant::now(), started.elapsed() - watching);
-        let c = checkup(model, &device, test_slice, &Watch::default())?;
+        let c = checkup(model, &device, test_slice, &measures)?;
         watching += at.elapsed();
         let line = serde_json::json!({"model": spec.name, "epoch": epoch + 1,
             "train_seconds": trained.as_secs_f64(), "loss": last_loss.get(), "checkup": c});
         bar.suspend(|| match quiet {
             true => outln!("{line}"),
             false => outln!(
-                "{} epoch {}: {:.0} s training, loss {:.4}, clean {:.1}%, PGD-20 ε 0.1 {:.1}%, \
+                "{} epoch {}: {:.0} s training, loss {:.4}, clean {:.1}%, PGD-{} ε {} {:.1}%, \
                  L-BFGS mean RMS {:.4} ({:.0} s to measure)",
                 spec.name,
                 epoch + 1,
                 trained.as_secs_f64(),
                 last_loss.get(),
                 100.0 * c.clean_accuracy,
+                measures.steps,
+                measures.epsilon,
                 100.0 * c.robust_accuracy,
                 c.lbfgs_rms,
                 at.elapsed().as_secs_f64()
