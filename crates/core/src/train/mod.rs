@@ -1,8 +1,11 @@
 //! Training: one seeded mini-batch loop for every architecture, with the optimizer the
 //! model's recipe names (Adam, or SGD with momentum), each batch's gradient taken over the
-//! recipe's shards (`shards.rs`).
+//! recipe's shards (`shards.rs`). A run driven step by step from outside (the page's Train
+//! panel) is a `session::Session` over a `course::Course`.
 
 pub mod checkup;
+pub mod course;
+pub mod session;
 pub mod shards;
 
 use crate::adversarial::Pool;

@@ -6,7 +6,7 @@
 use crate::data::Digits;
 use crate::rng::Rng;
 use crate::{Error, Result};
-use burn::module::{Module, ModuleVisitor, Param};
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
 
@@ -53,6 +53,7 @@ pub fn cut(step: usize, digits: &[usize], count: usize) -> Vec<Shard> {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShardGradient {
     pub loss: f32,
+    #[serde(with = "crate::work::wire::floats")]
     pub values: Vec<f32>,
 }
 
@@ -117,6 +118,61 @@ pub fn merge<M: Module>(model: &M, parts: &[ShardGradient]) -> Result<(Gradients
     }
     let loss = rest.iter().fold(first.loss, |l, part| l + part.loss);
     Ok((unflatten.grads, loss))
+}
+
+/// Every float parameter's values, flat, in the module's visiting order (the order gradients
+/// travel in): what a worker needs to compute a shard on the model as it is now.
+pub fn flat_weights<M: Module>(model: &M) -> Vec<f32> {
+    struct Values(Vec<f32>);
+    impl ModuleVisitor for Values {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            self.0.extend(param.val().into_data().iter::<f32>());
+        }
+    }
+    let mut values = Values(Vec::new());
+    model.visit(&mut values);
+    values.0
+}
+
+/// `model` with its float parameters replaced by `values` ([`flat_weights`]' order), each on
+/// its parameter's device and keeping whether it is differentiated. Fails where `values` does
+/// not fit the model.
+pub fn with_weights<M: Module>(model: M, values: &[f32]) -> Result<M> {
+    let mut load = Load { values, at: 0 };
+    let model = model.map(&mut load);
+    if load.at != values.len() {
+        return Err(Error::Other(format!(
+            "weights of {} values for a model of {}",
+            values.len(),
+            load.at
+        )));
+    }
+    Ok(model)
+}
+
+/// Replaces each float parameter by its slice of `values` (left as it is where they run out).
+struct Load<'a> {
+    values: &'a [f32],
+    at: usize,
+}
+
+impl ModuleMapper for Load<'_> {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        param.map(|tensor| {
+            let shape = tensor.shape();
+            let end = self.at + shape.num_elements();
+            let slice = self.values.get(self.at..end);
+            self.at = end;
+            match slice {
+                Some(slice) => {
+                    let grad = tensor.is_require_grad();
+                    let data = TensorData::new(slice.to_vec(), shape);
+                    Tensor::from_data(data, &tensor.device()).set_require_grad(grad)
+                }
+                None => tensor,
+            }
+        })
+    }
 }
 
 /// Appends each float parameter's gradient (zeros where it has none) to `values`.

@@ -4,6 +4,9 @@
 use crate::attack::{Goal, Method, MethodName, Outcome};
 use crate::experiment::AdversarialSet;
 use crate::imagenet::attacks::PhotoAttack;
+use crate::train::checkup::{Measure, Watch};
+use crate::train::course::{Base, Course};
+use crate::train::shards::Shard;
 use crate::units::Direction;
 use crate::units::deal::Liveness;
 
@@ -127,4 +130,29 @@ pub struct UnitsJob {
 pub struct SliceFound {
     pub liveness: Liveness,
     pub tops: Vec<Vec<(f32, usize)>>,
+}
+
+/// Part of a training step (`plan::train`): some of a batch's shards, differentiated on the
+/// course's model with `weights`, on the shards' own digits (`shards[i].digits` index
+/// `images`, `n × 784` 8-bit levels, and `labels`).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ShardsJob {
+    pub course: Course,
+    #[serde(with = "super::wire::floats")]
+    pub weights: Vec<f32>,
+    pub shards: Vec<Shard>,
+    #[serde(with = "super::wire::bytes")]
+    pub images: Vec<u8>,
+    pub labels: Vec<u8>,
+}
+
+/// One measure of a checkup of a course's model with `weights` (none: its plain zoo twin) on
+/// the gallery's first digits.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct CheckupJob {
+    pub base: Base,
+    #[serde(with = "super::wire::floats")]
+    pub weights: Vec<f32>,
+    pub watch: Watch,
+    pub measure: Measure,
 }

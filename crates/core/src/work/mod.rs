@@ -9,6 +9,8 @@ mod folder;
 pub mod jobs;
 pub mod plan;
 mod run;
+mod training;
+pub mod wire;
 
 pub use folder::Folder;
 pub use jobs::*;
@@ -16,6 +18,7 @@ pub use run::Workshop;
 
 use crate::imagenet::Ranked;
 use crate::stability::LayerBound;
+use crate::train::shards::ShardGradient;
 use std::fmt;
 
 /// One piece of work.
@@ -46,6 +49,10 @@ pub enum Job {
     WrongCounts(RowJob),
     /// A slice of a Units deal.
     UnitsSlice(UnitsJob),
+    /// Some shards of a training step: their gradients.
+    TrainShards(ShardsJob),
+    /// One measure of a training run's checkup.
+    Checkup(CheckupJob),
 }
 
 /// Why a job gave no answer.
@@ -108,6 +115,8 @@ answers! {
     Set(SetDone),
     Counted(Counted),
     Slice(SliceFound),
+    Gradients(Vec<ShardGradient>),
+    Measured(f64),
 }
 
 impl From<crate::Error> for Failure {

@@ -1,6 +1,7 @@
 //! How each [`Job`] runs, on whatever gives verified models on a device: the page's engines
 //! (in the workers and on the page's thread) and, natively, the tests and the CLI.
 
+use super::training;
 use super::{
     Answer, AttackJob, Attacked, Counted, Failure, Job, PhotoAttacked, PhotoJob, RowExamples,
     RowJob, SetDone, SetJob, ShareJob, SliceFound, UnitsJob,
@@ -70,6 +71,8 @@ impl Job {
             Job::AdversarialSet(job) => adversarial_set(w, job, progress).await?.into(),
             Job::WrongCounts(job) => count_wrong(w, job).await?.into(),
             Job::UnitsSlice(job) => units_slice(w, job).await?.into(),
+            Job::TrainShards(job) => Answer::Gradients(training::train_shards(w, job)?),
+            Job::Checkup(job) => Answer::Measured(training::checkup(w, job, progress).await?),
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod classify;
 pub mod compare;
 pub mod set;
 pub mod tables;
+pub mod train;
 pub mod transfer;
 pub mod units;
 

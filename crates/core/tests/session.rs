@@ -1,0 +1,158 @@
+//! A course trained step by step through its plan (`work::plan::train`, as the page's Train
+//! panel runs it): 1, 2 and 3 workers give bit-identical weights, the same as `train_on` gives
+//! for the course's spec natively; the plan's checkup is `checkup`'s; bad jobs are refused.
+
+mod common;
+use blindspot_core::attack::block_on;
+use blindspot_core::data::{Digits, slice};
+use blindspot_core::train::checkup::{self, Watch};
+use blindspot_core::train::course::{Base, Course, Guard};
+use blindspot_core::train::session::Session;
+use blindspot_core::train::{self, shards};
+use blindspot_core::work::plan::{self, Serial};
+use blindspot_core::work::{Folder, Job, ShardsJob, Workshop};
+use burn::prelude::Device;
+use common::repo;
+
+/// Burn draws initial weights from one generator per process, seeded by `Device::seed`, when a
+/// parameter is first read: tests that build models take turns, so that no other test's
+/// draws fall between a seed and the weights it gives.
+static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn shop() -> Folder {
+    let device = Device::flex().autodiff();
+    Folder::new(device, repo().join("models")).with_gallery(repo().join("www/digits"))
+}
+
+fn data() -> Digits {
+    slice::load(&repo().join("www/digits"))
+        .unwrap()
+        .range(0, 300)
+}
+
+fn course() -> Course {
+    Course {
+        base: Base::ConvNet,
+        guard: Guard::Fgsm,
+        epsilon: 0.1,
+        epochs: 1,
+        seed: 3,
+        digits: 300, // 3 batches of 100
+    }
+}
+
+/// The course run through its plan on `parts` workers: the weights at the end.
+fn through_plan(parts: usize) -> Vec<f32> {
+    let (shop, data) = (shop(), data());
+    let runner = Serial {
+        parts,
+        ..Serial::new(&shop)
+    };
+    let mut session = Session::new(course(), data.len(), shop.device()).unwrap();
+    assert_eq!(session.steps(), 3);
+    while !session.finished() {
+        let loss = block_on(plan::train::step(&mut session, &data, &runner)).unwrap();
+        assert!(loss.is_some_and(f32::is_finite));
+    }
+    assert_eq!(session.epochs_done(), 1);
+    session.weights()
+}
+
+fn bits(values: &[f32]) -> Vec<u32> {
+    values.iter().map(|v| v.to_bits()).collect()
+}
+
+#[test]
+fn one_two_and_three_workers_train_the_weights_train_on_trains() {
+    let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let one = through_plan(1);
+    let native = {
+        let spec = course().spec().unwrap();
+        let device = Device::flex().autodiff();
+        device.seed(spec.recipe.seed);
+        let start = shards::flat_weights(&spec.arch.build(&device));
+        assert_ne!(bits(&start), bits(&one), "the steps moved the weights");
+        device.seed(spec.recipe.seed);
+        let trained = train::train_on(&spec, &data(), &device, &mut |_| {}).unwrap();
+        shards::flat_weights(&trained)
+    };
+    assert!(
+        bits(&one) == bits(&native),
+        "the plan differs from train_on"
+    );
+    assert!(
+        bits(&one) == bits(&through_plan(2)),
+        "2 workers differ from 1"
+    );
+    assert!(
+        bits(&one) == bits(&through_plan(3)),
+        "3 workers differ from 1"
+    );
+}
+
+#[test]
+fn the_plans_checkup_is_the_checkup() {
+    let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let shop = shop();
+    let watch = Watch {
+        clean: 200,
+        robust: 40,
+        lbfgs: 3,
+        ..Watch::default()
+    };
+    let runner = Serial {
+        parts: 2,
+        ..Serial::new(&shop)
+    };
+    let twin = block_on(plan::train::checkup(
+        &runner,
+        Base::ConvNet,
+        Vec::new(),
+        watch,
+        plan::quiet(),
+    ))
+    .unwrap()
+    .unwrap();
+    let model = common::model("convnet", shop.device());
+    let gallery = slice::load(&repo().join("www/digits")).unwrap();
+    let direct = checkup::checkup(&model, shop.device(), &gallery, &watch).unwrap();
+    assert_eq!(twin, direct);
+    // The same through weights sent as a trained model's are.
+    let weights = shards::flat_weights(&model);
+    let sent = block_on(plan::train::checkup(
+        &runner,
+        Base::ConvNet,
+        weights,
+        watch,
+        plan::quiet(),
+    ));
+    assert_eq!(sent.unwrap().unwrap(), direct);
+}
+
+#[test]
+fn jobs_with_weights_or_digits_that_do_not_fit_are_refused() {
+    let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let (shop, data) = (shop(), data());
+    let mut session = Session::new(course(), data.len(), shop.device()).unwrap();
+    let shards = session.shards();
+    let job = |weights: Vec<f32>, images: Vec<u8>| {
+        Job::TrainShards(ShardsJob {
+            course: course(),
+            weights,
+            shards: shards.clone(),
+            images,
+            labels: data.labels.clone(),
+        })
+    };
+    let mut short = session.weights();
+    short.pop();
+    let run = |j: Job| block_on(j.run(&shop, &mut blindspot_core::attack::keep_going));
+    assert!(run(job(short, data.images.clone())).is_err());
+    assert!(run(job(session.weights(), data.images[..784].to_vec())).is_err());
+    assert!(run(job(session.weights(), data.images.clone())).is_ok());
+    let bad_course = Course {
+        epochs: 0,
+        ..course()
+    };
+    assert!(Session::new(bad_course, 300, shop.device()).is_err());
+}
