@@ -3,7 +3,8 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-async fn response(url: &str) -> Result<web_sys::Response, String> {
+/// The answer for `url`, which must be a success.
+pub async fn response(url: &str) -> Result<web_sys::Response, String> {
     let global = js_sys::global();
     let request = match global.dyn_ref::<web_sys::Window>() {
         Some(window) => window.fetch_with_str(url),

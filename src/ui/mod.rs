@@ -11,6 +11,7 @@ pub mod method_text;
 pub mod photo_state;
 pub mod quiz;
 pub mod state;
+pub mod train_state;
 pub mod view;
 
 #[cfg(all(target_arch = "wasm32", feature = "cpu"))]

@@ -1,0 +1,225 @@
+//! The Train panel's state and every change to it: the course being set up, where the run is
+//! (step, epoch, time per step), the loss of every step, each epoch's checkup beside the plain
+//! zoo twin's, and what the panel says. Plain Rust, tested natively; `control::train` drives
+//! it.
+
+use blindspot_core::train::checkup::Checkup;
+use blindspot_core::train::course::{Base, Course, Guard};
+use std::rc::Rc;
+
+/// Where a run is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing trained yet (or the course changed since).
+    Idle,
+    Running,
+    /// Stopped by Stop: Resume goes on from here.
+    Stopped,
+    Finished,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainState {
+    pub course: Course,
+    pub phase: Phase,
+    /// Batches done and in all.
+    pub step: usize,
+    pub steps: usize,
+    pub per_epoch: usize,
+    /// Each batch's loss.
+    pub losses: Rc<Vec<f32>>,
+    /// The checkup after each finished epoch.
+    pub checkups: Rc<Vec<Checkup>>,
+    /// The plain zoo twin's checkup, the charts' reference line.
+    pub reference: Option<Checkup>,
+    /// Milliseconds per batch over the run so far.
+    pub ms_per_step: Option<f64>,
+    /// What the panel is doing (fetching, training, measuring).
+    pub status: String,
+    pub error: Option<String>,
+}
+
+impl Default for TrainState {
+    fn default() -> Self {
+        TrainState {
+            course: Course {
+                base: Base::ConvNet,
+                guard: Guard::Fgsm,
+                epsilon: 0.1,
+                epochs: 1,
+                seed: 1,
+                digits: 60_000,
+            },
+            phase: Phase::Idle,
+            step: 0,
+            steps: 0,
+            per_epoch: 0,
+            losses: Rc::default(),
+            checkups: Rc::default(),
+            reference: None,
+            ms_per_step: None,
+            status: String::new(),
+            error: None,
+        }
+    }
+}
+
+pub enum TrainAction {
+    /// The form changed the course: a new run starts from scratch.
+    Course(Course),
+    /// A run (new or resumed) starts: `step` of `steps`, `per_epoch` batches an epoch.
+    Running {
+        step: usize,
+        steps: usize,
+        per_epoch: usize,
+    },
+    /// A batch is done.
+    Stepped { loss: f32, ms_per_step: f64 },
+    /// An epoch's checkup.
+    Checked(Checkup),
+    Reference(Checkup),
+    Status(String),
+    Stopped,
+    Finished,
+    Failed(String),
+}
+
+#[cfg(target_arch = "wasm32")]
+impl yew::Reducible for TrainState {
+    type Action = TrainAction;
+
+    fn reduce(self: Rc<Self>, action: TrainAction) -> Rc<Self> {
+        Rc::new(self.apply(action))
+    }
+}
+
+impl TrainState {
+    pub fn apply(&self, action: TrainAction) -> TrainState {
+        let mut s = self.clone();
+        match action {
+            TrainAction::Course(course) => {
+                let reference = (course.base == s.course.base).then_some(s.reference).flatten();
+                s = TrainState {
+                    course,
+                    reference,
+                    ..TrainState::default()
+                };
+            }
+            TrainAction::Running {
+                step,
+                steps,
+                per_epoch,
+            } => {
+                (s.phase, s.step, s.steps, s.per_epoch) = (Phase::Running, step, steps, per_epoch);
+                s.error = None;
+            }
+            TrainAction::Stepped { loss, ms_per_step } => {
+                Rc::make_mut(&mut s.losses).push(loss);
+                s.step += 1;
+                s.ms_per_step = Some(ms_per_step);
+            }
+            TrainAction::Checked(c) => Rc::make_mut(&mut s.checkups).push(c),
+            TrainAction::Reference(c) => s.reference = Some(c),
+            TrainAction::Status(text) => s.status = text,
+            TrainAction::Stopped => {
+                s.phase = Phase::Stopped;
+                s.status = format!("Stopped after {} of {} batches.", s.step, s.steps);
+            }
+            TrainAction::Finished => {
+                s.phase = Phase::Finished;
+                s.status = format!("Trained: {}.", s.course.title(s.checkups.len()));
+            }
+            TrainAction::Failed(why) => {
+                s.phase = if s.step > 0 { Phase::Stopped } else { Phase::Idle };
+                s.error = Some(why);
+            }
+        }
+        s
+    }
+
+    /// The latest checkup, if an epoch has finished.
+    pub fn latest(&self) -> Option<&Checkup> {
+        self.checkups.last()
+    }
+
+    /// Seconds left at the run's pace (batches only; each epoch's checkup adds a little).
+    pub fn seconds_left(&self) -> Option<f64> {
+        let ms = self.ms_per_step?;
+        Some(ms * self.steps.saturating_sub(self.step) as f64 / 1000.0)
+    }
+
+    /// The progress line: epoch, batch, loss, time left.
+    pub fn progress(&self) -> String {
+        if self.steps == 0 {
+            return self.status.clone();
+        }
+        let epoch = (self.step / self.per_epoch.max(1) + 1).min(self.course.epochs);
+        let loss = self.losses.last().map_or(String::new(), |l| format!(", loss {l:.3}"));
+        let left = match (self.phase, self.seconds_left()) {
+            (Phase::Running, Some(s)) => format!(", about {} left", duration(s)),
+            _ => String::new(),
+        };
+        format!(
+            "Epoch {epoch} of {}: batch {} of {}{loss}{left}. {}",
+            self.course.epochs, self.step, self.steps, self.status
+        )
+    }
+}
+
+/// Seconds as "1 min 05 s" or "42 s".
+pub fn duration(seconds: f64) -> String {
+    let s = seconds.round().max(0.0) as u64;
+    match s / 60 {
+        0 => format!("{s} s"),
+        m => format!("{m} min {:02} s", s % 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checkup(clean: f64) -> Checkup {
+        Checkup {
+            clean_accuracy: clean,
+            robust_accuracy: 0.5,
+            lbfgs_rms: 0.1,
+        }
+    }
+
+    #[test]
+    fn a_run_counts_its_batches_and_a_new_course_starts_afresh_keeping_its_twins_reference() {
+        let s = TrainState::default().apply(TrainAction::Running {
+            step: 0,
+            steps: 1200,
+            per_epoch: 600,
+        });
+        let s = s.apply(TrainAction::Reference(checkup(0.99)));
+        let s = s.apply(TrainAction::Stepped {
+            loss: 0.5,
+            ms_per_step: 100.0,
+        });
+        assert_eq!((s.step, s.losses.len(), s.phase), (1, 1, Phase::Running));
+        assert_eq!(s.seconds_left(), Some(119.9));
+        assert!(s.progress().starts_with("Epoch 1 of 1: batch 1 of 1200, loss 0.500, about 2 min 00 s left"), "{}", s.progress());
+        let s = s.apply(TrainAction::Checked(checkup(0.9)));
+        assert_eq!(s.latest(), Some(&checkup(0.9)));
+        let stopped = s.clone().apply(TrainAction::Stopped);
+        assert_eq!(stopped.phase, Phase::Stopped);
+        let failed = s.clone().apply(TrainAction::Failed("gone".into()));
+        assert_eq!((failed.phase, failed.error.as_deref()), (Phase::Stopped, Some("gone")));
+        let same_base = Course { epochs: 3, ..s.course };
+        let fresh = s.clone().apply(TrainAction::Course(same_base));
+        assert_eq!((fresh.step, fresh.losses.len(), fresh.phase), (0, 0, Phase::Idle));
+        assert_eq!(fresh.reference, Some(checkup(0.99)));
+        let other = Course { base: Base::Fc100, ..s.course };
+        assert_eq!(s.apply(TrainAction::Course(other)).reference, None);
+    }
+
+    #[test]
+    fn durations_read_as_minutes_and_seconds() {
+        assert_eq!(duration(42.4), "42 s");
+        assert_eq!(duration(125.0), "2 min 05 s");
+        assert_eq!(duration(-3.0), "0 s");
+    }
+}
