@@ -9,7 +9,21 @@ use crate::pacing::next_frame;
 use blindspot_core::data::Digits;
 use blindspot_core::data::mnist::FILES;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+
+// The browser's gzip decoder (web-sys has it only behind its unstable-APIs flag).
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = DecompressionStream)]
+    type Gunzip;
+    #[wasm_bindgen(constructor, js_class = "DecompressionStream", catch)]
+    fn new(format: &str) -> Result<Gunzip, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &Gunzip) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &Gunzip) -> web_sys::WritableStream;
+}
 
 /// Where the build serves them, beside the page.
 const DIR: &str = "./mnist/";
@@ -19,7 +33,7 @@ const SLICE: u32 = 4 << 20;
 /// The training digits, verified; `status` hears what is being done.
 pub async fn load(status: impl Fn(&str)) -> Result<Digits, String> {
     let [(images, images_sha), (labels, labels_sha), ..] = FILES;
-    status("Fetching MNIST's training digits (9.9 MB)…");
+    status("Fetching MNIST's training digits (9.8 MB)…");
     let images = verified(images, images_sha).await?;
     let labels = verified(labels, labels_sha).await?;
     status("Reading the training digits…");
@@ -30,7 +44,7 @@ pub async fn load(status: impl Fn(&str)) -> Result<Digits, String> {
 /// `DIR/name.gz`, decompressed, whose sha256 must be `sha256`.
 async fn verified(name: &str, sha256: &str) -> Result<js_sys::Uint8Array, String> {
     let url = format!("{DIR}{name}.gz");
-    let failed = |e: wasm_bindgen::JsValue| format!("{url}: {e:?}");
+    let failed = |e: JsValue| format!("{url}: {e:?}");
     let bytes = gunzipped(&url).await.map_err(|e| {
         format!("{e}. The training digits are served with the page: run `blindspot fetch-mnist`, then build the page again (README, \"Train\")")
     })?;
@@ -54,13 +68,12 @@ async fn verified(name: &str, sha256: &str) -> Result<js_sys::Uint8Array, String
 
 /// The file at `url`, gunzipped by the browser.
 async fn gunzipped(url: &str) -> Result<js_sys::Uint8Array, String> {
-    let failed = |e: wasm_bindgen::JsValue| format!("{url}: {e:?}");
+    let failed = |e: JsValue| format!("{url}: {e:?}");
     let body = crate::fetch::response(url)
         .await?
         .body()
         .ok_or_else(|| format!("{url}: an empty answer"))?;
-    let gunzip = web_sys::DecompressionStream::new(web_sys::CompressionFormat::Gzip)
-        .map_err(failed)?;
+    let gunzip = Gunzip::new("gzip").map_err(failed)?;
     let pair = web_sys::ReadableWritablePair::new(&gunzip.readable(), &gunzip.writable());
     let plain = web_sys::Response::new_with_opt_readable_stream(Some(&body.pipe_through(&pair)))
         .map_err(failed)?;

@@ -34,6 +34,8 @@ pub enum Run {
     Hand,
     /// The quiz's attacks, one a round.
     Quiz,
+    /// The Train panel's run: its steps and checkups.
+    Train,
 }
 
 pub struct Lab {
@@ -43,7 +45,7 @@ pub struct Lab {
     /// The CPU workers: the first computes photos, all of them the experiments' plans.
     workers: Workers,
     /// Each [`Run`]'s Stop, renewed when the run starts.
-    stops: [RefCell<Rc<Stop>>; 6],
+    stops: [RefCell<Rc<Stop>>; 7],
     backend: Cell<Backend>,
     /// Why the WebGPU worker was dropped, until the page has shown it.
     lost: RefCell<Option<String>>,

@@ -8,7 +8,7 @@ use crate::ui::colour::digit_rgba;
 use crate::ui::components::{
     AttackPanel, ChallengeMaker, ChallengePanel, ComparePanel, Contents, DigitCanvas, DrawCanvas,
     EmbedBar, Gallery, HandPanel, Header, PhotoPanel, Probabilities, QuizPanel, ReproducePanel,
-    ResultView, Share, StabilityPanel, TransferPanel, UnitsPanel, Upload,
+    ResultView, Share, StabilityPanel, TrainPanel, TransferPanel, UnitsPanel, Upload,
 };
 use crate::ui::control::{
     fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
@@ -196,6 +196,10 @@ pub fn App() -> Html {
                 <span id={View::Quiz.anchor()} />
                 <QuizPanel lab={LabRef(lab.clone())} digits={digits.clone()} model={state.model.clone()}
                     seed={state.seed} on_seed={send(&dispatch, Action::Seed)} />
+            }
+            if state.challenge.is_none() && alone(&[View::Train]) {
+                <span id={View::Train.anchor()} />
+                <TrainPanel lab={LabRef(lab.clone())} open={state.embed == Some(View::Train)} />
             }
         </main>
     }

@@ -74,7 +74,10 @@ pub enum TrainAction {
         per_epoch: usize,
     },
     /// A batch is done.
-    Stepped { loss: f32, ms_per_step: f64 },
+    Stepped {
+        loss: f32,
+        ms_per_step: f64,
+    },
     /// An epoch's checkup.
     Checked(Checkup),
     Reference(Checkup),
@@ -98,7 +101,9 @@ impl TrainState {
         let mut s = self.clone();
         match action {
             TrainAction::Course(course) => {
-                let reference = (course.base == s.course.base).then_some(s.reference).flatten();
+                let reference = (course.base == s.course.base)
+                    .then_some(s.reference)
+                    .flatten();
                 s = TrainState {
                     course,
                     reference,
@@ -130,7 +135,11 @@ impl TrainState {
                 s.status = format!("Trained: {}.", s.course.title(s.checkups.len()));
             }
             TrainAction::Failed(why) => {
-                s.phase = if s.step > 0 { Phase::Stopped } else { Phase::Idle };
+                s.phase = if s.step > 0 {
+                    Phase::Stopped
+                } else {
+                    Phase::Idle
+                };
                 s.error = Some(why);
             }
         }
@@ -154,7 +163,10 @@ impl TrainState {
             return self.status.clone();
         }
         let epoch = (self.step / self.per_epoch.max(1) + 1).min(self.course.epochs);
-        let loss = self.losses.last().map_or(String::new(), |l| format!(", loss {l:.3}"));
+        let loss = self
+            .losses
+            .last()
+            .map_or(String::new(), |l| format!(", loss {l:.3}"));
         let left = match (self.phase, self.seconds_left()) {
             (Phase::Running, Some(s)) => format!(", about {} left", duration(s)),
             _ => String::new(),
@@ -201,18 +213,35 @@ mod tests {
         });
         assert_eq!((s.step, s.losses.len(), s.phase), (1, 1, Phase::Running));
         assert_eq!(s.seconds_left(), Some(119.9));
-        assert!(s.progress().starts_with("Epoch 1 of 1: batch 1 of 1200, loss 0.500, about 2 min 00 s left"), "{}", s.progress());
+        assert!(
+            s.progress()
+                .starts_with("Epoch 1 of 1: batch 1 of 1200, loss 0.500, about 2 min 00 s left"),
+            "{}",
+            s.progress()
+        );
         let s = s.apply(TrainAction::Checked(checkup(0.9)));
         assert_eq!(s.latest(), Some(&checkup(0.9)));
         let stopped = s.clone().apply(TrainAction::Stopped);
         assert_eq!(stopped.phase, Phase::Stopped);
         let failed = s.clone().apply(TrainAction::Failed("gone".into()));
-        assert_eq!((failed.phase, failed.error.as_deref()), (Phase::Stopped, Some("gone")));
-        let same_base = Course { epochs: 3, ..s.course };
+        assert_eq!(
+            (failed.phase, failed.error.as_deref()),
+            (Phase::Stopped, Some("gone"))
+        );
+        let same_base = Course {
+            epochs: 3,
+            ..s.course
+        };
         let fresh = s.clone().apply(TrainAction::Course(same_base));
-        assert_eq!((fresh.step, fresh.losses.len(), fresh.phase), (0, 0, Phase::Idle));
+        assert_eq!(
+            (fresh.step, fresh.losses.len(), fresh.phase),
+            (0, 0, Phase::Idle)
+        );
         assert_eq!(fresh.reference, Some(checkup(0.99)));
-        let other = Course { base: Base::Fc100, ..s.course };
+        let other = Course {
+            base: Base::Fc100,
+            ..s.course
+        };
         assert_eq!(s.apply(TrainAction::Course(other)).reference, None);
     }
 

@@ -13,12 +13,13 @@ pub enum View {
     Compare,
     Hand,
     Quiz,
+    Train,
 }
 
 impl View {
     /// Every view, in the order of a lecture: the paper's attack, its experiments, the attacks
     /// after it, the classroom (the page shows them in this order).
-    pub const ALL: [View; 9] = [
+    pub const ALL: [View; 10] = [
         View::Attack,
         View::Transfer,
         View::Reproduce,
@@ -28,6 +29,7 @@ impl View {
         View::Compare,
         View::Hand,
         View::Quiz,
+        View::Train,
     ];
 
     /// Its name in a link.
@@ -42,6 +44,7 @@ impl View {
             View::Compare => "compare",
             View::Hand => "hand",
             View::Quiz => "quiz",
+            View::Train => "train",
         }
     }
 
@@ -57,6 +60,7 @@ impl View {
             View::Compare => "every attack on one digit, side by side",
             View::Hand => "fool the network by hand",
             View::Quiz => "can you spot the changed digit?",
+            View::Train => "train a network, and defend it",
         }
     }
 
@@ -72,6 +76,7 @@ impl View {
             View::Compare => "After the paper",
             View::Hand => "By hand",
             View::Quiz => "Spot the change",
+            View::Train => "Train and defend",
         }
     }
 
@@ -87,6 +92,7 @@ impl View {
             View::Compare => "view-compare",
             View::Hand => "view-hand",
             View::Quiz => "view-quiz",
+            View::Train => "view-train",
         }
     }
 

@@ -27,7 +27,9 @@ fn snippet(view: View) -> String {
     let joiner = if link.contains('#') { "&" } else { "#" };
     let height = match view {
         View::Attack => 760,
-        View::Transfer | View::Photos | View::Compare | View::Hand | View::Quiz => 1000,
+        View::Transfer | View::Photos | View::Compare | View::Hand | View::Quiz | View::Train => {
+            1000
+        }
         View::Reproduce | View::Units | View::Stability => 640,
     };
     let src = format!("{link}{joiner}embed={}", view.as_str()).replace('&', "&amp;");

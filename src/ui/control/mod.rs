@@ -13,6 +13,7 @@ mod photo;
 mod progress;
 mod seen;
 mod theme;
+mod train;
 mod twin;
 
 pub use attack::use_attack;
@@ -25,6 +26,7 @@ pub use photo::{PhotoCallbacks, sample_url, use_photo};
 pub use progress::progress_line;
 pub use seen::use_seen;
 pub use theme::use_theme;
+pub use train::{Coach, TrainCallbacks, use_training};
 pub use twin::on_twin;
 
 use crate::compute::lab::Lab;

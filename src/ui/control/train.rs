@@ -1,0 +1,179 @@
+//! The Train panel's orchestration: the training digits fetched on the first Start, a
+//! session (model and optimizer) on the page's thread, each step's shards computed by the CPU
+//! workers (`plan::train`), a checkup after every epoch (the plain zoo twin's once, for the
+//! charts' reference line), Stop keeping the model so far and Resume going on from it.
+
+use crate::clock::now;
+use crate::compute::lab::{Lab, Run};
+use crate::compute::pool::Pool;
+use crate::ui::train_state::{Phase, TrainAction, TrainState};
+use blindspot_core::data::Digits;
+use blindspot_core::train::checkup::{Checkup, Watch};
+use blindspot_core::train::course::Course;
+use blindspot_core::train::session::Session;
+use blindspot_core::work::Failure;
+use blindspot_core::work::plan::{self, train};
+use burn::prelude::Device;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// What a run keeps between Start, Stop and Resume.
+#[derive(Default)]
+pub struct Coach {
+    data: Option<Rc<Digits>>,
+    /// The run so far (out while a run holds it).
+    pub session: Option<Session>,
+    /// The plain twin's checkup and the course it was measured for (its base and ε).
+    reference: Option<(Course, Checkup)>,
+}
+
+pub struct TrainCallbacks {
+    pub on_course: Callback<Course>,
+    /// Start, or Resume after Stop.
+    pub on_start: Callback<()>,
+    pub on_stop: Callback<()>,
+}
+
+#[hook]
+pub fn use_training(
+    lab: Rc<Lab>,
+) -> (
+    UseReducerHandle<TrainState>,
+    Rc<RefCell<Coach>>,
+    TrainCallbacks,
+) {
+    let state = use_reducer(TrainState::default);
+    let coach = use_mut_ref(Coach::default);
+    let on_course = {
+        let (dispatch, coach) = (state.dispatcher(), coach.clone());
+        Callback::from(move |course: Course| {
+            coach.borrow_mut().session = None;
+            dispatch.dispatch(TrainAction::Course(course));
+        })
+    };
+    let on_start = {
+        let (lab, state, coach) = (lab.clone(), state.clone(), coach.clone());
+        Callback::from(move |()| {
+            if state.phase == Phase::Running {
+                return;
+            }
+            let (lab, dispatch, coach) = (lab.clone(), state.dispatcher(), coach.clone());
+            let course = state.course;
+            dispatch.dispatch(TrainAction::Running {
+                step: state.step,
+                steps: state.steps,
+                per_epoch: state.per_epoch,
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let ended = run(&lab, &dispatch, &coach, course).await;
+                dispatch.dispatch(match ended {
+                    Ok(true) => TrainAction::Finished,
+                    Ok(false) => TrainAction::Stopped,
+                    Err(why) => TrainAction::Failed(why),
+                });
+            });
+        })
+    };
+    let on_stop = Callback::from(move |()| lab.stop(Run::Train));
+    let callbacks = TrainCallbacks {
+        on_course,
+        on_start,
+        on_stop,
+    };
+    (state, coach, callbacks)
+}
+
+/// Trains until the course is done (`true`) or Stop (`false`).
+async fn run(
+    lab: &Lab,
+    dispatch: &UseReducerDispatcher<TrainState>,
+    coach: &RefCell<Coach>,
+    course: Course,
+) -> Result<bool, String> {
+    let pool = lab.pool(Some(Run::Train));
+    let cached = coach.borrow().data.clone();
+    let data = match cached {
+        Some(data) => data,
+        None => {
+            let status = |s: &str| dispatch.dispatch(TrainAction::Status(s.into()));
+            let data = Rc::new(crate::training_digits::load(status).await?);
+            coach.borrow_mut().data = Some(data.clone());
+            data
+        }
+    };
+    let kept = coach.borrow_mut().session.take();
+    let mut session = match kept {
+        Some(s) if s.course == course && !s.finished() => s,
+        _ => {
+            dispatch.dispatch(TrainAction::Course(course));
+            Session::new(course, data.len(), &Device::flex().autodiff())
+                .map_err(|e| e.to_string())?
+        }
+    };
+    let (first, started) = (session.step(), now());
+    dispatch.dispatch(TrainAction::Running {
+        step: first,
+        steps: session.steps(),
+        per_epoch: session.per_epoch(),
+    });
+    let say = |s: String| dispatch.dispatch(TrainAction::Status(s));
+    say("Training on the CPU workers…".into());
+    let ended = loop {
+        if session.finished() {
+            break Ok(true);
+        }
+        match train::step(&mut session, &data, &pool).await {
+            Ok(Some(loss)) => {
+                let ms_per_step = (now() - started) / (session.step() - first) as f64;
+                dispatch.dispatch(TrainAction::Stepped { loss, ms_per_step });
+            }
+            Ok(None) => break Ok(false),
+            Err(e) => break Err(e.to_string()),
+        }
+        if pool.stop().stopped() {
+            break Ok(false);
+        }
+        if session.step() % session.per_epoch() == 0 {
+            let epoch = session.epochs_done();
+            say(format!("Measuring the model after epoch {epoch}…"));
+            match look(&pool, &session, false).await {
+                Ok(Some(c)) => dispatch.dispatch(TrainAction::Checked(c)),
+                Ok(None) => break Ok(false),
+                Err(e) => break Err(e.to_string()),
+            }
+            let kept = coach.borrow().reference.filter(|(c, _)| {
+                (c.base, c.epsilon.to_bits()) == (course.base, course.epsilon.to_bits())
+            });
+            let reference = match kept {
+                Some((_, c)) => Some(c),
+                None => {
+                    say(format!(
+                        "Measuring the plain {} for comparison…",
+                        course.base.twin()
+                    ));
+                    look(&pool, &session, true).await.ok().flatten()
+                }
+            };
+            if let Some(c) = reference {
+                coach.borrow_mut().reference = Some((course, c));
+                dispatch.dispatch(TrainAction::Reference(c));
+            }
+            say("Training on the CPU workers…".into());
+        }
+    };
+    coach.borrow_mut().session = Some(session);
+    ended
+}
+
+/// The session's model (or, `twin`, the plain zoo twin) measured as the panel shows it:
+/// `None` where Stop came first.
+async fn look(pool: &Pool<'_>, session: &Session, twin: bool) -> Result<Option<Checkup>, Failure> {
+    let watch = Watch {
+        epsilon: session.course.epsilon,
+        ..Watch::default()
+    };
+    let weights = if twin { Vec::new() } else { session.weights() };
+    let found = train::checkup(pool, session.course.base, weights, watch, plan::quiet()).await?;
+    Ok(found.filter(|_| !pool.stop().stopped()))
+}
