@@ -20,5 +20,5 @@ pub mod clock;
 pub mod fetch;
 #[cfg(target_arch = "wasm32")]
 pub mod pacing;
-#[cfg(all(target_arch = "wasm32", feature = "cpu"))]
+#[cfg(target_arch = "wasm32")]
 pub mod training_digits;

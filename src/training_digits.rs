@@ -1,11 +1,10 @@
-//! MNIST's 60,000 training digits for the Train panel, fetched only when a run starts: the
-//! gzip files the build serves beside the page (`mnist/`, written by `scripts/lib/post-build.mjs`
-//! from `data/mnist`), decompressed by the browser (`DecompressionStream`) and checked by
-//! sha256 (`SubtleCrypto`) against the canonical files' digests, neither on the page's thread;
-//! then copied into the page's memory a slice at a time, so that no task holds the page.
-//! Offline, the service worker answers from its cache (the files are cached once used).
+//! MNIST's 60,000 training digits, for a worker's training jobs (the Train panel's): the gzip
+//! files the build serves beside the page (`mnist/`, written by `scripts/lib/post-build.mjs`),
+//! fetched on a worker's first training job, decompressed by the browser (`DecompressionStream`)
+//! and checked by sha256 (`SubtleCrypto`) against the canonical files' digests. The page's own
+//! thread never holds them. Offline, the service worker answers from its cache (the files are
+//! cached once used).
 
-use crate::pacing::next_frame;
 use blindspot_core::data::Digits;
 use blindspot_core::data::mnist::FILES;
 use wasm_bindgen::JsCast;
@@ -23,22 +22,20 @@ extern "C" {
     fn readable(this: &Gunzip) -> web_sys::ReadableStream;
     #[wasm_bindgen(method, getter)]
     fn writable(this: &Gunzip) -> web_sys::WritableStream;
+    /// `crypto` of the page's or a worker's global scope.
+    #[wasm_bindgen(thread_local_v2, js_name = crypto)]
+    static CRYPTO: web_sys::Crypto;
 }
 
 /// Where the build serves them, beside the page.
 const DIR: &str = "./mnist/";
-/// Bytes copied into the page's memory between two yields.
-const SLICE: u32 = 4 << 20;
 
-/// The training digits, verified; `status` hears what is being done.
-pub async fn load(status: impl Fn(&str)) -> Result<Digits, String> {
+/// The training digits, verified.
+pub async fn load() -> Result<Digits, String> {
     let [(images, images_sha), (labels, labels_sha), ..] = FILES;
-    status("Fetching MNIST's training digits (9.8 MB)…");
     let images = verified(images, images_sha).await?;
     let labels = verified(labels, labels_sha).await?;
-    status("Reading the training digits…");
-    let (images, labels) = (copied(&images).await, copied(&labels).await);
-    Digits::from_idx(images, labels).map_err(|e| e.to_string())
+    Digits::from_idx(images.to_vec(), labels.to_vec()).map_err(|e| e.to_string())
 }
 
 /// `DIR/name.gz`, decompressed, whose sha256 must be `sha256`.
@@ -46,15 +43,13 @@ async fn verified(name: &str, sha256: &str) -> Result<js_sys::Uint8Array, String
     let url = format!("{DIR}{name}.gz");
     let failed = |e: JsValue| format!("{url}: {e:?}");
     let bytes = gunzipped(&url).await.map_err(|e| {
-        format!("{e}. The training digits are served with the page: run `blindspot fetch-mnist`, then build the page again (README, \"Train\")")
+        format!("{e}. The training digits are served with the page: build it again after `npm ci` (README, \"Train\")")
     })?;
-    let subtle = web_sys::window()
-        .ok_or("no window")?
-        .crypto()
-        .map_err(failed)?
-        .subtle();
-    let digest = subtle
-        .digest_with_str_and_buffer_source("SHA-256", &bytes)
+    let digest = CRYPTO
+        .with(|c| {
+            c.subtle()
+                .digest_with_str_and_buffer_source("SHA-256", &bytes)
+        })
         .map_err(failed)?;
     let digest = js_sys::Uint8Array::new(&JsFuture::from(digest).await.map_err(failed)?);
     let hex: String = digest.to_vec().iter().map(|b| format!("{b:02x}")).collect();
@@ -81,17 +76,4 @@ async fn gunzipped(url: &str) -> Result<js_sys::Uint8Array, String> {
         .await
         .map_err(|e| format!("{url}: not a gzip file ({e:?})"))?;
     Ok(js_sys::Uint8Array::new(buffer.unchecked_ref()))
-}
-
-/// `bytes` in the page's memory, copied a slice at a time.
-async fn copied(bytes: &js_sys::Uint8Array) -> Vec<u8> {
-    let mut out = vec![0; bytes.length() as usize];
-    for (k, chunk) in out.chunks_mut(SLICE as usize).enumerate() {
-        let start = k as u32 * SLICE;
-        bytes
-            .subarray(start, start + chunk.len() as u32)
-            .copy_to(chunk);
-        next_frame().await;
-    }
-    out
 }

@@ -28,6 +28,8 @@ pub struct Engine {
     imagenet: RefCell<Option<Rc<Loaded>>>,
     /// The gallery's digits, once fetched (the Units game reads them).
     gallery: RefCell<Option<Rc<Digits>>>,
+    /// MNIST's training digits, once fetched (a CPU worker's training jobs read them).
+    training: RefCell<Option<Rc<Digits>>>,
     /// The last Units slice's features, and which slice they are.
     slice_features: RefCell<Option<(String, Rc<Features>)>>,
 }
@@ -53,6 +55,7 @@ impl Engine {
             models: RefCell::new(HashMap::new()),
             imagenet: RefCell::new(None),
             gallery: RefCell::new(None),
+            training: RefCell::new(None),
             slice_features: RefCell::new(None),
         }
     }
@@ -173,6 +176,15 @@ impl Workshop for Engine {
 
     async fn gallery(&self) -> Result<Rc<Digits>, Failure> {
         Ok(Engine::gallery(self).await?)
+    }
+
+    async fn training(&self) -> Result<Rc<Digits>, Failure> {
+        if let Some(d) = self.training.borrow().clone() {
+            return Ok(d);
+        }
+        let fetched = Rc::new(crate::training_digits::load().await?);
+        *self.training.borrow_mut() = Some(fetched.clone());
+        Ok(fetched)
     }
 
     fn kept_features(&self) -> &RefCell<Option<(String, Rc<Features>)>> {

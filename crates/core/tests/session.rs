@@ -5,10 +5,11 @@
 mod common;
 use blindspot_core::attack::block_on;
 use blindspot_core::data::{Digits, slice};
+use blindspot_core::train;
 use blindspot_core::train::checkup::{self, Watch};
 use blindspot_core::train::course::{Base, Course, Guard};
 use blindspot_core::train::session::Session;
-use blindspot_core::train::{self, shards};
+use blindspot_core::train::shards::{self, Shard};
 use blindspot_core::work::plan::{self, Serial};
 use blindspot_core::work::{Folder, Job, ShardsJob, Workshop};
 use burn::prelude::Device;
@@ -19,9 +20,12 @@ use common::repo;
 /// draws fall between a seed and the weights it gives.
 static SEEDED: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// The shipped models, and the first 300 slice digits as the training digits.
 fn shop() -> Folder {
     let device = Device::flex().autodiff();
-    Folder::new(device, repo().join("models")).with_gallery(repo().join("www/digits"))
+    Folder::new(device, repo().join("models"))
+        .with_gallery(repo().join("www/digits"))
+        .with_training(data())
 }
 
 fn data() -> Digits {
@@ -43,15 +47,15 @@ fn course() -> Course {
 
 /// The course run through its plan on `parts` workers: the weights at the end.
 fn through_plan(parts: usize) -> Vec<f32> {
-    let (shop, data) = (shop(), data());
+    let shop = shop();
     let runner = Serial {
         parts,
         ..Serial::new(&shop)
     };
-    let mut session = Session::new(course(), data.len(), shop.device()).unwrap();
+    let mut session = Session::new(course(), 300, shop.device()).unwrap();
     assert_eq!(session.steps(), 3);
     while !session.finished() {
-        let loss = block_on(plan::train::step(&mut session, &data, &runner)).unwrap();
+        let loss = block_on(plan::train::step(&mut session, &runner)).unwrap();
         assert!(loss.is_some_and(f32::is_finite));
     }
     assert_eq!(session.epochs_done(), 1);
@@ -132,24 +136,24 @@ fn the_plans_checkup_is_the_checkup() {
 #[test]
 fn jobs_with_weights_or_digits_that_do_not_fit_are_refused() {
     let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
-    let (shop, data) = (shop(), data());
-    let mut session = Session::new(course(), data.len(), shop.device()).unwrap();
+    let shop = shop();
+    let mut session = Session::new(course(), 300, shop.device()).unwrap();
     let shards = session.shards();
-    let job = |weights: Vec<f32>, images: Vec<u8>| {
+    let job = |weights: Vec<f32>, shards: Vec<Shard>| {
         Job::TrainShards(ShardsJob {
             course: course(),
             weights,
-            shards: shards.clone(),
-            images,
-            labels: data.labels.clone(),
+            shards,
         })
     };
     let mut short = session.weights();
     short.pop();
+    let mut beyond = shards.clone();
+    beyond[0].digits[0] = 300;
     let run = |j: Job| block_on(j.run(&shop, &mut blindspot_core::attack::keep_going));
-    assert!(run(job(short, data.images.clone())).is_err());
-    assert!(run(job(session.weights(), data.images[..784].to_vec())).is_err());
-    assert!(run(job(session.weights(), data.images.clone())).is_ok());
+    assert!(run(job(short, shards.clone())).is_err());
+    assert!(run(job(session.weights(), beyond)).is_err());
+    assert!(run(job(session.weights(), shards)).is_ok());
     let bad_course = Course {
         epochs: 0,
         ..course()

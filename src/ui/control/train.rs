@@ -1,13 +1,12 @@
-//! The Train panel's orchestration: the training digits fetched on the first Start, a
-//! session (model and optimizer) on the page's thread, each step's shards computed by the CPU
-//! workers (`plan::train`), a checkup after every epoch (the plain zoo twin's once, for the
+//! The Train panel's orchestration: a session (model and optimizer) on the page's thread, each
+//! step's shards computed by the CPU workers (`plan::train`; each fetches the training digits
+//! on its first step), a checkup after every epoch (the plain zoo twin's once, for the
 //! charts' reference line), Stop keeping the model so far and Resume going on from it.
 
 use crate::clock::now;
 use crate::compute::lab::{Lab, Run};
 use crate::compute::pool::Pool;
 use crate::ui::train_state::{Phase, TrainAction, TrainState};
-use blindspot_core::data::Digits;
 use blindspot_core::train::checkup::{Checkup, Watch};
 use blindspot_core::train::course::Course;
 use blindspot_core::train::session::Session;
@@ -21,7 +20,6 @@ use yew::prelude::*;
 /// What a run keeps between Start, Stop and Resume.
 #[derive(Default)]
 pub struct Coach {
-    data: Option<Rc<Digits>>,
     /// The run so far (out while a run holds it).
     pub session: Option<Session>,
     /// The plain twin's checkup and the course it was measured for (its base and ε).
@@ -92,41 +90,40 @@ async fn run(
     course: Course,
 ) -> Result<bool, String> {
     let pool = lab.pool(Some(Run::Train));
-    let cached = coach.borrow().data.clone();
-    let data = match cached {
-        Some(data) => data,
-        None => {
-            let status = |s: &str| dispatch.dispatch(TrainAction::Status(s.into()));
-            let data = Rc::new(crate::training_digits::load(status).await?);
-            coach.borrow_mut().data = Some(data.clone());
-            data
-        }
-    };
     let kept = coach.borrow_mut().session.take();
     let mut session = match kept {
         Some(s) if s.course == course && !s.finished() => s,
         _ => {
             dispatch.dispatch(TrainAction::Course(course));
-            Session::new(course, data.len(), &Device::flex().autodiff())
+            Session::new(course, course.digits, &Device::flex().autodiff())
                 .map_err(|e| e.to_string())?
         }
     };
-    let (first, started) = (session.step(), now());
+    // Batches only: the pace of the time left (checkups add a little each epoch).
+    let (first, mut training_ms) = (session.step(), 0.0);
     dispatch.dispatch(TrainAction::Running {
         step: first,
         steps: session.steps(),
         per_epoch: session.per_epoch(),
     });
     let say = |s: String| dispatch.dispatch(TrainAction::Status(s));
-    say("Training on the CPU workers…".into());
+    say(match first {
+        0 => "Starting: each CPU worker fetches MNIST's training digits once (9.8 MB)…".into(),
+        _ => "Training on the CPU workers…".into(),
+    });
     let ended = loop {
         if session.finished() {
             break Ok(true);
         }
-        match train::step(&mut session, &data, &pool).await {
+        let began = now();
+        match train::step(&mut session, &pool).await {
             Ok(Some(loss)) => {
-                let ms_per_step = (now() - started) / (session.step() - first) as f64;
+                training_ms += now() - began;
+                let ms_per_step = training_ms / (session.step() - first) as f64;
                 dispatch.dispatch(TrainAction::Stepped { loss, ms_per_step });
+                if session.step() == first + 1 {
+                    say("Training on the CPU workers…".into());
+                }
             }
             Ok(None) => break Ok(false),
             Err(e) => break Err(e.to_string()),

@@ -1,5 +1,6 @@
 //! A [`Workshop`] on files: the zoo's models from a folder (verified against their cards),
-//! EfficientNet-Lite0 from its subfolder, the committed digits, each loaded once on a device.
+//! EfficientNet-Lite0 from its subfolder, the committed digits, and training digits where given,
+//! each loaded once on a device.
 //! The CLI runs plans on it, and so do the native tests.
 
 use super::{Failure, Workshop};
@@ -20,6 +21,7 @@ pub struct Folder {
     plain: Device,
     models: PathBuf,
     digits: Option<PathBuf>,
+    training: Option<Rc<Digits>>,
     loaded: RefCell<HashMap<String, Rc<Classifier>>>,
     imagenet: RefCell<Option<Rc<Loaded>>>,
     kept: RefCell<Option<(String, Rc<Features>)>>,
@@ -35,6 +37,7 @@ impl Folder {
             device,
             models,
             digits: None,
+            training: None,
             loaded: RefCell::default(),
             imagenet: RefCell::default(),
             kept: RefCell::default(),
@@ -48,6 +51,16 @@ impl Folder {
     pub fn with_gallery(self, digits: PathBuf) -> Self {
         Folder {
             digits: Some(digits),
+            ..self
+        }
+    }
+}
+
+impl Folder {
+    /// With `digits` as the training digits (the CLI's MNIST training set, a test's slice).
+    pub fn with_training(self, digits: Digits) -> Self {
+        Folder {
+            training: Some(Rc::new(digits)),
             ..self
         }
     }
@@ -90,6 +103,10 @@ impl Workshop for Folder {
     async fn gallery(&self) -> Result<Rc<Digits>, Failure> {
         let dir = (self.digits.as_ref()).ok_or_else(|| Failure::Job("no gallery here".into()))?;
         Ok(Rc::new(slice::load(dir)?))
+    }
+
+    async fn training(&self) -> Result<Rc<Digits>, Failure> {
+        (self.training.clone()).ok_or_else(|| Failure::Job("no training digits here".into()))
     }
 
     fn kept_features(&self) -> &RefCell<Option<(String, Rc<Features>)>> {

@@ -132,18 +132,14 @@ pub struct SliceFound {
     pub tops: Vec<Vec<(f32, usize)>>,
 }
 
-/// Part of a training step (`plan::train`): some of a batch's shards, differentiated on the
-/// course's model with `weights`, on the shards' own digits (`shards[i].digits` index
-/// `images`, `n × 784` 8-bit levels, and `labels`).
+/// Part of a training step (`plan::train`): some of a batch's shards (their digits index the
+/// workshop's training digits), differentiated on the course's model with `weights`.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ShardsJob {
     pub course: Course,
     #[serde(with = "super::wire::floats")]
     pub weights: Vec<f32>,
     pub shards: Vec<Shard>,
-    #[serde(with = "super::wire::bytes")]
-    pub images: Vec<u8>,
-    pub labels: Vec<u8>,
 }
 
 /// One measure of a checkup of a course's model with `weights` (none: its plain zoo twin) on

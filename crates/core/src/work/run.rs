@@ -38,6 +38,8 @@ pub trait Workshop {
     async fn imagenet(&self) -> Result<Rc<Loaded>, Failure>;
     /// The gallery's digits (the committed test slice).
     async fn gallery(&self) -> Result<Rc<Digits>, Failure>;
+    /// The digits training runs visit (MNIST's training set), loaded once on first use.
+    async fn training(&self) -> Result<Rc<Digits>, Failure>;
     /// The last Units slice's features and which slice they are: a deal asks each slice twice.
     fn kept_features(&self) -> &RefCell<Option<(String, Rc<Features>)>>;
 }
@@ -71,7 +73,7 @@ impl Job {
             Job::AdversarialSet(job) => adversarial_set(w, job, progress).await?.into(),
             Job::WrongCounts(job) => count_wrong(w, job).await?.into(),
             Job::UnitsSlice(job) => units_slice(w, job).await?.into(),
-            Job::TrainShards(job) => Answer::Gradients(training::train_shards(w, job)?),
+            Job::TrainShards(job) => Answer::Gradients(training::train_shards(w, job).await?),
             Job::Checkup(job) => Answer::Measured(training::checkup(w, job, progress).await?),
         })
     }

@@ -3,7 +3,6 @@
 
 use super::{CheckupJob, Failure, ShardsJob, Workshop};
 use crate::attack::{Control, Progress};
-use crate::data::Digits;
 use crate::model::Classifier;
 use crate::train::checkup::measure;
 use crate::train::classifier_loss;
@@ -19,13 +18,13 @@ fn model_with(w: &impl Workshop, base: Base, weights: &[f32]) -> Result<Classifi
 }
 
 /// Each shard's gradient, in the job's order.
-pub(super) fn train_shards(
+pub(super) async fn train_shards(
     w: &impl Workshop,
     job: ShardsJob,
 ) -> Result<Vec<ShardGradient>, Failure> {
     let spec = job.course.spec()?;
     let model = model_with(w, job.course.base, &job.weights)?;
-    let data = Digits::new(job.images, job.labels)?;
+    let data = w.training().await?;
     let in_range = |s: &shards::Shard| s.digits.iter().all(|&d| (d as usize) < data.len());
     if !job.shards.iter().all(in_range) {
         return Err(Failure::Job(

@@ -1,31 +1,21 @@
 //! A training run's plan (the page's Train panel): each step's batch dealt as one job per part
-//! (contiguous runs of its shards, with their digits and the model's weights), the shards'
+//! (contiguous runs of its shards, with the model's weights), the shards'
 //! gradients merged in shard order, so that any number of parts gives the same weights; and a
 //! checkup dealt one measure a job.
 
 use super::{OnProgress, Runner, all, quiet};
-use crate::data::Digits;
 use crate::train::checkup::{Checkup, Measure, Watch};
 use crate::train::course::{Base, Course};
 use crate::train::session::Session;
 use crate::train::shards::{Shard, ShardGradient};
 use crate::work::{CheckupJob, Failure, Job, ShardsJob};
 
-/// Runs the session's next step over `data` on `runner`: the batch's loss, or `None` where
-/// Stop kept a part from starting (the step is then not applied: the model stays as it was).
-pub async fn step(
-    session: &mut Session,
-    data: &Digits,
-    runner: &impl Runner,
-) -> Result<Option<f32>, Failure> {
+/// Runs the session's next step on `runner` (whose workshops hold the training digits): the
+/// batch's loss, or `None` where Stop kept a part from starting (the step is then not
+/// applied: the model stays as it was).
+pub async fn step(session: &mut Session, runner: &impl Runner) -> Result<Option<f32>, Failure> {
     let shards = session.shards();
-    let jobs = deal(
-        session.course,
-        session.weights(),
-        &shards,
-        data,
-        runner.parts(),
-    );
+    let jobs = deal(session.course, session.weights(), &shards, runner.parts());
     let answers = runner.run_all(jobs, quiet()).await?;
     if answers.iter().any(Option::is_none) {
         return Ok(None);
@@ -44,42 +34,15 @@ pub async fn step(
     Ok(Some(session.apply(&parts)?))
 }
 
-/// The shards in `parts` contiguous runs, each a job carrying its own digits (renumbered from
-/// 0; a shard's noise depends on its step and place only, not on which digits it names).
-fn deal(
-    course: Course,
-    weights: Vec<f32>,
-    shards: &[Shard],
-    data: &Digits,
-    parts: usize,
-) -> Vec<Job> {
+/// The shards in `parts` contiguous runs, a job each.
+fn deal(course: Course, weights: Vec<f32>, shards: &[Shard], parts: usize) -> Vec<Job> {
     let size = shards.len().div_ceil(parts.max(1)).max(1);
-    shards
-        .chunks(size)
+    (shards.chunks(size))
         .map(|run| {
-            let indices: Vec<usize> = run
-                .iter()
-                .flat_map(|s| s.digits.iter().map(|&d| d as usize))
-                .collect();
-            let digits = data.select(&indices);
-            let mut next = 0u32;
-            let shards = run
-                .iter()
-                .map(|s| {
-                    let digits = (next..next + s.digits.len() as u32).collect();
-                    next += s.digits.len() as u32;
-                    Shard {
-                        digits,
-                        ..s.clone()
-                    }
-                })
-                .collect();
             Job::TrainShards(ShardsJob {
                 course,
                 weights: weights.clone(),
-                shards,
-                images: digits.images,
-                labels: digits.labels,
+                shards: run.to_vec(),
             })
         })
         .collect()
