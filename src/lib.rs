@@ -22,3 +22,5 @@ pub mod fetch;
 pub mod pacing;
 #[cfg(target_arch = "wasm32")]
 pub mod training_digits;
+#[cfg(target_arch = "wasm32")]
+pub mod yours_store;

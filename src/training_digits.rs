@@ -1,12 +1,12 @@
-//! MNIST's 60,000 training digits, for a worker's training jobs (the Train panel's): the gzip
-//! files the build serves beside the page (`mnist/`, written by `scripts/lib/post-build.mjs`),
+//! MNIST (its 60,000 training and 10,000 test digits), for a worker's training jobs (the Train
+//! panel's): the gzip files the build serves beside the page (`mnist/`, written by `scripts/lib/post-build.mjs`),
 //! fetched on a worker's first training job, decompressed by the browser (`DecompressionStream`)
 //! and checked by sha256 (`SubtleCrypto`) against the canonical files' digests. The page's own
 //! thread never holds them. Offline, the service worker answers from its cache (the files are
 //! cached once used).
 
-use blindspot_core::data::Digits;
 use blindspot_core::data::mnist::FILES;
+use blindspot_core::data::{Digits, Mnist};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -30,12 +30,22 @@ extern "C" {
 /// Where the build serves them, beside the page.
 const DIR: &str = "./mnist/";
 
-/// The training digits, verified.
-pub async fn load() -> Result<Digits, String> {
-    let [(images, images_sha), (labels, labels_sha), ..] = FILES;
-    let images = verified(images, images_sha).await?;
-    let labels = verified(labels, labels_sha).await?;
-    Digits::from_idx(images.to_vec(), labels.to_vec()).map_err(|e| e.to_string())
+/// MNIST, verified: its training digits, and its test digits (for a trained model's card).
+pub async fn load() -> Result<Mnist, String> {
+    let mut files = Vec::new();
+    for (name, sha256) in FILES {
+        files.push(verified(name, sha256).await?.to_vec());
+    }
+    let mut files = files.into_iter();
+    let mut next = || {
+        Digits::from_idx(
+            files.next().unwrap_or_default(),
+            files.next().unwrap_or_default(),
+        )
+    };
+    let train = next().map_err(|e| e.to_string())?;
+    let test = next().map_err(|e| e.to_string())?;
+    Ok(Mnist { train, test })
 }
 
 /// `DIR/name.gz`, decompressed, whose sha256 must be `sha256`.

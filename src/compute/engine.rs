@@ -4,12 +4,12 @@
 //! worker of the pool owns one, and the WebGPU worker a WebGPU one.
 
 use blindspot_core::card::{self, ModelCard};
-use blindspot_core::data::{Digits, slice};
+use blindspot_core::data::{Digits, Mnist, slice};
 use blindspot_core::imagenet::{self, Card, Loaded};
 use blindspot_core::model::Classifier;
 use blindspot_core::units::Features;
 use blindspot_core::work::{Failure, Workshop};
-use blindspot_core::zoo;
+use blindspot_core::yours;
 use burn::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -28,8 +28,8 @@ pub struct Engine {
     imagenet: RefCell<Option<Rc<Loaded>>>,
     /// The gallery's digits, once fetched (the Units game reads them).
     gallery: RefCell<Option<Rc<Digits>>>,
-    /// MNIST's training digits, once fetched (a CPU worker's training jobs read them).
-    training: RefCell<Option<Rc<Digits>>>,
+    /// MNIST, once fetched (a CPU worker's training jobs read it).
+    training: RefCell<Option<Rc<Mnist>>>,
     /// The last Units slice's features, and which slice they are.
     slice_features: RefCell<Option<(String, Rc<Features>)>>,
 }
@@ -93,36 +93,45 @@ impl Engine {
         crate::clock::now() - started
     }
 
-    /// The model `name`, fetched from `models/` and admitted once.
+    /// The model `name`, fetched from `models/` (or, one of yours, read from the browser's
+    /// storage) and admitted once.
     pub async fn model(&self, name: &str) -> Result<Rc<Classifier>, String> {
         if let Some(m) = self.models.borrow().get(name) {
             return Ok(m.clone());
         }
-        let card = crate::fetch::bytes(&format!("models/{name}.json")).await?;
-        let weights = crate::fetch::bytes(&format!("models/{name}.safetensors")).await?;
+        let (card, weights) = if yours::is_yours(name) {
+            crate::yours_store::files(name).await?
+        } else {
+            let card = crate::fetch::bytes(&format!("models/{name}.json")).await?;
+            (
+                card,
+                crate::fetch::bytes(&format!("models/{name}.safetensors")).await?,
+            )
+        };
         self.admit(name, &card, weights).await
     }
 
     /// Admits `weights` for `name` on this device (`card::admit`'s two steps, with a yield to
     /// the browser between: hashing and decoding ae400-10's 1.3 MB take about 30 ms each on
-    /// the page's thread), and caches the model.
+    /// the page's thread), and caches a zoo model.
     pub async fn admit(
         &self,
         name: &str,
         card: &[u8],
         weights: Vec<u8>,
     ) -> Result<Rc<Classifier>, String> {
-        let spec = zoo::spec(name).map_err(|e| e.to_string())?;
         let card: ModelCard =
             serde_json::from_slice(card).map_err(|e| format!("card of {name}: {e}"))?;
+        let spec = yours::spec_for(name, &card).map_err(|e| e.to_string())?;
         let source = format!("models/{name}.safetensors");
         card::verify(&card, &weights, &source).map_err(|e| e.to_string())?;
         crate::pacing::next_frame().await;
         let model = Classifier::from_safetensors(spec.arch, weights, &self.device);
         let model = Rc::new(model.map_err(|e| e.to_string())?);
-        self.models
-            .borrow_mut()
-            .insert(name.to_string(), model.clone());
+        // A model of yours is read again each time: a run keeps a newer one under its name.
+        if !yours::is_yours(name) {
+            (self.models.borrow_mut()).insert(name.to_string(), model.clone());
+        }
         Ok(model)
     }
 
@@ -178,7 +187,7 @@ impl Workshop for Engine {
         Ok(Engine::gallery(self).await?)
     }
 
-    async fn training(&self) -> Result<Rc<Digits>, Failure> {
+    async fn training(&self) -> Result<Rc<Mnist>, Failure> {
         if let Some(d) = self.training.borrow().clone() {
             return Ok(d);
         }

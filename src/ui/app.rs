@@ -12,7 +12,7 @@ use crate::ui::components::{
 };
 use crate::ui::control::{
     fragment, on_backend, on_twin, use_attack, use_classify, use_devices, use_gallery, use_link,
-    use_resize_reports, use_seen, use_theme,
+    use_resize_reports, use_seen, use_theme, use_yours,
 };
 use crate::ui::link::Link;
 use crate::ui::state::{Action, AttackView, State};
@@ -63,6 +63,7 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_kept = use_yours(dispatch.clone());
     use_resize_reports(state.embed.is_some());
     use_effect_with(state.view, |view| {
         if let Some(v) = view {
@@ -101,9 +102,9 @@ pub fn App() -> Html {
     html! {
         <main class={classes!(state.embed.is_some().then_some("embedded"))} data-hide={state.hide.join(" ")}>
             if let Some(view) = state.embed {
-                <EmbedBar {view} model={state.model.clone()} on_model={send(&dispatch, Action::Model)} full_page={full_page.clone()} />
+                <EmbedBar {view} model={state.model.clone()} yours={state.yours.clone()} on_model={send(&dispatch, Action::Model)} full_page={full_page.clone()} />
             } else {
-                <Header backend={state.backend} devices={state.devices.clone()} model={state.model.clone()}
+                <Header backend={state.backend} devices={state.devices.clone()} model={state.model.clone()} yours={state.yours.clone()}
                     {on_backend} on_model={send(&dispatch, Action::Model)}
                     theme={state.theme} on_theme={send(&dispatch, Action::Theme)} />
                 <Share />
@@ -199,7 +200,7 @@ pub fn App() -> Html {
             }
             if state.challenge.is_none() && alone(&[View::Train]) {
                 <span id={View::Train.anchor()} />
-                <TrainPanel lab={LabRef(lab.clone())} open={state.embed == Some(View::Train)} />
+                <TrainPanel lab={LabRef(lab.clone())} open={state.embed == Some(View::Train)} on_kept={on_kept.clone()} />
             }
         </main>
     }

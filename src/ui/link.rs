@@ -187,8 +187,10 @@ impl Link {
                 .ok_or("is not 784 pixels in base64url".to_string())
         };
         match key {
+            "model" if blindspot_core::yours::is_yours(value) => self.model = value.into(),
             "model" => {
-                let spec = zoo::spec(value).map_err(|_| "is not a model of the zoo".to_string())?;
+                let spec = zoo::spec(value)
+                    .map_err(|_| "is not a model of the zoo or one of yours".to_string())?;
                 self.model = spec.name.into();
             }
             "digit" => {

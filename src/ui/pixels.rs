@@ -60,7 +60,19 @@ pub fn download_csv(text: &str, name: &str) {
     download_url(&format!("data:text/csv;charset=utf-8,{encoded}"), name);
 }
 
-/// Saves what the data URL `href` holds as a file named `name` (a link clicked for the person).
+/// Downloads `bytes` as a file named `name` (through a blob: address, freed after the click).
+pub fn download_bytes(bytes: &[u8], name: &str) {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence(&parts) else {
+        return;
+    };
+    if let Ok(href) = web_sys::Url::create_object_url_with_blob(&blob) {
+        download_url(&href, name);
+        let _ = web_sys::Url::revoke_object_url(&href);
+    }
+}
+
+/// Saves what the data or blob URL `href` holds as a file named `name` (a link clicked for the person).
 fn download_url(href: &str, name: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;

@@ -49,6 +49,8 @@ pub struct State {
     pub wanted_backend: Option<Backend>,
     pub devices: Option<Devices>,
     pub model: String,
+    /// The student's own models kept in this browser (name, title), for the model menus.
+    pub yours: Vec<(String, String)>,
     /// The 28×28 the model sees, in 8-bit steps (as a link carries it).
     pub input: Option<Vec<f32>>,
     /// The gallery index of the input, when it was picked there (not drawn or uploaded).
@@ -98,6 +100,7 @@ impl Default for State {
             wanted_backend: None,
             devices: None,
             model: blindspot_core::zoo::DEFAULT.into(),
+            yours: Vec::new(),
             input: None,
             digit: None,
             probabilities: None,
@@ -131,6 +134,8 @@ pub enum Action {
     /// The backend asked for, and the one the lab now uses.
     Backend(Backend, Backend),
     Model(String),
+    /// The student's own models kept in this browser (name, title).
+    Yours(Vec<(String, String)>),
     /// A drawn or uploaded input.
     Input(Vec<f32>),
     /// The gallery's digit of this index, and its pixels.
@@ -269,6 +274,7 @@ impl State {
                 s.model = m;
                 s.result = None;
             }
+            Action::Yours(list) => s.yours = list,
             Action::Input(x) => s = s.with_input(x, None),
             Action::Digit(i, x) => s = s.with_input(x, Some(i)),
             Action::Link(link) => {

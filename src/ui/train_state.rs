@@ -37,6 +37,10 @@ pub struct TrainState {
     /// What the panel is doing (fetching, training, measuring).
     pub status: String,
     pub error: Option<String>,
+    /// The name the run's model is kept under (after its first epoch).
+    pub kept: Option<String>,
+    /// What became of the last upload: kept (its name) or refused (why).
+    pub upload: Option<Result<String, String>>,
 }
 
 impl Default for TrainState {
@@ -60,6 +64,8 @@ impl Default for TrainState {
             ms_per_step: None,
             status: String::new(),
             error: None,
+            kept: None,
+            upload: None,
         }
     }
 }
@@ -85,6 +91,12 @@ pub enum TrainAction {
     Stopped,
     Finished,
     Failed(String),
+    /// The run's model is kept under this name.
+    Kept(String),
+    /// An upload was kept under this name.
+    Uploaded(String),
+    /// Keeping, uploading or downloading failed, for this reason (the run goes on).
+    Refused(String),
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -101,7 +113,8 @@ impl TrainState {
         let mut s = self.clone();
         match action {
             TrainAction::Course(course) => {
-                let reference = (course.base == s.course.base)
+                let reference = ((course.base, course.epsilon)
+                    == (s.course.base, s.course.epsilon))
                     .then_some(s.reference)
                     .flatten();
                 s = TrainState {
@@ -134,6 +147,9 @@ impl TrainState {
                 s.phase = Phase::Finished;
                 s.status = format!("Trained: {}.", s.course.title(s.checkups.len()));
             }
+            TrainAction::Kept(name) => s.kept = Some(name),
+            TrainAction::Uploaded(name) => s.upload = Some(Ok(name)),
+            TrainAction::Refused(why) => s.upload = Some(Err(why)),
             TrainAction::Failed(why) => {
                 s.phase = if s.step > 0 {
                     Phase::Stopped

@@ -20,6 +20,7 @@ const VIEWS = [
   ['&embed=compare', 'compare-panel'],
   ['&embed=hand', 'hand-panel'],
   ['&embed=quiz', 'quiz-panel'],
+  ['&embed=train', 'train-panel'],
   // A by-hand challenge (its task sets the model, digit and target over RESULT's).
   ['&challenge=convnet~2~4~rms~0.1~hand~17f32f32', 'challenge-task'],
 ];

@@ -1,9 +1,16 @@
 // End-to-end: the Train panel in a real Chromium. A short run of the convnet on 1,000 of
-// MNIST's training digits (fetched, gunzipped and checked in the page) trains on the CPU
+// MNIST's training digits (fetched, gunzipped and checked in the workers) trains on the CPU
 // workers: the loss chart fills batch by batch, the epoch's checkup and the plain convnet's
 // reference appear, and the page is never blocked. Stop keeps the model so far; Resume goes on.
+// The model is kept as one of yours: it joins the model menu, survives a reload, downloads
+// and uploads (a bad upload is refused and changes nothing). An FGSM-trained convnet (one
+// epoch of all 60,000 digits) needs a larger L-BFGS change than the plain convnet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { useApp, watchBlocking, longestBlock, shownBlock, PAGE_TASK_LIMIT_MS } from './harness.mjs';
 import { openPage } from './browser.mjs';
 
@@ -66,4 +73,114 @@ test('train: Stop keeps the run so far, and Resume goes on from it', async () =>
   await phase(page, 'stopped', 30_000);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+/** The values of the model menu's options. */
+const menu = (page) => page.getByTestId('model-select').locator('option').evaluateAll((os) => os.map((o) => o.value));
+
+test('train: the model is kept as yours, joins the menu, survives a reload, downloads and uploads', async () => {
+  const { page, errors } = await open('#embed=train');
+  await setUp(page, { digits: 1000, epochs: 1, defence: 'fgsm' });
+  await page.getByTestId('train-start').click();
+  await phase(page, 'finished', 240_000);
+  const name = await page.getByTestId('train-kept').getAttribute('data-name', { timeout: 60_000 });
+  assert.equal(name, 'yours-convnet-fgsm-eps10-seed1-1000digits');
+  await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid="model-select"] option')].some((o) => o.value === n), name);
+  const title = await page.locator(`[data-testid="model-select"] option[value="${name}"]`).textContent();
+  assert.equal(title, 'yours: convnet, FGSM, random start ε=0.1, 1 epoch');
+  // Its two files, as the zoo keeps a model.
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.getByTestId('train-download').click();
+  for (let waited = 0; downloads.length < 2 && waited < 100; waited++) await page.waitForTimeout(100);
+  assert.equal(downloads.length, 2);
+  const dir = await mkdtemp(join(tmpdir(), 'blindspot-yours-'));
+  const saved = {};
+  for (const d of downloads) {
+    saved[d.suggestedFilename()] = join(dir, d.suggestedFilename());
+    await d.saveAs(saved[d.suggestedFilename()]);
+  }
+  const card = JSON.parse(await readFile(saved[`${name}.json`], 'utf8'));
+  assert.equal(card.name, name);
+  assert.equal(card.epochs, 1);
+  assert.ok(card.test_error > 0 && card.test_error < 1 && card.slice_error > 0, `errors ${card.test_error} ${card.slice_error}`);
+  // A reload: the menu lists it again (read from the browser's storage).
+  await page.reload();
+  await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid="model-select"] option')].some((o) => o.value === n), name);
+  const before = await menu(page);
+  // A bad upload (weights cut short, the card's sha256 kept) is refused and changes nothing.
+  const weights = await readFile(saved[`${name}.safetensors`]);
+  const cut = join(dir, 'cut.safetensors');
+  await writeFile(cut, weights.subarray(0, weights.length >> 1));
+  await page.getByTestId('train-upload').setInputFiles([saved[`${name}.json`], cut]);
+  const refused = await page.getByTestId('train-refused').textContent();
+  assert.match(refused, /sha256/);
+  await page.getByTestId('train-upload').setInputFiles([cut]);
+  assert.match(await page.getByTestId('train-refused').textContent(), /two files together/);
+  assert.deepEqual(await menu(page), before);
+  // The downloaded files upload again.
+  await page.getByTestId('train-upload').setInputFiles([saved[`${name}.json`], saved[`${name}.safetensors`]]);
+  assert.equal(await page.getByTestId('train-uploaded').getAttribute('data-name'), name);
+  assert.deepEqual(await menu(page), before);
+  console.log(`# yours: ${name} kept, listed after a reload, downloaded (card: test error ${card.test_error}), refused cut, uploaded again`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('train: one epoch of FGSM training makes L-BFGS need a larger change than on the plain convnet', async () => {
+  const { page, errors } = await open('#embed=train');
+  await setUp(page, { digits: 60000, epochs: 1, defence: 'fgsm' });
+  await page.getByTestId('train-start').click();
+  await phase(page, 'finished', 420_000);
+  const name = await page.getByTestId('train-kept').getAttribute('data-name', { timeout: 120_000 });
+  const rms = await page.getByTestId('train-rms').getAttribute('data-value');
+  // In the same browser context: the model is kept in its storage.
+  const attacked = async (model) => {
+    await page.goto('about:blank');
+    await page.goto(`${new URL(app.page.url()).origin}/#model=${model}&digit=0&method=lbfgs&target=3&autorun=1`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="adv-prediction"]')?.dataset.label, null, { timeout: 120_000 });
+    return { label: await page.getByTestId('adv-prediction').getAttribute('data-label'),
+      rms: Number(await page.getByTestId('distortion').getAttribute('data-value')) };
+  };
+  const [yours, plain] = [await attacked(name), await attacked('convnet')];
+  console.log(`# yours vs plain (gallery digit 0 → 3, L-BFGS): ${name} RMS ${yours.rms.toFixed(4)}, convnet ${plain.rms.toFixed(4)}; its checkup's mean RMS ${rms}`);
+  assert.deepEqual([yours.label, plain.label], ['3', '3']);
+  assert.ok(yours.rms > plain.rms, `${yours.rms} vs ${plain.rms}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The kept model's tensors, hashed by name (a safetensors header lists them in no fixed
+ *  order, so the file's own bytes are not comparable). */
+async function keptTensors(page, name) {
+  const bytes = Buffer.from(await page.evaluate(async (n) => {
+    const cache = await caches.open('yours-models');
+    const found = await cache.match(new URL(`yours/${n}.safetensors`, location.href).href);
+    return [...new Uint8Array(await found.arrayBuffer())];
+  }, name));
+  const size = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + size).toString());
+  const hash = createHash('sha256');
+  for (const k of Object.keys(header).filter((k) => k !== '__metadata__').sort()) {
+    const [a, b] = header[k].data_offsets;
+    hash.update(k).update(bytes.subarray(8 + size + a, 8 + size + b));
+  }
+  return hash.digest('hex');
+}
+
+test('train: 1 and 2 workers train the same weights at the same seed', async () => {
+  const tensors = [];
+  for (const cores of [2, 1]) {
+    const context = await app.browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript((k) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => k }), cores);
+    await page.goto(`${new URL(app.page.url()).origin}/#embed=train`);
+    await setUp(page, { digits: 1000, epochs: 1, defence: 'fgsm' });
+    await page.getByTestId('train-start').click();
+    await phase(page, 'finished', 240_000);
+    const name = await page.getByTestId('train-kept').getAttribute('data-name', { timeout: 60_000 });
+    tensors.push(await keptTensors(page, name));
+    await context.close();
+  }
+  assert.equal(tensors[0], tensors[1]);
 });

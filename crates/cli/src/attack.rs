@@ -5,10 +5,10 @@ use crate::out::outln;
 use blindspot_core::attack::{
     Attack, CwConfig, Goal, Method, Settings, block_on, jsma, keep_going,
 };
-use blindspot_core::card::load_model;
+
 use blindspot_core::data::Mnist;
 use blindspot_core::experiment::random_wrong_label;
-use blindspot_core::{Error, Result, zoo};
+use blindspot_core::{Error, Result};
 use std::time::Instant;
 
 /// One attacked digit, as printed (JSON keys in alphabetical order, as before).
@@ -126,7 +126,6 @@ fn goal_for(target: &str, label: u8, index: usize, seed: u64) -> Result<Goal> {
 }
 
 pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
-    let spec = zoo::spec(&args.model)?;
     let attack = Attack {
         seed: args.seed,
         ..Attack::new(Method::parse(&args.method, &args.settings())?)
@@ -134,7 +133,7 @@ pub fn run(dirs: &Dirs, args: &AttackArgs, json: bool) -> Result<()> {
     let mnist = Mnist::load(&dirs.data)?;
     let indices = parse_indices(&args.indices, mnist.test.len())?;
     let device = dirs.compute.autodiff()?;
-    let (model, _) = load_model(&dirs.models, spec, &device)?;
+    let (model, _) = blindspot_core::yours::load(&dirs.models, &args.model, &device)?;
     // Typed rows, not JSON values: 10,000 attacks' rows as `serde_json::Value`s took 20 MB.
     let mut results: Vec<Row> = Vec::with_capacity(indices.len());
     let batch = args.batch.unwrap_or(dirs.compute.batch()).max(1);

@@ -1,15 +1,14 @@
-//! `eval`: train and test error of a committed model on the full MNIST data.
+//! `eval`: train and test error of a committed model (or one of yours) on the full MNIST data.
 
 use crate::Dirs;
 use crate::out::outln;
-use blindspot_core::card::load_model;
 use blindspot_core::data::Mnist;
-use blindspot_core::{Result, eval, zoo};
+use blindspot_core::{Result, eval, yours};
 
 pub fn run(dirs: &Dirs, name: &str, json: bool) -> Result<()> {
-    let spec = zoo::spec(name)?;
     let device = dirs.compute.device()?;
-    let (model, card) = load_model(&dirs.models, spec, &device)?;
+    let (model, card) = yours::load(&dirs.models, name, &device)?;
+    let spec = yours::spec_for(name, &card)?;
     let mnist = Mnist::load(&dirs.data)?;
     let train = mnist.train_split(spec.split);
     let started = std::time::Instant::now();

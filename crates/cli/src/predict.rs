@@ -2,17 +2,16 @@
 
 use crate::Dirs;
 use crate::out::outln;
-use blindspot_core::card::load_model;
+
 use blindspot_core::preprocess::to_mnist;
-use blindspot_core::{Result, eval, zoo};
+use blindspot_core::{Result, eval};
 use std::path::Path;
 
 pub fn run(dirs: &Dirs, name: &str, image: &Path, json: bool) -> Result<()> {
-    let spec = zoo::spec(name)?;
     let gray = crate::photo::read(image)?;
     let pixels = to_mnist(&gray)?;
     let device = dirs.compute.device()?;
-    let (model, _) = load_model(&dirs.models, spec, &device)?;
+    let (model, _) = blindspot_core::yours::load(&dirs.models, name, &device)?;
     let probs = blindspot_core::attack::block_on(eval::probabilities(&model, &pixels, &device))?;
     let label = eval::argmax(&probs);
     if json {

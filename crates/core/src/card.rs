@@ -47,6 +47,10 @@ pub struct ModelCard {
     /// How adversarial training was done (the defended models only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adversarial: Option<String>,
+    /// What menus call a model of yours (`yours.rs`), e.g. "yours: convnet, PGD-7 ε=0.1,
+    /// 3 epochs".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -137,6 +141,7 @@ impl ModelCard {
             command: format!("blindspot train {}", spec.name),
             paper: spec.paper.map(PaperCard::from),
             adversarial: r.defence.describe(),
+            title: None,
         })
     }
 

@@ -21,6 +21,7 @@ pub mod train;
 pub mod units;
 pub mod weights;
 pub mod work;
+pub mod yours;
 pub mod zoo;
 
 pub use error::{Error, Result};

@@ -4,7 +4,7 @@
 
 mod common;
 use blindspot_core::attack::block_on;
-use blindspot_core::data::{Digits, slice};
+use blindspot_core::data::{Digits, Mnist, slice};
 use blindspot_core::train;
 use blindspot_core::train::checkup::{self, Watch};
 use blindspot_core::train::course::{Base, Course, Guard};
@@ -25,7 +25,10 @@ fn shop() -> Folder {
     let device = Device::flex().autodiff();
     Folder::new(device, repo().join("models"))
         .with_gallery(repo().join("www/digits"))
-        .with_training(data())
+        .with_training(Mnist {
+            train: data(),
+            test: data(),
+        })
 }
 
 fn data() -> Digits {

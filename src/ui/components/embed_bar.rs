@@ -1,15 +1,16 @@
 //! An embed's only chrome: what the view is, the model (unless hidden) and a link to the whole
 //! page with the same state.
 
+use super::ModelSelect;
 use crate::ui::view::View;
-use blindspot_core::zoo::ZOO;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub view: View,
     pub model: AttrValue,
+    /// The student's own models (name, title).
+    pub yours: Vec<(String, String)>,
     pub on_model: Callback<String>,
     /// The full page's address with this state.
     pub full_page: AttrValue,
@@ -17,16 +18,11 @@ pub struct Props {
 
 #[function_component]
 pub fn EmbedBar(props: &Props) -> Html {
-    let on_model = props
-        .on_model
-        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     html! {
         <header class="embed-bar">
             <span class="embed-title">{"Blindspot: "}{props.view.title()}</span>
             <label data-control="model">{"Model "}
-                <select data-testid="model-select" onchange={on_model}>
-                    { for ZOO.iter().map(|s| html! { <option value={s.name} selected={s.name == props.model}>{s.name}</option> }) }
-                </select>
+                <ModelSelect model={props.model.clone()} yours={props.yours.clone()} on_model={props.on_model.clone()} />
             </label>
             <a data-testid="open-full" href={props.full_page.clone()} target="_blank" rel="noopener">{"Open in Blindspot ↗"}</a>
         </header>

@@ -1,9 +1,9 @@
 //! The page's header: which backend computes (and why), the backend switch, the model, the
 //! theme.
 
+use super::ModelSelect;
 use crate::compute::backend::{Backend, Devices};
 use crate::ui::view::Theme;
-use blindspot_core::zoo::ZOO;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -13,6 +13,8 @@ pub struct Props {
     /// What start-up found (`None` while it looks).
     pub devices: Option<Devices>,
     pub model: AttrValue,
+    /// The student's own models (name, title).
+    pub yours: Vec<(String, String)>,
     pub on_backend: Callback<Backend>,
     pub on_model: Callback<String>,
     /// `None`: the browser's preference.
@@ -41,9 +43,6 @@ pub fn Header(props: &Props) -> Html {
         let key = e.target_unchecked_into::<HtmlSelectElement>().value();
         Backend::from_key(&key).unwrap_or(Backend::Cpu)
     });
-    let on_model = props
-        .on_model
-        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     let on_theme = props
         .on_theme
         .reform(|e: Event| Theme::parse(&e.target_unchecked_into::<HtmlSelectElement>().value()));
@@ -67,9 +66,7 @@ pub fn Header(props: &Props) -> Html {
                 </select>
             </label>
             <label>{"Model "}
-                <select data-testid="model-select" onchange={on_model}>
-                    { for ZOO.iter().map(|s| html! { <option value={s.name} selected={s.name == props.model}>{s.name}</option> }) }
-                </select>
+                <ModelSelect model={props.model.clone()} yours={props.yours.clone()} on_model={props.on_model.clone()} />
             </label>
             <label>{"Theme "}
                 <select data-testid="theme-select" onchange={on_theme}>

@@ -17,6 +17,8 @@ pub struct Props {
     /// Open from the start (`#embed=train`).
     #[prop_or(false)]
     pub open: bool,
+    /// A model was kept as one of yours (the menus list them again).
+    pub on_kept: Callback<()>,
 }
 
 /// Digits an epoch can visit: all of MNIST's training set, or its first tenth or sixtieth for
@@ -35,7 +37,7 @@ pub fn TrainPanel(props: &Props) -> Html {
             <h2>{"Train your own, and defend it"}</h2>
             <p class="intro">{"Can a network be trained not to fall for adversarial examples? The paper (Section 4.2) trained on a pool of them; Goodfellow et al. (2015) and Madry et al. (2018) replaced every training batch by adversarial examples of itself, found against the network as it is at that step. Train the convnet or the paper's FC100-100-10 here, on MNIST's training digits, with or without such a defence, and watch after every epoch how accurate it is, how accurate under a PGD attack within ε, and how large the paper's smallest L-BFGS change has to be, beside the plain zoo model. The work is shared by the CPU workers."}</p>
             if *open || props.open {
-                <TrainBody lab={props.lab.clone()} />
+                <TrainBody lab={props.lab.clone()} on_kept={props.on_kept.clone()} />
             } else {
                 <button data-testid="train-open" onclick={on_open}>{"Open the Train panel"}</button>
             }
@@ -46,6 +48,7 @@ pub fn TrainPanel(props: &Props) -> Html {
 #[derive(Properties, PartialEq)]
 struct BodyProps {
     lab: LabRef,
+    on_kept: Callback<()>,
 }
 
 /// A form control's value.
@@ -64,7 +67,7 @@ fn value_of(e: &Event) -> String {
 
 #[function_component]
 fn TrainBody(props: &BodyProps) -> Html {
-    let (state, _coach, callbacks) = use_training(props.lab.0.clone());
+    let (state, _coach, callbacks) = use_training(props.lab.0.clone(), props.on_kept.clone());
     let course = state.course;
     let change = |edit: fn(Course, &str) -> Course| {
         let on_course = callbacks.on_course.clone();
@@ -117,6 +120,7 @@ fn TrainBody(props: &BodyProps) -> Html {
                 <p class="error" role="alert" data-testid="train-error">{e.clone()}</p>
             }
             <Latest state={(*state).clone()} />
+            <Keeping state={(*state).clone()} on_download={callbacks.on_download.clone()} on_upload={callbacks.on_upload.clone()} />
             <Charts state={(*state).clone()} />
         </div>
     }
@@ -187,6 +191,44 @@ fn Charts(props: &StateProps) -> Html {
                 range={Some((0.0, 1.0))} testid="train-chart-robust" />
             <TrainChart title="smallest L-BFGS change (RMS)" x="epoch" values={of(|c| c.lbfgs_rms)} reference={s.reference.map(|c| c.lbfgs_rms)}
                 testid="train-chart-rms" />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KeepingProps {
+    state: TrainState,
+    on_download: Callback<()>,
+    on_upload: Callback<Vec<web_sys::File>>,
+}
+
+/// Where the run's model is kept, its download, and an upload of a model of yours.
+#[function_component]
+fn Keeping(props: &KeepingProps) -> Html {
+    let on_download = props.on_download.reform(|_: MouseEvent| ());
+    let on_upload = props.on_upload.reform(|e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        let files = input.files().map_or_else(Vec::new, |list| {
+            (0..list.length()).filter_map(|i| list.get(i)).collect()
+        });
+        input.set_value("");
+        files
+    });
+    html! {
+        <div class="train-keep">
+            if let Some(name) = &props.state.kept {
+                <p data-testid="train-kept" data-name={name.clone()}>
+                    {format!("Kept in this browser as {name}, after each epoch: choose it in the model menu to attack it, test its transfer, its units or its stability. ")}
+                    <button data-testid="train-download" onclick={on_download}>{"Download it (.safetensors and card)"}</button>
+                </p>
+            }
+            <label>{"Upload a model of yours (its .safetensors and .json together): "}
+                <input type="file" multiple=true accept=".json,.safetensors" data-testid="train-upload" onchange={on_upload} /></label>
+            { match &props.state.upload {
+                Some(Ok(name)) => html! { <p role="status" data-testid="train-uploaded" data-name={name.clone()}>{format!("Kept {name}: it is in the model menu.")}</p> },
+                Some(Err(why)) => html! { <p class="error" role="alert" data-testid="train-refused">{why.clone()}</p> },
+                None => html! {},
+            } }
         </div>
     }
 }

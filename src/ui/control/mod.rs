@@ -15,6 +15,7 @@ mod seen;
 mod theme;
 mod train;
 mod twin;
+mod yours;
 
 pub use attack::use_attack;
 pub use classify::use_classify;
@@ -28,6 +29,7 @@ pub use seen::use_seen;
 pub use theme::use_theme;
 pub use train::{Coach, TrainCallbacks, use_training};
 pub use twin::on_twin;
+pub use yours::use_yours;
 
 use crate::compute::lab::Lab;
 use crate::ui::state::{Action, State};

@@ -6,12 +6,14 @@
 use crate::clock::now;
 use crate::compute::lab::{Lab, Run};
 use crate::compute::pool::Pool;
+use crate::ui::pixels::download_bytes;
 use crate::ui::train_state::{Phase, TrainAction, TrainState};
 use blindspot_core::train::checkup::{Checkup, Watch};
 use blindspot_core::train::course::Course;
 use blindspot_core::train::session::Session;
 use blindspot_core::work::Failure;
 use blindspot_core::work::plan::{self, train};
+use blindspot_core::yours;
 use burn::prelude::Device;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,10 +26,16 @@ pub struct Coach {
     pub session: Option<Session>,
     /// The plain twin's checkup and the course it was measured for (its base and ε).
     reference: Option<(Course, Checkup)>,
+    /// Milliseconds the session has trained (its card's time).
+    trained_ms: f64,
 }
 
 pub struct TrainCallbacks {
     pub on_course: Callback<Course>,
+    /// A model's files to keep as one of yours (an upload: its card and its weights).
+    pub on_upload: Callback<Vec<web_sys::File>>,
+    /// Downloads the kept model's two files.
+    pub on_download: Callback<()>,
     /// Start, or Resume after Stop.
     pub on_start: Callback<()>,
     pub on_stop: Callback<()>,
@@ -36,6 +44,7 @@ pub struct TrainCallbacks {
 #[hook]
 pub fn use_training(
     lab: Rc<Lab>,
+    on_kept: Callback<()>,
 ) -> (
     UseReducerHandle<TrainState>,
     Rc<RefCell<Coach>>,
@@ -51,12 +60,14 @@ pub fn use_training(
         })
     };
     let on_start = {
-        let (lab, state, coach) = (lab.clone(), state.clone(), coach.clone());
+        let (lab, state, coach, kept) =
+            (lab.clone(), state.clone(), coach.clone(), on_kept.clone());
         Callback::from(move |()| {
             if state.phase == Phase::Running {
                 return;
             }
             let (lab, dispatch, coach) = (lab.clone(), state.dispatcher(), coach.clone());
+            let kept = kept.clone();
             let course = state.course;
             dispatch.dispatch(TrainAction::Running {
                 step: state.step,
@@ -64,7 +75,7 @@ pub fn use_training(
                 per_epoch: state.per_epoch,
             });
             wasm_bindgen_futures::spawn_local(async move {
-                let ended = run(&lab, &dispatch, &coach, course).await;
+                let ended = run(&lab, &dispatch, &coach, course, &kept).await;
                 dispatch.dispatch(match ended {
                     Ok(true) => TrainAction::Finished,
                     Ok(false) => TrainAction::Stopped,
@@ -73,9 +84,44 @@ pub fn use_training(
             });
         })
     };
+    let on_upload = {
+        let (dispatch, on_kept) = (state.dispatcher(), on_kept.clone());
+        Callback::from(move |files: Vec<web_sys::File>| {
+            let (dispatch, on_kept) = (dispatch.clone(), on_kept.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match upload(files).await {
+                    Ok(name) => {
+                        on_kept.emit(());
+                        dispatch.dispatch(TrainAction::Uploaded(name));
+                    }
+                    Err(why) => dispatch.dispatch(TrainAction::Refused(why)),
+                }
+            });
+        })
+    };
+    let on_download = {
+        let state = state.clone();
+        Callback::from(move |()| {
+            let Some(name) = state.kept.clone() else {
+                return;
+            };
+            let dispatch = state.dispatcher();
+            wasm_bindgen_futures::spawn_local(async move {
+                match crate::yours_store::files(&name).await {
+                    Ok((card, weights)) => {
+                        download_bytes(&weights, &format!("{name}.safetensors"));
+                        download_bytes(&card, &format!("{name}.json"));
+                    }
+                    Err(why) => dispatch.dispatch(TrainAction::Refused(why)),
+                }
+            });
+        })
+    };
     let on_stop = Callback::from(move |()| lab.stop(Run::Train));
     let callbacks = TrainCallbacks {
         on_course,
+        on_upload,
+        on_download,
         on_start,
         on_stop,
     };
@@ -88,6 +134,7 @@ async fn run(
     dispatch: &UseReducerDispatcher<TrainState>,
     coach: &RefCell<Coach>,
     course: Course,
+    on_kept: &Callback<()>,
 ) -> Result<bool, String> {
     let pool = lab.pool(Some(Run::Train));
     let kept = coach.borrow_mut().session.take();
@@ -95,6 +142,7 @@ async fn run(
         Some(s) if s.course == course && !s.finished() => s,
         _ => {
             dispatch.dispatch(TrainAction::Course(course));
+            coach.borrow_mut().trained_ms = 0.0;
             Session::new(course, course.digits, &Device::flex().autodiff())
                 .map_err(|e| e.to_string())?
         }
@@ -119,6 +167,7 @@ async fn run(
         match train::step(&mut session, &pool).await {
             Ok(Some(loss)) => {
                 training_ms += now() - began;
+                coach.borrow_mut().trained_ms += now() - began;
                 let ms_per_step = training_ms / (session.step() - first) as f64;
                 dispatch.dispatch(TrainAction::Stepped { loss, ms_per_step });
                 if session.step() == first + 1 {
@@ -156,6 +205,16 @@ async fn run(
                 coach.borrow_mut().reference = Some((course, c));
                 dispatch.dispatch(TrainAction::Reference(c));
             }
+            say("Keeping it in this browser (its card's errors measured first)…".into());
+            let seconds = coach.borrow().trained_ms / 1000.0;
+            match keep(&pool, &session, seconds).await {
+                Ok(name) => {
+                    on_kept.emit(());
+                    dispatch.dispatch(TrainAction::Kept(name));
+                }
+                Err(_) if pool.stop().stopped() => break Ok(false),
+                Err(why) => dispatch.dispatch(TrainAction::Refused(why)),
+            }
             say("Training on the CPU workers…".into());
         }
     };
@@ -173,4 +232,47 @@ async fn look(pool: &Pool<'_>, session: &Session, twin: bool) -> Result<Option<C
     let weights = if twin { Vec::new() } else { session.weights() };
     let found = train::checkup(pool, session.course.base, weights, watch, plan::quiet()).await?;
     Ok(found.filter(|_| !pool.stop().stopped()))
+}
+
+/// Keeps the session's model in this browser as one of yours, under its course's name, with a
+/// card in the zoo's format (its errors measured on the workers).
+async fn keep(pool: &Pool<'_>, session: &Session, seconds: f64) -> Result<String, String> {
+    let course = session.course;
+    let errors = train::errors(pool, course, session.weights()).await?;
+    let model = session.model();
+    let weights = model.to_safetensors().map_err(|e| e.to_string())?;
+    let name = yours::name_for(&course);
+    let epochs = session.epochs_done();
+    let card = yours::card_of(&course, &name, epochs, &model, &weights, errors, seconds)
+        .map_err(|e| e.to_string())?;
+    crate::yours_store::save(&card, &weights).await?;
+    Ok(name)
+}
+
+/// An upload's card and weights (one `.json` and one `.safetensors` file), checked as the zoo's
+/// files are, then kept; nothing is kept where anything is wrong.
+async fn upload(files: Vec<web_sys::File>) -> Result<String, String> {
+    let pick = |ending: &str| {
+        let mut found = files.iter().filter(|f| f.name().ends_with(ending));
+        match (found.next(), found.next()) {
+            (Some(f), None) => Ok(f.clone()),
+            _ => Err(format!(
+                "choose a model's two files together: one .json (its card) and one .safetensors (its weights)"
+            )),
+        }
+    };
+    let (card, weights) = (pick(".json")?, pick(".safetensors")?);
+    let (card, weights) = (bytes_of(&card).await?, bytes_of(&weights).await?);
+    let checked =
+        yours::check(&card, weights.clone(), &Device::flex()).map_err(|e| e.to_string())?;
+    crate::yours_store::save(&checked, &weights).await?;
+    Ok(checked.name)
+}
+
+/// A chosen file's bytes.
+async fn bytes_of(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("{}: {e:?}", file.name()))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

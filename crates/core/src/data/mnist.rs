@@ -25,6 +25,9 @@ pub const FILES: [(&str, &str); 4] = [
     ),
 ];
 
+/// Digits in MNIST's training set.
+pub const TRAIN_DIGITS: usize = 60_000;
+
 /// Seed of the permutation that splits the training set into P1 and P2 (the paper's arXiv id).
 pub const SPLIT_SEED: u64 = 1312_6199;
 

@@ -128,8 +128,11 @@ impl Course {
                 self.epsilon
             ));
         }
-        if self.digits == 0 {
-            return bad("a course needs training digits".into());
+        if !(1..=crate::data::mnist::TRAIN_DIGITS).contains(&self.digits) {
+            return bad(format!(
+                "a course visits 1 to 60,000 digits, not {}",
+                self.digits
+            ));
         }
         Ok(())
     }

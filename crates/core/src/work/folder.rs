@@ -4,12 +4,10 @@
 //! The CLI runs plans on it, and so do the native tests.
 
 use super::{Failure, Workshop};
-use crate::card::load_model;
-use crate::data::{Digits, slice};
+use crate::data::{Digits, Mnist, slice};
 use crate::imagenet::{self, Loaded};
 use crate::model::Classifier;
 use crate::units::Features;
-use crate::zoo;
 use burn::prelude::Device;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -21,7 +19,7 @@ pub struct Folder {
     plain: Device,
     models: PathBuf,
     digits: Option<PathBuf>,
-    training: Option<Rc<Digits>>,
+    training: Option<Rc<Mnist>>,
     loaded: RefCell<HashMap<String, Rc<Classifier>>>,
     imagenet: RefCell<Option<Rc<Loaded>>>,
     kept: RefCell<Option<(String, Rc<Features>)>>,
@@ -57,10 +55,10 @@ impl Folder {
 }
 
 impl Folder {
-    /// With `digits` as the training digits (the CLI's MNIST training set, a test's slice).
-    pub fn with_training(self, digits: Digits) -> Self {
+    /// With `mnist` for training runs (the CLI's MNIST, a test's slices).
+    pub fn with_training(self, mnist: Mnist) -> Self {
         Folder {
-            training: Some(Rc::new(digits)),
+            training: Some(Rc::new(mnist)),
             ..self
         }
     }
@@ -83,7 +81,7 @@ impl Workshop for Folder {
         if let Some(m) = self.loaded.borrow().get(name) {
             return Ok(m.clone());
         }
-        let (model, _) = load_model(&self.models, zoo::spec(name)?, &self.device)?;
+        let (model, _) = crate::yours::load(&self.models, name, &self.device)?;
         let model = Rc::new(model);
         self.loaded
             .borrow_mut()
@@ -105,7 +103,7 @@ impl Workshop for Folder {
         Ok(Rc::new(slice::load(dir)?))
     }
 
-    async fn training(&self) -> Result<Rc<Digits>, Failure> {
+    async fn training(&self) -> Result<Rc<Mnist>, Failure> {
         (self.training.clone()).ok_or_else(|| Failure::Job("no training digits here".into()))
     }
 

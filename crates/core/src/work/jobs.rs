@@ -152,3 +152,24 @@ pub struct CheckupJob {
     pub watch: Watch,
     pub measure: Measure,
 }
+
+/// A course's model with `weights`: its error on a set of digits, for its card
+/// (`yours::Errors`; `plan::train::errors` deals them).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ErrorsJob {
+    pub course: Course,
+    #[serde(with = "super::wire::floats")]
+    pub weights: Vec<f32>,
+    pub set: ErrorSet,
+}
+
+/// Which digits an [`ErrorsJob`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum ErrorSet {
+    /// Training digits `start..end`.
+    Train { start: usize, end: usize },
+    /// MNIST's 10,000 test digits.
+    Test,
+    /// The committed 1,000-digit test slice (the gallery).
+    Slice,
+}

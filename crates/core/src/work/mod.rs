@@ -53,6 +53,8 @@ pub enum Job {
     TrainShards(ShardsJob),
     /// One measure of a training run's checkup.
     Checkup(CheckupJob),
+    /// A trained model's errors, for its card.
+    Errors(ErrorsJob),
 }
 
 /// Why a job gave no answer.

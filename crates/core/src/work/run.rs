@@ -8,7 +8,7 @@ use super::{
 };
 use crate::attack::objective::INVARIANT_ROWS;
 use crate::attack::{Attack, Control, Goal, LbfgsConfig, Method, Progress};
-use crate::data::Digits;
+use crate::data::{Digits, Mnist};
 use crate::experiment::{gaussian_examples, wrong_counts};
 use crate::imagenet::{self, Loaded, attacks};
 use crate::levels::{from_bytes, to_bytes};
@@ -38,8 +38,9 @@ pub trait Workshop {
     async fn imagenet(&self) -> Result<Rc<Loaded>, Failure>;
     /// The gallery's digits (the committed test slice).
     async fn gallery(&self) -> Result<Rc<Digits>, Failure>;
-    /// The digits training runs visit (MNIST's training set), loaded once on first use.
-    async fn training(&self) -> Result<Rc<Digits>, Failure>;
+    /// MNIST (its training digits, which training runs visit, and its test digits), loaded
+    /// once on first use.
+    async fn training(&self) -> Result<Rc<Mnist>, Failure>;
     /// The last Units slice's features and which slice they are: a deal asks each slice twice.
     fn kept_features(&self) -> &RefCell<Option<(String, Rc<Features>)>>;
 }
@@ -75,6 +76,7 @@ impl Job {
             Job::UnitsSlice(job) => units_slice(w, job).await?.into(),
             Job::TrainShards(job) => Answer::Gradients(training::train_shards(w, job).await?),
             Job::Checkup(job) => Answer::Measured(training::checkup(w, job, progress).await?),
+            Job::Errors(job) => Answer::Measured(training::errors(w, job).await?),
         })
     }
 }

@@ -8,7 +8,8 @@ use crate::train::checkup::{Checkup, Measure, Watch};
 use crate::train::course::{Base, Course};
 use crate::train::session::Session;
 use crate::train::shards::{Shard, ShardGradient};
-use crate::work::{CheckupJob, Failure, Job, ShardsJob};
+use crate::work::{CheckupJob, ErrorSet, ErrorsJob, Failure, Job, ShardsJob};
+use crate::yours::Errors;
 
 /// Runs the session's next step on `runner` (whose workshops hold the training digits): the
 /// batch's loss, or `None` where Stop kept a part from starting (the step is then not
@@ -76,4 +77,41 @@ pub async fn checkup(
     let values: Vec<f64> = all(answers)?;
     let of = |m: Measure| values[order.iter().position(|&o| o == m).unwrap_or(0)];
     Ok(Some(Checkup::from_measures(Measure::ALL.map(of))))
+}
+
+/// The course's model with `weights` measured for its card: its error on the digits it
+/// trained on (dealt in one slice per part), on MNIST's test digits and on the test slice.
+pub async fn errors(
+    runner: &impl Runner,
+    course: Course,
+    weights: Vec<f32>,
+) -> Result<Errors, Failure> {
+    let parts = runner.parts().max(1);
+    let size = course.digits.div_ceil(parts);
+    let slices: Vec<(usize, usize)> = (0..course.digits)
+        .step_by(size)
+        .map(|start| (start, (start + size).min(course.digits)))
+        .collect();
+    let sets = (slices.iter())
+        .map(|&(start, end)| ErrorSet::Train { start, end })
+        .chain([ErrorSet::Test, ErrorSet::Slice]);
+    let jobs = sets
+        .map(|set| {
+            Job::Errors(ErrorsJob {
+                course,
+                weights: weights.clone(),
+                set,
+            })
+        })
+        .collect();
+    let rates: Vec<f64> = all(runner.run_all(jobs, quiet()).await?)?;
+    let (train, rest) = rates.split_at(slices.len());
+    let wrong: f64 = (train.iter().zip(&slices))
+        .map(|(rate, (start, end))| rate * (end - start) as f64)
+        .sum();
+    Ok(Errors {
+        train: wrong / course.digits as f64,
+        test: rest[0],
+        slice: rest[1],
+    })
 }
