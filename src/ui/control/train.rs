@@ -256,9 +256,7 @@ async fn upload(files: Vec<web_sys::File>) -> Result<String, String> {
         let mut found = files.iter().filter(|f| f.name().ends_with(ending));
         match (found.next(), found.next()) {
             (Some(f), None) => Ok(f.clone()),
-            _ => Err(format!(
-                "choose a model's two files together: one .json (its card) and one .safetensors (its weights)"
-            )),
+            _ => Err("choose a model's two files together: one .json (its card) and one .safetensors (its weights)".to_string()),
         }
     };
     let (card, weights) = (pick(".json")?, pick(".safetensors")?);
