@@ -11,7 +11,7 @@ const TEMPLATE = fileURLToPath(new URL('../../www/service-worker.js', import.met
  *  page, cached once a browser uses it) and the example course page. */
 const LEFT_OUT = /^(sw\.js|gpu_worker\.js|gpu_worker_bg\.wasm|(course|classroom)-example\.(html|js))$/;
 /** Cached once used, not at install: the models (5.6 MB for digits, 18.5 MB for photos) and
- *  the Train panel's training digits (9.8 MB). The CPU worker is in the shell: every attack on
+ *  MNIST for the Train panel's workers (11.5 MB). The CPU worker is in the shell: every attack on
  *  the CPU runs on it, offline too. */
 const ON_USE = /^(models|mnist)\//;
 

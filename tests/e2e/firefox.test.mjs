@@ -1,11 +1,13 @@
 // Firefox ESR (Debian's firefox-esr) driven by puppeteer-core over WebDriver BiDi: the core flow
 // (draw, classify, L-BFGS to a target, upload, an embed, a link) on the CPU backend, and the same
-// attack's RMS as Chromium's to the last printed digit; the by-hand view with mouse and keyboard.
+// attack's RMS as Chromium's to the last printed digit; the by-hand view with mouse and keyboard;
+// a short run of the Train panel keeping the same weights as Chromium's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
-import { root, drawSeven, paintRows, HAND_BAR, waitLabel as waitLabelChromium } from './harness.mjs';
-import { openApp } from './browser.mjs';
+import { chromium } from 'playwright-core';
+import { root, drawSeven, paintRows, HAND_BAR, keptTensors, waitLabel as waitLabelChromium } from './harness.mjs';
+import { openApp, openPage } from './browser.mjs';
 import { serve } from '../../scripts/serve-static.mjs';
 
 const LINK = 'model=fc100-100-10&digit=1&method=lbfgs&target=3&backend=cpu';
@@ -177,5 +179,33 @@ test('Firefox: by hand, a brushed bar and the keyboard make the convnet read the
   assert.equal(await data('hand-canvas', 'cursor'), '2,14');
   assert.equal(Number(await data('hand-l0')), l0 + 1);
   assert.deepEqual([errors, foreign], [[], []]);
+  await page.close();
+});
+
+test('Firefox: the Train panel trains on its workers and keeps the weights Chromium keeps', async () => {
+  // One epoch of the convnet on 1,000 digits, no defence: MNIST gunzipped and checked in
+  // Firefox's workers, the model kept in its Cache Storage, tensor for tensor Chromium's.
+  const train = async (page, select, click) => {
+    await select('[data-testid="train-digits"]', '1000');
+    await select('[data-testid="train-defence"]', 'none');
+    await click('[data-testid="train-start"]');
+    await until(page, () => document.querySelector('[data-testid="train-kept"]')?.dataset.name, [], 240_000, 'the model kept');
+    return keptTensors(page, await page.evaluate(() => document.querySelector('[data-testid="train-kept"]').dataset.name));
+  };
+  const page = await firefox.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}#embed=train`);
+  await page.waitForSelector('[data-testid="train-digits"]', { timeout: 60_000 });
+  const inFirefox = await train(page, (s, v) => page.select(s, v), (s) => clickReady(page, s));
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  try {
+    const { page: other } = await openPage(browser, `${server.url}#embed=train`, { gallery: false });
+    const inChromium = await train(other, (s, v) => other.locator(s).selectOption(v), (s) => other.locator(s).click());
+    assert.equal(inFirefox, inChromium);
+  } finally {
+    await browser.close();
+  }
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -3,6 +3,7 @@ import { before, after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../scripts/serve-static.mjs';
 import { openApp } from './browser.mjs';
+import { createHash } from 'node:crypto';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -101,3 +102,22 @@ export async function paintRows(mouse, box, rows, from, to) {
 /** The by-hand stroke the tests paint: a bar across the middle of gallery digit 2 (a 1), which
  *  both browsers' convnet reads as a 4 after a few passes (numpy: 4 passes). */
 export const HAND_BAR = { digit: 2, label: 1, target: 4, rows: [13, 14], from: 8, to: 21 };
+
+/** A model of yours kept in `page`'s browser (the Train panel's), its tensors hashed by name (a
+ *  safetensors header lists them in no fixed order, so the file's own bytes are not
+ *  comparable). Playwright's and Puppeteer's pages alike. */
+export async function keptTensors(page, name) {
+  const bytes = Buffer.from(await page.evaluate(async (n) => {
+    const cache = await caches.open('yours-models');
+    const found = await cache.match(new URL(`yours/${n}.safetensors`, location.href).href);
+    return [...new Uint8Array(await found.arrayBuffer())];
+  }, name));
+  const size = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + size).toString());
+  const hash = createHash('sha256');
+  for (const k of Object.keys(header).filter((k) => k !== '__metadata__').sort()) {
+    const [a, b] = header[k].data_offsets;
+    hash.update(k).update(bytes.subarray(8 + size + a, 8 + size + b));
+  }
+  return hash.digest('hex');
+}

@@ -10,8 +10,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
-import { useApp, watchBlocking, longestBlock, shownBlock, PAGE_TASK_LIMIT_MS } from './harness.mjs';
+import { useApp, watchBlocking, longestBlock, shownBlock, keptTensors, PAGE_TASK_LIMIT_MS } from './harness.mjs';
 import { openPage } from './browser.mjs';
 
 const app = useApp();
@@ -149,24 +148,6 @@ test('train: one epoch of FGSM training makes L-BFGS need a larger change than o
   assert.deepEqual(errors, []);
   await page.close();
 });
-
-/** The kept model's tensors, hashed by name (a safetensors header lists them in no fixed
- *  order, so the file's own bytes are not comparable). */
-async function keptTensors(page, name) {
-  const bytes = Buffer.from(await page.evaluate(async (n) => {
-    const cache = await caches.open('yours-models');
-    const found = await cache.match(new URL(`yours/${n}.safetensors`, location.href).href);
-    return [...new Uint8Array(await found.arrayBuffer())];
-  }, name));
-  const size = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + size).toString());
-  const hash = createHash('sha256');
-  for (const k of Object.keys(header).filter((k) => k !== '__metadata__').sort()) {
-    const [a, b] = header[k].data_offsets;
-    hash.update(k).update(bytes.subarray(8 + size + a, 8 + size + b));
-  }
-  return hash.digest('hex');
-}
 
 test('train: 1 and 2 workers train the same weights at the same seed', async () => {
   const tensors = [];

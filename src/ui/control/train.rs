@@ -156,7 +156,7 @@ async fn run(
     });
     let say = |s: String| dispatch.dispatch(TrainAction::Status(s));
     say(match first {
-        0 => "Starting: each CPU worker fetches MNIST's training digits once (9.8 MB)…".into(),
+        0 => "Starting: each CPU worker fetches MNIST once (11.5 MB)…".into(),
         _ => "Training on the CPU workers…".into(),
     });
     let ended = loop {
