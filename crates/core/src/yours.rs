@@ -73,8 +73,8 @@ pub fn spec_for(name: &str, card: &ModelCard) -> Result<ModelSpec> {
 /// `dir/<name>.safetensors`, checked against `dir/<name>.json` and decoded: a zoo model as
 /// [`load_model`] loads it, one of yours by its card.
 pub fn load(dir: &Path, name: &str, device: &Device) -> Result<(Classifier, ModelCard)> {
-    if let Ok(spec) = zoo::spec(name) {
-        return load_model(dir, spec, device);
+    if !is_yours(name) {
+        return load_model(dir, zoo::spec(name)?, device);
     }
     let card = ModelCard::load(dir, name)?;
     let spec = spec_for(name, &card)?;
