@@ -1,5 +1,10 @@
 //! The colour maps of the page's pictures, as RGBA bytes: digits, and the signed perturbation.
 
+/// The charts' two series (Okabe–Ito blue and vermilion, told apart with any common colour
+/// vision deficiency; dashes or shapes tell them apart without colour too).
+pub const CHART_BLUE: &str = "#0072b2";
+pub const CHART_VERMILION: &str = "#d55e00";
+
 /// A digit as MNIST shows it: white ink on black.
 pub fn digit_rgba(pixels: &[f32]) -> Vec<u8> {
     pixels

@@ -1,6 +1,7 @@
 //! The quiz's staircase as an SVG chart: the RMS of each round's change on a log scale, right
 //! answers filled circles and wrong ones hollow squares, with the student's threshold and the
 //! attack's RMS as labelled lines (colour-blind safe: shapes and dashes tell them apart too).
+use crate::ui::colour::{CHART_BLUE as BLUE, CHART_VERMILION as VERMILION};
 use crate::ui::quiz::{ROUNDS, Trial};
 use yew::prelude::*;
 
@@ -18,9 +19,6 @@ const LEFT: f64 = 52.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 34.0;
-/// Okabe–Ito blue and vermilion.
-const BLUE: &str = "#0072b2";
-const VERMILION: &str = "#d55e00";
 
 #[function_component]
 pub fn QuizChart(props: &Props) -> Html {

@@ -2,6 +2,7 @@
 //! or each epoch's accuracy or distortion) as a solid line with points, and the plain zoo
 //! model's value as a dashed reference line, both labelled (colour-blind safe: Okabe–Ito
 //! colours, and dashes and points tell the two apart without colour).
+use crate::ui::colour::{CHART_BLUE as BLUE, CHART_VERMILION as VERMILION};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -31,9 +32,6 @@ const LEFT: f64 = 46.0;
 const RIGHT: f64 = 10.0;
 const TOP: f64 = 26.0;
 const BOTTOM: f64 = 28.0;
-/// Okabe–Ito blue (the run) and vermilion (the plain twin).
-const BLUE: &str = "#0072b2";
-const VERMILION: &str = "#d55e00";
 
 #[function_component]
 pub fn TrainChart(props: &Props) -> Html {
@@ -67,7 +65,7 @@ pub fn TrainChart(props: &Props) -> Html {
                     if let Some(r) = props.reference {
                         <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(r).to_string()} y2={y(r).to_string()}
                             stroke={VERMILION} stroke-width="2" stroke-dasharray="6 4" data-testid={format!("{}-reference", props.testid)} />
-                        <text x={(W - RIGHT - 2.0).to_string()} y={(y(r) - 4.0).to_string()} text-anchor="end" class="reference">
+                        <text x={(W - RIGHT - 2.0).to_string()} y={(y(r) - 4.0).to_string()} text-anchor="end" style={format!("fill: {VERMILION}")}>
                             {format!("plain {}", fmt(r))}</text>
                     }
                     <polyline points={points} fill="none" stroke={BLUE} stroke-width="2" />
