@@ -15,13 +15,17 @@ fn failed(e: wasm_bindgen::JsValue) -> String {
     format!("the browser's storage: {e:?}")
 }
 
-/// The cache, from the page's or a worker's global scope.
-async fn cache() -> Result<web_sys::Cache, String> {
-    let storage = js_sys::Reflect::get(&js_sys::global(), &"caches".into())
+/// The page's or a worker's Cache Storage.
+fn storage() -> Result<web_sys::CacheStorage, String> {
+    js_sys::Reflect::get(&js_sys::global(), &"caches".into())
         .ok()
         .and_then(|c| c.dyn_into::<web_sys::CacheStorage>().ok())
-        .ok_or("this browser keeps no Cache Storage here (a private window?)")?;
-    let cache = JsFuture::from(storage.open(CACHE)).await.map_err(failed)?;
+        .ok_or_else(|| "this browser keeps no Cache Storage here (a private window?)".into())
+}
+
+/// The cache (made on first use).
+async fn cache() -> Result<web_sys::Cache, String> {
+    let cache = JsFuture::from(storage()?.open(CACHE)).await.map_err(failed)?;
     Ok(cache.unchecked_into())
 }
 
@@ -82,8 +86,13 @@ pub async fn files(name: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
     Ok((card, weights))
 }
 
-/// Every kept model's card, oldest first; cards that do not read are left out.
+/// Every kept model's card, oldest first; cards that do not read are left out. Listing makes no
+/// cache where none is.
 pub async fn list() -> Result<Vec<ModelCard>, String> {
+    let there = JsFuture::from(storage()?.has(CACHE)).await.map_err(failed)?;
+    if there.as_bool() != Some(true) {
+        return Ok(Vec::new());
+    }
     let cache = cache().await?;
     let keys = JsFuture::from(cache.keys()).await.map_err(failed)?;
     let mut cards = Vec::new();

@@ -112,7 +112,7 @@ test('Share shows the link of the current state, copied or ready to copy', async
 test('the contents list every view in the lecture\'s order; each goes there and into the link', async () => {
   const { page, errors } = await open('#model=fc100-100-10&digit=1');
   const names = await page.locator('nav.contents [data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice(4)));
-  assert.deepEqual(names, ['attack', 'transfer', 'reproduce', 'units', 'stability', 'photos', 'compare', 'hand', 'quiz']);
+  assert.deepEqual(names, ['attack', 'transfer', 'reproduce', 'units', 'stability', 'photos', 'compare', 'hand', 'quiz', 'train']);
   // The panels stand in the same order on the page.
   const tops = await page.evaluate((ids) => ids.map((id) => document.getElementById(`view-${id}`)?.getBoundingClientRect().top ?? null),
     names.filter((n) => n !== 'transfer')); // Transfer shows once an attack has a result
