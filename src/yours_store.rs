@@ -25,7 +25,9 @@ fn storage() -> Result<web_sys::CacheStorage, String> {
 
 /// The cache (made on first use).
 async fn cache() -> Result<web_sys::Cache, String> {
-    let cache = JsFuture::from(storage()?.open(CACHE)).await.map_err(failed)?;
+    let cache = JsFuture::from(storage()?.open(CACHE))
+        .await
+        .map_err(failed)?;
     Ok(cache.unchecked_into())
 }
 
@@ -89,7 +91,9 @@ pub async fn files(name: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
 /// Every kept model's card, oldest first; cards that do not read are left out. Listing makes no
 /// cache where none is.
 pub async fn list() -> Result<Vec<ModelCard>, String> {
-    let there = JsFuture::from(storage()?.has(CACHE)).await.map_err(failed)?;
+    let there = JsFuture::from(storage()?.has(CACHE))
+        .await
+        .map_err(failed)?;
     if there.as_bool() != Some(true) {
         return Ok(Vec::new());
     }

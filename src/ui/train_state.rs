@@ -39,8 +39,9 @@ pub struct TrainState {
     pub error: Option<String>,
     /// The name the run's model is kept under (after its first epoch).
     pub kept: Option<String>,
-    /// What became of the last upload: kept (its name) or refused (why).
-    pub upload: Option<Result<String, String>>,
+    /// What the panel last said outside the run: a model uploaded (its name), or something
+    /// refused (why: a setting, an upload, keeping or downloading a model).
+    pub said: Option<Result<String, String>>,
 }
 
 impl Default for TrainState {
@@ -65,7 +66,7 @@ impl Default for TrainState {
             status: String::new(),
             error: None,
             kept: None,
-            upload: None,
+            said: None,
         }
     }
 }
@@ -95,7 +96,8 @@ pub enum TrainAction {
     Kept(String),
     /// An upload was kept under this name.
     Uploaded(String),
-    /// Keeping, uploading or downloading failed, for this reason (the run goes on).
+    /// A setting, an upload, keeping or downloading was refused, for this reason (the run goes
+    /// on).
     Refused(String),
 }
 
@@ -148,8 +150,8 @@ impl TrainState {
                 s.status = format!("Trained: {}.", s.course.title(s.checkups.len()));
             }
             TrainAction::Kept(name) => s.kept = Some(name),
-            TrainAction::Uploaded(name) => s.upload = Some(Ok(name)),
-            TrainAction::Refused(why) => s.upload = Some(Err(why)),
+            TrainAction::Uploaded(name) => s.said = Some(Ok(name)),
+            TrainAction::Refused(why) => s.said = Some(Err(why)),
             TrainAction::Failed(why) => {
                 s.phase = if s.step > 0 {
                     Phase::Stopped

@@ -1,7 +1,8 @@
 // End-to-end: the Train panel in a real Chromium. A short run of the convnet on 1,000 of
 // MNIST's training digits (fetched, gunzipped and checked in the workers) trains on the CPU
 // workers: the loss chart fills batch by batch, the epoch's checkup and the plain convnet's
-// reference appear, and the page is never blocked. Stop keeps the model so far; Resume goes on.
+// reference appear, and the page is never blocked. Stop keeps the model so far; a bad setting is
+// refused and keeps it too; Resume goes on.
 // The model is kept as one of yours: it joins the model menu, survives a reload, downloads
 // and uploads (a bad upload is refused and changes nothing). An FGSM-trained convnet (one
 // epoch of all 60,000 digits) needs a larger L-BFGS change than the plain convnet.
@@ -64,6 +65,12 @@ test('train: Stop keeps the run so far, and Resume goes on from it', async () =>
   await phase(page, 'stopped', 30_000);
   const at = Number((await progress(page)).step);
   assert.equal(await page.getByTestId('train-start').textContent(), 'Resume');
+  // A setting no run takes is refused with why, and the stopped run stays.
+  await page.getByTestId('train-epochs').fill('99');
+  await page.getByTestId('train-epochs').dispatchEvent('change');
+  assert.match(await page.getByTestId('train-refused').textContent(), /epochs must be 1 to 20, not 99/);
+  assert.equal(await page.getByTestId('train-start').textContent(), 'Resume');
+  assert.equal(Number((await progress(page)).step), at);
   await page.getByTestId('train-start').click();
   await page.waitForFunction((at) => Number(document.querySelector('[data-testid="train-progress"]')?.dataset.step) >= at + 3, at, { timeout: 60_000 });
   const losses = await page.getByTestId('train-chart-loss').getAttribute('data-points').then(Number);

@@ -96,11 +96,11 @@ fn TrainBody(props: &BodyProps) -> Html {
                 <label>{"ε "}
                     <input type="number" data-testid="train-epsilon" disabled={running} min={EPSILONS.start().to_string()} max={EPSILONS.end().to_string()} step="0.01"
                         value={course.epsilon.to_string()}
-                        onchange={change(|c, v| Course { epsilon: v.parse::<f32>().ok().filter(|e| EPSILONS.contains(e)).unwrap_or(c.epsilon), ..c })} /></label>
+                        onchange={change(|c, v| Course { epsilon: v.parse().unwrap_or(f32::NAN), ..c })} /></label>
                 <label>{"Epochs "}
                     <input type="number" data-testid="train-epochs" disabled={running} min="1" max={MOST_EPOCHS.to_string()} step="1"
                         value={course.epochs.to_string()}
-                        onchange={change(|c, v| Course { epochs: v.parse::<usize>().ok().filter(|e| (1..=MOST_EPOCHS).contains(e)).unwrap_or(c.epochs), ..c })} /></label>
+                        onchange={change(|c, v| Course { epochs: v.parse().unwrap_or(0), ..c })} /></label>
                 <label>{"Digits per epoch "}
                     <select data-testid="train-digits" disabled={running} onchange={change(|c, v| Course { digits: v.parse().ok().filter(|d| DIGITS.contains(d)).unwrap_or(c.digits), ..c })}>
                         { for DIGITS.iter().map(|d| html! { <option value={d.to_string()} selected={*d == course.digits}>{thousands(*d)}</option> }) }
@@ -224,7 +224,7 @@ fn Keeping(props: &KeepingProps) -> Html {
             }
             <label>{"Upload a model of yours (its .safetensors and .json together): "}
                 <input type="file" multiple=true accept=".json,.safetensors" data-testid="train-upload" onchange={on_upload} /></label>
-            { match &props.state.upload {
+            { match &props.state.said {
                 Some(Ok(name)) => html! { <p role="status" data-testid="train-uploaded" data-name={name.clone()}>{format!("Kept {name}: it is in the model menu.")}</p> },
                 Some(Err(why)) => html! { <p class="error" role="alert" data-testid="train-refused">{why.clone()}</p> },
                 None => html! {},

@@ -52,11 +52,17 @@ pub fn use_training(
 ) {
     let state = use_reducer(TrainState::default);
     let coach = use_mut_ref(Coach::default);
+    // A setting no run takes (epochs 0 or 99, ε 7) is refused with why; the run stays as it is.
     let on_course = {
-        let (dispatch, coach) = (state.dispatcher(), coach.clone());
+        let (state, coach) = (state.clone(), coach.clone());
         Callback::from(move |course: Course| {
-            coach.borrow_mut().session = None;
-            dispatch.dispatch(TrainAction::Course(course));
+            if let Err(why) = course.check() {
+                return state.dispatch(TrainAction::Refused(why.to_string()));
+            }
+            if course != state.course {
+                coach.borrow_mut().session = None;
+                state.dispatch(TrainAction::Course(course));
+            }
         })
     };
     let on_start = {

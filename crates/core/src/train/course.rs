@@ -77,7 +77,7 @@ impl Guard {
 pub struct Course {
     pub base: Base,
     pub guard: Guard,
-    /// The defence's L∞ radius (unused without one).
+    /// The defence's L∞ radius, and the one the checkups' PGD attacks within.
     pub epsilon: f32,
     pub epochs: usize,
     pub seed: u64,
@@ -120,7 +120,8 @@ impl Course {
                 self.epochs
             ));
         }
-        if self.guard != Guard::None && !EPSILONS.contains(&self.epsilon) {
+        // ε is also the radius the checkups attack at, with or without a defence.
+        if !EPSILONS.contains(&self.epsilon) {
             return bad(format!(
                 "ε must be {} to {}, not {}",
                 EPSILONS.start(),
@@ -213,6 +214,6 @@ mod tests {
             epsilon: 9.0,
             ..course()
         };
-        assert!(plain.spec().is_ok(), "ε does not matter without a defence");
+        assert!(plain.spec().is_err(), "ε is the checkups' radius too");
     }
 }
