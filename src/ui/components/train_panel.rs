@@ -189,7 +189,7 @@ fn Charts(props: &StateProps) -> Html {
                 range={Some((0.0, 1.0))} testid="train-chart-clean" />
             <TrainChart title="accuracy under PGD-20" x="epoch" values={of(|c| c.robust_accuracy)} reference={s.reference.map(|c| c.robust_accuracy)}
                 range={Some((0.0, 1.0))} testid="train-chart-robust" />
-            <TrainChart title="smallest L-BFGS change (RMS)" x="epoch" values={of(|c| c.lbfgs_rms)} reference={s.reference.map(|c| c.lbfgs_rms)}
+            <TrainChart title="L-BFGS change, RMS" x="epoch" values={of(|c| c.lbfgs_rms)} reference={s.reference.map(|c| c.lbfgs_rms)}
                 testid="train-chart-rms" />
         </div>
     }
