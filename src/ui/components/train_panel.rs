@@ -67,7 +67,7 @@ fn value_of(e: &Event) -> String {
 
 #[function_component]
 fn TrainBody(props: &BodyProps) -> Html {
-    let (state, _coach, callbacks) = use_training(props.lab.0.clone(), props.on_kept.clone());
+    let (state, callbacks) = use_training(props.lab.0.clone(), props.on_kept.clone());
     let course = state.course;
     let change = |edit: fn(Course, &str) -> Course| {
         let on_course = callbacks.on_course.clone();

@@ -27,7 +27,7 @@ pub use photo::{PhotoCallbacks, sample_url, use_photo};
 pub use progress::progress_line;
 pub use seen::use_seen;
 pub use theme::use_theme;
-pub use train::{Coach, TrainCallbacks, use_training};
+pub use train::{TrainCallbacks, use_training};
 pub use twin::on_twin;
 pub use yours::use_yours;
 

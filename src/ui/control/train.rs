@@ -21,9 +21,9 @@ use yew::prelude::*;
 
 /// What a run keeps between Start, Stop and Resume.
 #[derive(Default)]
-pub struct Coach {
+struct Coach {
     /// The run so far (out while a run holds it).
-    pub session: Option<Session>,
+    session: Option<Session>,
     /// The plain twin's checkup and the course it was measured for (its base and ε).
     reference: Option<(Course, Checkup)>,
     /// Milliseconds the session has trained (its card's time).
@@ -45,11 +45,7 @@ pub struct TrainCallbacks {
 pub fn use_training(
     lab: Rc<Lab>,
     on_kept: Callback<()>,
-) -> (
-    UseReducerHandle<TrainState>,
-    Rc<RefCell<Coach>>,
-    TrainCallbacks,
-) {
+) -> (UseReducerHandle<TrainState>, TrainCallbacks) {
     let state = use_reducer(TrainState::default);
     let coach = use_mut_ref(Coach::default);
     // A setting no run takes (epochs 0 or 99, ε 7) is refused with why; the run stays as it is.
@@ -131,7 +127,7 @@ pub fn use_training(
         on_start,
         on_stop,
     };
-    (state, coach, callbacks)
+    (state, callbacks)
 }
 
 /// Trains until the course is done (`true`) or Stop (`false`).

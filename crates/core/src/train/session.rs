@@ -50,10 +50,6 @@ impl Session {
         })
     }
 
-    pub fn spec(&self) -> &ModelSpec {
-        &self.spec
-    }
-
     /// Batches an epoch has.
     pub fn per_epoch(&self) -> usize {
         self.len.div_ceil(self.spec.recipe.batch)
