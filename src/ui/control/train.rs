@@ -139,6 +139,7 @@ async fn run(
     on_kept: &Callback<()>,
 ) -> Result<bool, String> {
     let pool = lab.pool(Some(Run::Train));
+    crate::pacing::next_frame().await;
     let kept = coach.borrow_mut().session.take();
     let mut session = match kept {
         Some(s) if s.course == course && !s.finished() => s,
@@ -149,6 +150,8 @@ async fn run(
                 .map_err(|e| e.to_string())?
         }
     };
+    // The click's render, then the session's start, then the first step: three short tasks.
+    crate::pacing::next_frame().await;
     // Batches only: the pace of the time left (checkups add a little each epoch).
     let (first, mut training_ms) = (session.step(), 0.0);
     dispatch.dispatch(TrainAction::Running {
