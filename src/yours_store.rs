@@ -74,18 +74,22 @@ async fn read(cache: &web_sys::Cache, file: &str) -> Result<Option<Vec<u8>>, Str
     Ok(Some(js_sys::Uint8Array::new(&buffer).to_vec()))
 }
 
-/// Model `name`'s card (as text) and weights.
-pub async fn files(name: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
-    let cache = cache().await?;
-    let missing =
-        || format!("{name} is not kept in this browser (train it again, or upload its files)");
-    let card = read(&cache, &format!("{name}.json"))
-        .await?
-        .ok_or_else(missing)?;
-    let weights = read(&cache, &format!("{name}.safetensors"))
-        .await?
-        .ok_or_else(missing)?;
-    Ok((card, weights))
+/// Model `name`'s file `name.<ending>` (`json`: its card, `safetensors`: its weights).
+async fn file(name: &str, ending: &str) -> Result<Vec<u8>, String> {
+    let found = read(&cache().await?, &format!("{name}.{ending}")).await?;
+    found.ok_or_else(|| {
+        format!("{name} is not kept in this browser (train it again, or upload its files)")
+    })
+}
+
+/// Model `name`'s card, as text.
+pub async fn card(name: &str) -> Result<Vec<u8>, String> {
+    file(name, "json").await
+}
+
+/// Model `name`'s weights.
+pub async fn weights(name: &str) -> Result<Vec<u8>, String> {
+    file(name, "safetensors").await
 }
 
 /// Every kept model's card, oldest first; cards that do not read are left out. Listing makes no

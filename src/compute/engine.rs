@@ -23,7 +23,8 @@ pub struct Engine {
     /// each forward pass's graph stays until a backward pass: natively, 20,000 fc100 forward
     /// passes grew the process by 377 MB, and the page's wasm memory grew 11 KB a digit read.
     plain: Device,
-    models: RefCell<HashMap<String, Rc<Classifier>>>,
+    /// Each model admitted, with its card's sha256.
+    models: RefCell<HashMap<String, (String, Rc<Classifier>)>>,
     /// EfficientNet-Lite0 and its class names, once loaded.
     imagenet: RefCell<Option<Rc<Loaded>>>,
     /// The gallery's digits, once fetched (the Units game reads them).
@@ -93,45 +94,60 @@ impl Engine {
         crate::clock::now() - started
     }
 
-    /// The model `name`, fetched from `models/` (or, one of yours, read from the browser's
-    /// storage) and admitted once.
+    /// The model `name`, fetched from `models/` and admitted once; or one of yours, read from
+    /// the browser's storage, admitted again only when its card names other weights (a run
+    /// keeps a newer model under the same name after each epoch).
     pub async fn model(&self, name: &str) -> Result<Rc<Classifier>, String> {
-        if let Some(m) = self.models.borrow().get(name) {
+        let yours = yours::is_yours(name);
+        if !yours && let Some((_, m)) = self.models.borrow().get(name) {
             return Ok(m.clone());
         }
-        let (card, weights) = if yours::is_yours(name) {
-            crate::yours_store::files(name).await?
-        } else {
-            let card = crate::fetch::bytes(&format!("models/{name}.json")).await?;
-            (
-                card,
-                crate::fetch::bytes(&format!("models/{name}.safetensors")).await?,
-            )
+        let card = match yours {
+            true => crate::yours_store::card(name).await?,
+            false => crate::fetch::bytes(&format!("models/{name}.json")).await?,
         };
-        self.admit(name, &card, weights).await
+        let card: ModelCard =
+            serde_json::from_slice(&card).map_err(|e| format!("card of {name}: {e}"))?;
+        if let Some((sha, m)) = self.models.borrow().get(name)
+            && *sha == card.sha256
+        {
+            return Ok(m.clone());
+        }
+        let weights = match yours {
+            true => crate::yours_store::weights(name).await?,
+            false => crate::fetch::bytes(&format!("models/{name}.safetensors")).await?,
+        };
+        self.admitted(name, card, weights).await
     }
 
-    /// Admits `weights` for `name` on this device (`card::admit`'s two steps, with a yield to
-    /// the browser between: hashing and decoding ae400-10's 1.3 MB take about 30 ms each on
-    /// the page's thread), and caches a zoo model.
+    /// Admits `weights` for `name` checked against its card's text `card` (the wasm tests give
+    /// the shipped files).
     pub async fn admit(
         &self,
         name: &str,
         card: &[u8],
         weights: Vec<u8>,
     ) -> Result<Rc<Classifier>, String> {
-        let card: ModelCard =
-            serde_json::from_slice(card).map_err(|e| format!("card of {name}: {e}"))?;
+        let card = serde_json::from_slice(card).map_err(|e| format!("card of {name}: {e}"))?;
+        self.admitted(name, card, weights).await
+    }
+
+    /// Admits `weights` for `name` on this device (`card::admit`'s two steps, with a yield to
+    /// the browser between: hashing and decoding ae400-10's 1.3 MB take about 30 ms each on
+    /// the page's thread), and caches the model with its card's sha256.
+    async fn admitted(
+        &self,
+        name: &str,
+        card: ModelCard,
+        weights: Vec<u8>,
+    ) -> Result<Rc<Classifier>, String> {
         let spec = yours::spec_for(name, &card).map_err(|e| e.to_string())?;
         let source = format!("models/{name}.safetensors");
         card::verify(&card, &weights, &source).map_err(|e| e.to_string())?;
         crate::pacing::next_frame().await;
         let model = Classifier::from_safetensors(spec.arch, weights, &self.device);
         let model = Rc::new(model.map_err(|e| e.to_string())?);
-        // A model of yours is read again each time: a run keeps a newer one under its name.
-        if !yours::is_yours(name) {
-            (self.models.borrow_mut()).insert(name.to_string(), model.clone());
-        }
+        (self.models.borrow_mut()).insert(name.to_string(), (card.sha256, model.clone()));
         Ok(model)
     }
 

@@ -81,17 +81,26 @@ test('train: Stop keeps the run so far, and Resume goes on from it', async () =>
   await page.close();
 });
 
+/** Trains `course` (as `setUp` takes it) to its end; the name its model is kept under. */
+async function trainAndKeep(page, course, timeout) {
+  await setUp(page, course);
+  await page.getByTestId('train-start').click();
+  await phase(page, 'finished', timeout);
+  return page.getByTestId('train-kept').getAttribute('data-name', { timeout: 120_000 });
+}
+
+/** Waits until the model menu offers `name`. */
+const listed = (page, name) => page.waitForFunction((n) =>
+  [...document.querySelectorAll('[data-testid="model-select"] option')].some((o) => o.value === n), name);
+
 /** The values of the model menu's options. */
 const menu = (page) => page.getByTestId('model-select').locator('option').evaluateAll((os) => os.map((o) => o.value));
 
 test('train: the model is kept as yours, joins the menu, survives a reload, downloads and uploads', async () => {
   const { page, errors } = await open('#embed=train');
-  await setUp(page, { digits: 1000, epochs: 1, defence: 'fgsm' });
-  await page.getByTestId('train-start').click();
-  await phase(page, 'finished', 240_000);
-  const name = await page.getByTestId('train-kept').getAttribute('data-name', { timeout: 60_000 });
+  const name = await trainAndKeep(page, { digits: 1000, epochs: 1, defence: 'fgsm' }, 240_000);
   assert.equal(name, 'yours-convnet-fgsm-eps10-seed1-1000digits');
-  await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid="model-select"] option')].some((o) => o.value === n), name);
+  await listed(page, name);
   const title = await page.locator(`[data-testid="model-select"] option[value="${name}"]`).textContent();
   assert.equal(title, 'yours: convnet, FGSM, random start ε=0.1, 1 epoch');
   // Its two files, as the zoo keeps a model.
@@ -112,7 +121,7 @@ test('train: the model is kept as yours, joins the menu, survives a reload, down
   assert.ok(card.test_error > 0 && card.test_error < 1 && card.slice_error > 0, `errors ${card.test_error} ${card.slice_error}`);
   // A reload: the menu lists it again (read from the browser's storage).
   await page.reload();
-  await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid="model-select"] option')].some((o) => o.value === n), name);
+  await listed(page, name);
   const before = await menu(page);
   // A bad upload (weights cut short, the card's sha256 kept) is refused and changes nothing.
   const weights = await readFile(saved[`${name}.safetensors`]);
@@ -135,10 +144,7 @@ test('train: the model is kept as yours, joins the menu, survives a reload, down
 
 test('train: one epoch of FGSM training makes L-BFGS need a larger change than on the plain convnet', async () => {
   const { page, errors } = await open('#embed=train');
-  await setUp(page, { digits: 60000, epochs: 1, defence: 'fgsm' });
-  await page.getByTestId('train-start').click();
-  await phase(page, 'finished', 420_000);
-  const name = await page.getByTestId('train-kept').getAttribute('data-name', { timeout: 120_000 });
+  const name = await trainAndKeep(page, { digits: 60000, epochs: 1, defence: 'fgsm' }, 420_000);
   const rms = await page.getByTestId('train-rms').getAttribute('data-value');
   // In the same browser context: the model is kept in its storage.
   const attacked = async (model) => {
@@ -163,10 +169,7 @@ test('train: 1 and 2 workers train the same weights at the same seed', async () 
     const page = await context.newPage();
     await page.addInitScript((k) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => k }), cores);
     await page.goto(`${new URL(app.page.url()).origin}/#embed=train`);
-    await setUp(page, { digits: 1000, epochs: 1, defence: 'fgsm' });
-    await page.getByTestId('train-start').click();
-    await phase(page, 'finished', 240_000);
-    const name = await page.getByTestId('train-kept').getAttribute('data-name', { timeout: 60_000 });
+    const name = await trainAndKeep(page, { digits: 1000, epochs: 1, defence: 'fgsm' }, 240_000);
     tensors.push(await keptTensors(page, name));
     await context.close();
   }

@@ -109,7 +109,11 @@ pub fn use_training(
             };
             let dispatch = state.dispatcher();
             wasm_bindgen_futures::spawn_local(async move {
-                match crate::yours_store::files(&name).await {
+                let files = async {
+                    let card = crate::yours_store::card(&name).await?;
+                    Ok::<_, String>((card, crate::yours_store::weights(&name).await?))
+                };
+                match files.await {
                     Ok((card, weights)) => {
                         download_bytes(&weights, &format!("{name}.safetensors"));
                         download_bytes(&card, &format!("{name}.json"));
