@@ -7,8 +7,7 @@ use blindspot_core::card::{self, ModelCard};
 use blindspot_core::data::{Digits, Mnist, slice};
 use blindspot_core::imagenet::{self, Card, Loaded};
 use blindspot_core::model::Classifier;
-use blindspot_core::units::Features;
-use blindspot_core::work::{Failure, Workshop};
+use blindspot_core::work::{Failure, KeptFeatures, Workshop};
 use blindspot_core::yours;
 use burn::prelude::*;
 use std::cell::RefCell;
@@ -32,7 +31,7 @@ pub struct Engine {
     /// MNIST, once fetched (a CPU worker's training jobs read it).
     training: RefCell<Option<Rc<Mnist>>>,
     /// The last Units slice's features, and which slice they are.
-    slice_features: RefCell<Option<(String, Rc<Features>)>>,
+    slice_features: RefCell<Option<KeptFeatures>>,
 }
 
 /// The committed test slice, for the gallery (the page's and the workers').
@@ -212,7 +211,7 @@ impl Workshop for Engine {
         Ok(fetched)
     }
 
-    fn kept_features(&self) -> &RefCell<Option<(String, Rc<Features>)>> {
+    fn kept_features(&self) -> &RefCell<Option<KeptFeatures>> {
         &self.slice_features
     }
 }

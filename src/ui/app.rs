@@ -169,7 +169,7 @@ pub fn App() -> Html {
             }
             if alone(&[View::Units]) {
                 <span id={View::Units.anchor()} />
-                <UnitsPanel lab={LabRef(lab.clone())} digits={digits.clone()} />
+                <UnitsPanel lab={LabRef(lab.clone())} digits={digits.clone()} yours={state.yours.clone()} />
             }
             if alone(&[View::Stability]) {
                 <span id={View::Stability.anchor()} />

@@ -42,6 +42,16 @@ pub struct Classified {
     pub milliseconds: f64,
 }
 
+/// A model of yours as the menus list it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct YourModel {
+    pub name: String,
+    /// What a person reads, e.g. "yours: convnet, PGD-7 ε=0.1, 3 epochs".
+    pub title: String,
+    /// The zoo model whose architecture it has (its layers are that model's).
+    pub twin: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct State {
     pub backend: Backend,
@@ -49,8 +59,8 @@ pub struct State {
     pub wanted_backend: Option<Backend>,
     pub devices: Option<Devices>,
     pub model: String,
-    /// The student's own models kept in this browser (name, title), for the model menus.
-    pub yours: Vec<(String, String)>,
+    /// The student's own models kept in this browser, for the model menus.
+    pub yours: Vec<YourModel>,
     /// The 28×28 the model sees, in 8-bit steps (as a link carries it).
     pub input: Option<Vec<f32>>,
     /// The gallery index of the input, when it was picked there (not drawn or uploaded).
@@ -134,8 +144,8 @@ pub enum Action {
     /// The backend asked for, and the one the lab now uses.
     Backend(Backend, Backend),
     Model(String),
-    /// The student's own models kept in this browser (name, title).
-    Yours(Vec<(String, String)>),
+    /// The student's own models kept in this browser.
+    Yours(Vec<YourModel>),
     /// A drawn or uploaded input.
     Input(Vec<f32>),
     /// The gallery's digit of this index, and its pixels.

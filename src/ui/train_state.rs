@@ -22,10 +22,11 @@ pub enum Phase {
 pub struct TrainState {
     pub course: Course,
     pub phase: Phase,
-    /// Batches done and in all.
+    /// Batches done and in all (as far as known: a pool lengthens the epochs it joins).
     pub step: usize,
     pub steps: usize,
-    pub per_epoch: usize,
+    /// Whole epochs done.
+    pub epoch: usize,
     /// Each batch's loss.
     pub losses: Rc<Vec<f32>>,
     /// The checkup after each finished epoch.
@@ -58,7 +59,7 @@ impl Default for TrainState {
             phase: Phase::Idle,
             step: 0,
             steps: 0,
-            per_epoch: 0,
+            epoch: 0,
             losses: Rc::default(),
             checkups: Rc::default(),
             reference: None,
@@ -74,16 +75,18 @@ impl Default for TrainState {
 pub enum TrainAction {
     /// The form changed the course: a new run starts from scratch.
     Course(Course),
-    /// A run (new or resumed) starts: `step` of `steps`, `per_epoch` batches an epoch.
+    /// A run (new or resumed) starts: `step` of `steps`, `epoch` epochs done.
     Running {
         step: usize,
         steps: usize,
-        per_epoch: usize,
+        epoch: usize,
     },
-    /// A batch is done.
+    /// A batch is done: its loss, the pace, and where the run is now.
     Stepped {
         loss: f32,
         ms_per_step: f64,
+        steps: usize,
+        epoch: usize,
     },
     /// An epoch's checkup.
     Checked(Checkup),
@@ -125,17 +128,18 @@ impl TrainState {
                     ..TrainState::default()
                 };
             }
-            TrainAction::Running {
-                step,
-                steps,
-                per_epoch,
-            } => {
-                (s.phase, s.step, s.steps, s.per_epoch) = (Phase::Running, step, steps, per_epoch);
+            TrainAction::Running { step, steps, epoch } => {
+                (s.phase, s.step, s.steps, s.epoch) = (Phase::Running, step, steps, epoch);
                 s.error = None;
             }
-            TrainAction::Stepped { loss, ms_per_step } => {
+            TrainAction::Stepped {
+                loss,
+                ms_per_step,
+                steps,
+                epoch,
+            } => {
                 Rc::make_mut(&mut s.losses).push(loss);
-                s.step += 1;
+                (s.step, s.steps, s.epoch) = (s.step + 1, steps, epoch);
                 s.ms_per_step = Some(ms_per_step);
             }
             TrainAction::Checked(c) => Rc::make_mut(&mut s.checkups).push(c),
@@ -180,7 +184,7 @@ impl TrainState {
         if self.steps == 0 {
             return self.status.clone();
         }
-        let epoch = (self.step / self.per_epoch.max(1) + 1).min(self.course.epochs);
+        let epoch = (self.epoch + 1).min(self.course.epochs);
         let loss = self
             .losses
             .last()
@@ -222,12 +226,14 @@ mod tests {
         let s = TrainState::default().apply(TrainAction::Running {
             step: 0,
             steps: 1200,
-            per_epoch: 600,
+            epoch: 0,
         });
         let s = s.apply(TrainAction::Reference(checkup(0.99)));
         let s = s.apply(TrainAction::Stepped {
             loss: 0.5,
             ms_per_step: 100.0,
+            steps: 1200,
+            epoch: 0,
         });
         assert_eq!((s.step, s.losses.len(), s.phase), (1, 1, Phase::Running));
         assert_eq!(s.seconds_left(), Some(119.9));

@@ -4,7 +4,8 @@
 // reference appear, and the page is never blocked. Stop keeps the model so far; a bad setting is
 // refused and keeps it too; Resume goes on.
 // The model is kept as one of yours: it joins the model menu, survives a reload, downloads
-// and uploads (a bad upload is refused and changes nothing). An FGSM-trained convnet (one
+// and uploads (a bad upload is refused and changes nothing), and the Units panel deals rows
+// of its layers. An FGSM-trained convnet (one
 // epoch of all 60,000 digits) needs a larger L-BFGS change than the plain convnet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,9 +31,10 @@ async function setUp(page, { digits, epochs, defence = 'fgsm' }) {
   await page.getByTestId('train-epochs').dispatchEvent('change');
 }
 
-test('train: a short run learns, its charts fill, and the page never blocks', async () => {
+test('train: a short run with the paper\'s pool learns, its charts fill, and the page never blocks', async () => {
   const { page, foreign, errors } = await open('#embed=train');
-  await setUp(page, { digits: 1000, epochs: 2, defence: 'none' });
+  // Before epoch 2, 17 digits (1,000 / 60) are attacked with L-BFGS; the successes join it.
+  await setUp(page, { digits: 1000, epochs: 2, defence: 'pool' });
   await watchBlocking(page);
   const started = Date.now();
   await page.getByTestId('train-start').click();
@@ -42,10 +44,12 @@ test('train: a short run learns, its charts fill, and the page never blocks', as
   const p = await progress(page);
   const points = (id) => page.getByTestId(id).getAttribute('data-points').then(Number);
   const [clean, robust, rms] = [await value(page, 'train-clean'), await value(page, 'train-robust'), await value(page, 'train-rms')];
-  console.log(`# train (convnet, no defence, 2 epochs of 1,000 digits): ${seconds.toFixed(1)} s in all, ` +
-    `${p.msPerStep} ms a batch; clean ${clean}, PGD-20 ${robust}, RMS ${rms}; longest page task ${shownBlock(block)}`);
-  assert.equal(p.step, '20');
-  assert.equal(await points('train-chart-loss'), 20);
+  console.log(`# train (convnet, the paper's pool, 2 epochs of 1,000 digits): ${seconds.toFixed(1)} s in all, ` +
+    `${p.step} batches, ${p.msPerStep} ms a batch; clean ${clean}, PGD-20 ${robust}, RMS ${rms}; longest page task ${shownBlock(block)}`);
+  assert.equal(p.step, '21', '10 batches, then 11 with the pool\'s examples');
+  assert.equal(p.steps, p.step);
+  assert.equal(await points('train-chart-loss'), Number(p.step));
+  assert.equal(await page.getByTestId('train-kept').getAttribute('data-name'), 'yours-convnet-pool-seed1-1000digits');
   assert.equal(await points('train-chart-clean'), 2);
   assert.ok(await page.getByTestId('train-chart-clean-reference').count(), 'the plain convnet is the reference line');
   assert.ok(clean > 0.5 && clean <= 1, `20 batches already read most digits: ${clean}`);
@@ -137,7 +141,17 @@ test('train: the model is kept as yours, joins the menu, survives a reload, down
   await page.getByTestId('train-upload').setInputFiles([saved[`${name}.json`], saved[`${name}.safetensors`]]);
   assert.equal(await page.getByTestId('train-uploaded').getAttribute('data-name'), name);
   assert.deepEqual(await menu(page), before);
-  console.log(`# yours: ${name} kept, listed after a reload, downloaded (card: test error ${card.test_error}), refused cut, uploaded again`);
+  // The Units panel probes it with its architecture's layers.
+  await page.goto('about:blank');
+  await page.goto(`${new URL(app.page.url()).origin}/#embed=units`);
+  await page.waitForFunction((n) =>
+    [...document.querySelectorAll('[data-testid="units-model"] option')].some((o) => o.value === n), name);
+  await page.getByTestId('units-model').selectOption(name);
+  await page.getByTestId('units-layer').selectOption('dense');
+  await page.getByTestId('units-deal').click();
+  await page.getByTestId('units-reveal').waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('units-row').count(), 6);
+  console.log(`# yours: ${name} kept, listed after a reload, downloaded (card: test error ${card.test_error}), refused cut, uploaded again, dealt in Units`);
   assert.deepEqual(errors, []);
   await page.close();
 });

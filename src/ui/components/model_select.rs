@@ -1,6 +1,7 @@
 //! The model menu (the page's header and an embed's bar): the zoo, then the student's own
 //! models kept in this browser.
 
+use crate::ui::state::YourModel;
 use blindspot_core::zoo::ZOO;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -8,8 +9,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub model: AttrValue,
-    /// The student's own models (name, title).
-    pub yours: Vec<(String, String)>,
+    /// The student's own models.
+    pub yours: Vec<YourModel>,
     pub on_model: Callback<String>,
 }
 
@@ -25,8 +26,8 @@ pub fn ModelSelect(props: &Props) -> Html {
             </optgroup>
             if !props.yours.is_empty() {
                 <optgroup label="yours (trained in the Train panel)">
-                    { for props.yours.iter().map(|(name, title)| html! {
-                        <option value={name.clone()} selected={*name == props.model}>{title.clone()}</option>
+                    { for props.yours.iter().map(|y| html! {
+                        <option value={y.name.clone()} selected={y.name == props.model}>{y.title.clone()}</option>
                     }) }
                 </optgroup>
             }

@@ -5,6 +5,7 @@
 use super::DigitCanvas;
 use crate::compute::lab::LabRef;
 use crate::ui::colour::digit_rgba;
+use crate::ui::state::YourModel;
 use blindspot_core::data::Digits;
 use blindspot_core::units::Direction;
 use blindspot_core::work::plan::units;
@@ -17,6 +18,8 @@ use yew::prelude::*;
 pub struct Props {
     pub lab: LabRef,
     pub digits: Option<Rc<Digits>>,
+    /// The student's own models, probed with their architecture's layers.
+    pub yours: Vec<YourModel>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -71,9 +74,18 @@ async fn deal(
     })
 }
 
-/// The zoo models with hidden layers to probe.
-fn probed_models() -> impl Iterator<Item = &'static ModelSpec> {
-    ZOO.iter().filter(|s| !s.arch.probe_layers().is_empty())
+/// The models with hidden layers to probe, as (name, what the menu shows, spec): the zoo's,
+/// then the student's own (each with its zoo twin's spec).
+fn probed_models(yours: &[YourModel]) -> Vec<(String, String, &'static ModelSpec)> {
+    let zoo = ZOO
+        .iter()
+        .map(|s| (s.name.to_string(), s.name.to_string(), s));
+    let yours = yours
+        .iter()
+        .filter_map(|y| Some((y.name.clone(), y.title.clone(), zoo::spec(&y.twin).ok()?)));
+    zoo.chain(yours)
+        .filter(|(_, _, s)| !s.arch.probe_layers().is_empty())
+        .collect()
 }
 
 /// The names of a model's probe layers, input side first.
@@ -97,9 +109,11 @@ pub fn UnitsPanel(props: &Props) -> Html {
     let busy = use_state(|| false);
     let on_model = {
         let (model, layer, names) = (model.clone(), layer.clone(), layer_names_now.clone());
+        let yours = props.yours.clone();
         Callback::from(move |e: Event| {
             let name = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(spec) = probed_models().find(|s| s.name == name) {
+            let probed = probed_models(&yours);
+            if let Some((_, _, spec)) = probed.into_iter().find(|(n, _, _)| *n == name) {
                 let all = layer_names(spec);
                 layer.set(all.last().cloned().unwrap_or_default());
                 names.set(all);
@@ -211,7 +225,9 @@ pub fn UnitsPanel(props: &Props) -> Html {
             <p class="intro">{"Do single units of a hidden layer mean more than random directions in the same layer? The paper's Section 3 (Figures 1 and 2) found they do not. Each row shows the 10 gallery digits that most excite one direction: half the rows are single units, half random directions. Guess which are which, then reveal."}</p>
             <div class="row">
                 <label>{"Model "}<select data-testid="units-model" onchange={on_model}>
-                    { for probed_models().map(|s| html! { <option value={s.name} selected={*model == s.name}>{s.name}</option> }) }
+                    { for probed_models(&props.yours).into_iter().map(|(name, label, _)| html! {
+                        <option selected={*model == name} value={name.clone()}>{label}</option>
+                    }) }
                 </select></label>
                 <label>{"Layer "}<select data-testid="units-layer" onchange={on_layer}>
                     { for layer_names_now.iter().map(|l| html! { <option value={l.clone()} selected={*layer == *l}>{l.clone()}</option> }) }

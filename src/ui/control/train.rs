@@ -74,7 +74,7 @@ pub fn use_training(
             dispatch.dispatch(TrainAction::Running {
                 step: state.step,
                 steps: state.steps,
-                per_epoch: state.per_epoch,
+                epoch: state.epoch,
             });
             wasm_bindgen_futures::spawn_local(async move {
                 let ended = run(&lab, &dispatch, &coach, course, &kept).await;
@@ -161,7 +161,7 @@ async fn run(
     dispatch.dispatch(TrainAction::Running {
         step: first,
         steps: session.steps(),
-        per_epoch: session.per_epoch(),
+        epoch: session.epochs_done(),
     });
     let say = |s: String| dispatch.dispatch(TrainAction::Status(s));
     say(match first {
@@ -173,13 +173,25 @@ async fn run(
             break Ok(true);
         }
         let began = now();
+        let refresh = session.refresh_due();
+        if let Some(r) = &refresh {
+            say(format!(
+                "Attacking {} training digits with L-BFGS for the pool…",
+                r.digits.len()
+            ));
+        }
         match train::step(&mut session, &pool).await {
             Ok(Some(loss)) => {
                 training_ms += now() - began;
                 coach.borrow_mut().trained_ms += now() - began;
                 let ms_per_step = training_ms / (session.step() - first) as f64;
-                dispatch.dispatch(TrainAction::Stepped { loss, ms_per_step });
-                if session.step() == first + 1 {
+                dispatch.dispatch(TrainAction::Stepped {
+                    loss,
+                    ms_per_step,
+                    steps: session.steps(),
+                    epoch: session.epochs_done(),
+                });
+                if session.step() == first + 1 || refresh.is_some() {
                     say("Training on the CPU workers…".into());
                 }
             }
@@ -189,7 +201,7 @@ async fn run(
         if pool.stop().stopped() {
             break Ok(false);
         }
-        if session.step() % session.per_epoch() == 0 {
+        if session.epoch_ended() {
             let epoch = session.epochs_done();
             say(format!("Measuring the model after epoch {epoch}…"));
             match look(&pool, &session, false).await {

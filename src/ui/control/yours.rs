@@ -1,7 +1,8 @@
 //! The student's own models for the model menus: listed from the browser's storage when the
 //! page starts, and again whenever the Train panel keeps one (a run, an upload).
 
-use crate::ui::state::{Action, State};
+use crate::ui::state::{Action, State, YourModel};
+use blindspot_core::yours;
 use yew::prelude::*;
 
 /// Lists the kept models now; the callback lists them again.
@@ -12,11 +13,17 @@ pub fn use_yours(dispatch: UseReducerDispatcher<State>) -> Callback<()> {
         wasm_bindgen_futures::spawn_local(async move {
             // No storage (a private window): no models of yours, nothing to say.
             let cards = crate::yours_store::list().await.unwrap_or_default();
-            let named = cards.into_iter().map(|c| {
+            // A kept card names a known architecture (`yours::check` at keeping).
+            let listed = cards.into_iter().filter_map(|c| {
+                let twin = yours::spec_for(&c.name, &c).ok()?.name.to_string();
                 let title = c.title.clone().unwrap_or_else(|| c.name.clone());
-                (c.name, title)
+                Some(YourModel {
+                    name: c.name,
+                    title,
+                    twin,
+                })
             });
-            dispatch.dispatch(Action::Yours(named.collect()));
+            dispatch.dispatch(Action::Yours(listed.collect()));
         });
     });
     {

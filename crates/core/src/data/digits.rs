@@ -55,6 +55,19 @@ impl Digits {
         self.images.iter().map(|&p| p as f32 / 255.0).collect()
     }
 
+    /// Digit `i`'s image and label, if there is one.
+    pub fn get(&self, i: usize) -> Option<(&[u8], u8)> {
+        let label = *self.labels.get(i)?;
+        Some((&self.images[i * PIXELS..(i + 1) * PIXELS], label))
+    }
+
+    /// Appends a digit (`image`: 784 bytes).
+    pub fn push(&mut self, image: &[u8], label: u8) {
+        debug_assert_eq!(image.len(), PIXELS);
+        self.images.extend_from_slice(image);
+        self.labels.push(label);
+    }
+
     /// The digits at `indices`, in that order.
     pub fn select(&self, indices: &[usize]) -> Digits {
         let mut images = Vec::with_capacity(indices.len() * PIXELS);

@@ -4,13 +4,23 @@
 //! every batch cut into [`SHARDS`] shards, so that the CPU workers can share it.
 
 use crate::defence::Perturbation;
-use crate::zoo::{self, Defence, ModelSpec, Recipe};
+use crate::zoo::{self, Defence, ModelSpec, PoolRecipe, Recipe};
 use crate::{Error, Result};
 
 /// Shards each batch of a course is cut into: the most workers that can share a step.
 pub const SHARDS: usize = 8;
 /// PGD training's steps (as `convnet-pgd`).
 pub const PGD_STEPS: usize = 7;
+/// The paper's pool for a course over `digits` digits, in `fc100-100-10-adv`'s proportions:
+/// for 60,000 digits, 1,000 attacked before each epoch from the second on and 2,000 kept.
+pub fn pool(digits: usize) -> PoolRecipe {
+    let refresh = digits.div_ceil(60);
+    PoolRecipe {
+        capacity: 2 * refresh,
+        refresh,
+        start_epoch: 1,
+    }
+}
 
 /// The architectures a course can train: each is a zoo model's, whose recipe it starts from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -44,10 +54,12 @@ pub enum Guard {
     Fgsm,
     /// PGD-[`PGD_STEPS`] (Madry et al. 2018), `convnet-pgd`'s recipe.
     Pgd,
+    /// Section 4.2's pool of L-BFGS examples ([`pool`]), `fc100-100-10-adv`'s recipe.
+    Pool,
 }
 
 impl Guard {
-    pub const ALL: [Guard; 3] = [Guard::None, Guard::Fgsm, Guard::Pgd];
+    pub const ALL: [Guard; 4] = [Guard::None, Guard::Fgsm, Guard::Pgd, Guard::Pool];
 
     /// Its name in a link and in the panel's menu value.
     pub fn as_str(self) -> &'static str {
@@ -55,6 +67,7 @@ impl Guard {
             Guard::None => "none",
             Guard::Fgsm => "fgsm",
             Guard::Pgd => "pgd",
+            Guard::Pool => "pool",
         }
     }
 
@@ -68,6 +81,7 @@ impl Guard {
             Guard::None => "none",
             Guard::Fgsm => "FGSM, random start",
             Guard::Pgd => "PGD-7",
+            Guard::Pool => "the paper's L-BFGS pool",
         }
     }
 }
@@ -98,6 +112,7 @@ impl Course {
             Guard::None => Defence::None,
             Guard::Fgsm => Defence::Perturbed(Perturbation::fgsm_random_start(self.epsilon)),
             Guard::Pgd => Defence::Perturbed(Perturbation::pgd(self.epsilon, PGD_STEPS)),
+            Guard::Pool => Defence::Pool(pool(self.digits)),
         };
         Ok(ModelSpec {
             recipe: Recipe {
@@ -143,6 +158,8 @@ impl Course {
     pub fn title(&self, epochs: usize) -> String {
         let guard = match self.guard {
             Guard::None => "no defence".to_string(),
+            // The pool's attack has no radius.
+            Guard::Pool => Guard::Pool.title().to_string(),
             g => format!("{} ε={}", g.title(), self.epsilon),
         };
         let s = if epochs == 1 { "" } else { "s" };

@@ -253,7 +253,7 @@ pub fn train_on_watched(
     }
     let loss = classifier_loss(spec);
     let mut pool = Pool::default();
-    let mut rng = Rng::new(recipe.seed ^ 0xAD5);
+    let mut rng = crate::adversarial::pool_rng(recipe.seed);
     // Called before each epoch: the end of the one before, then the pool's refresh.
     let mut mix = |epoch: usize, m: &Classifier| {
         if epoch > 0 {

@@ -1,15 +1,18 @@
 //! A training run driven one step at a time from outside (the page's Train panel, whose
-//! workers compute the shards): the model and its optimizer, where the run is, the next
-//! batch's shards and the step that applies their gradients. It makes the batches, learning
-//! rates and updates `train_on` makes for the same spec and data, so a course trained in the
-//! page is the one `blindspot train` would give.
+//! workers compute the shards and the pool's attacks): the model and its optimizer, where the
+//! run is, the next batch's shards and the step that applies their gradients, and, for the
+//! paper's pool, the refresh due before an epoch. It makes the batches, learning rates, pool
+//! and updates `train_on` makes for the same spec and data, so a course trained in the page is
+//! the one `blindspot train` would give.
 
 use super::course::Course;
 use super::shards::{self, Shard, ShardGradient};
 use super::{epoch_order, learning_rate, optimizer};
 use crate::Result;
+use crate::adversarial::{Example, Pool, Refresh, pool_rng};
 use crate::model::Classifier;
-use crate::zoo::ModelSpec;
+use crate::rng::Rng;
+use crate::zoo::{Defence, ModelSpec, PoolRecipe};
 use burn::module::Module;
 use burn::optim::ModuleOptimizer;
 use burn::prelude::{Device, Tensor};
@@ -20,12 +23,22 @@ pub struct Session {
     /// On the session's autodiff device.
     model: Classifier,
     optim: ModuleOptimizer,
-    /// Digits an epoch visits.
+    /// Clean digits an epoch visits.
     len: usize,
-    /// Batches done.
+    /// Batches done in all (each batch's shards are seeded by it).
     step: usize,
-    /// The current epoch's order (computed once an epoch).
-    order: (usize, Vec<usize>),
+    /// The epoch under way, and its batches done.
+    epoch: usize,
+    batch: usize,
+    /// The epoch's order over its data: the clean digits, then the pool as it was when the
+    /// epoch began (`None` until the epoch's pool refresh is in).
+    order: Option<Vec<usize>>,
+    pool: Pool,
+    /// What the epoch's order reads the pool's part of from (the pool at the epoch's start).
+    mixed: Vec<Example>,
+    pool_rng: Rng,
+    /// The refresh drawn and not yet answered (a Stop during it asks it again on Resume).
+    pending: Option<Refresh>,
 }
 
 impl Session {
@@ -38,58 +51,140 @@ impl Session {
         // Burn draws a parameter's initial values when it is first read, so the run's first
         // forward pass (as `train_on`'s first batch) fixes the order of the draws.
         let _ = model.forward(Tensor::zeros([1, crate::PIXELS], device));
-        let len = len.min(course.digits);
         Ok(Session {
             course,
             spec,
             model,
             optim: optimizer(&spec.recipe),
-            len,
+            len: len.min(course.digits),
             step: 0,
-            order: (0, epoch_order(spec.recipe.seed, 0, len)),
+            epoch: 0,
+            batch: 0,
+            order: None,
+            pool: Pool::default(),
+            mixed: Vec::new(),
+            pool_rng: pool_rng(spec.recipe.seed),
+            pending: None,
         })
     }
 
-    /// Batches an epoch has.
-    pub fn per_epoch(&self) -> usize {
+    /// Batches a clean epoch has (the learning rate's unit).
+    fn per_epoch(&self) -> usize {
         self.len.div_ceil(self.spec.recipe.batch)
     }
 
-    /// Batches done, and in all.
+    /// Batches done in all.
     pub fn step(&self) -> usize {
         self.step
     }
 
+    /// Batches in all, as far as it is known: the epochs left counted at this one's size
+    /// (a pool makes an epoch longer as it fills).
     pub fn steps(&self) -> usize {
-        self.per_epoch() * self.spec.recipe.epochs
+        let this = self.epoch_batches();
+        self.step - self.batch + this * (self.spec.recipe.epochs - self.epoch)
     }
 
     /// Whole epochs done.
     pub fn epochs_done(&self) -> usize {
-        self.step / self.per_epoch()
+        self.epoch
+    }
+
+    /// Whether the last step ended an epoch.
+    pub fn epoch_ended(&self) -> bool {
+        self.step > 0 && self.batch == 0
     }
 
     pub fn finished(&self) -> bool {
-        self.step >= self.steps()
+        self.epoch >= self.spec.recipe.epochs
     }
 
-    /// The next batch, cut into the course's shards; their digits index the training data.
-    pub fn shards(&mut self) -> Vec<Shard> {
-        let recipe = &self.spec.recipe;
-        let (epoch, b) = (self.step / self.per_epoch(), self.step % self.per_epoch());
-        if self.order.0 != epoch {
-            self.order = (epoch, epoch_order(recipe.seed, epoch, self.len));
+    /// The pool's recipe, where the course has one.
+    fn pool_recipe(&self) -> Option<PoolRecipe> {
+        match self.spec.recipe.defence {
+            Defence::Pool(p) => Some(p),
+            _ => None,
         }
-        let batch = self.order.1.chunks(recipe.batch).nth(b).unwrap_or_default();
+    }
+
+    /// The pool refresh due before the epoch's first batch, if one is: its digits and draws,
+    /// taken from the run's generator once (answer with [`Session::refill`]).
+    pub fn refresh_due(&mut self) -> Option<Refresh> {
+        let p = self.pool_recipe()?;
+        if self.order.is_some() || self.epoch < p.start_epoch || self.finished() {
+            return None;
+        }
+        let (len, rng) = (self.len, &mut self.pool_rng);
+        Some(
+            self.pending
+                .get_or_insert_with(|| Refresh::draw(&p, len, rng))
+                .clone(),
+        )
+    }
+
+    /// The due refresh's successes join the pool (in the refresh's order), and the epoch's
+    /// data is the clean digits and the pool.
+    pub fn refill(&mut self, found: Vec<Example>) {
+        if let (Some(p), Some(_)) = (self.pool_recipe(), self.pending.take()) {
+            self.pool.add(found, &p);
+        }
+        self.begin_epoch();
+    }
+
+    /// Fixes the epoch's data and order.
+    fn begin_epoch(&mut self) {
+        self.mixed = (0..self.pool.len())
+            .filter_map(|k| self.pool.get(k).cloned())
+            .collect();
+        let n = self.len + self.mixed.len();
+        self.order = Some(epoch_order(self.spec.recipe.seed, self.epoch, n));
+    }
+
+    /// Batches this epoch has.
+    fn epoch_batches(&self) -> usize {
+        (self.len + self.mixed.len()).div_ceil(self.spec.recipe.batch)
+    }
+
+    /// The next batch, cut into the course's shards: digits below the clean count index the
+    /// training data, the others [`Session::pooled`]. Call [`Session::refresh_due`] first.
+    pub fn shards(&mut self) -> Vec<Shard> {
+        if self.order.is_none() {
+            // No refresh due (none asked for, or no pool this epoch).
+            self.begin_epoch();
+        }
+        let order = self.order.as_deref().unwrap_or_default();
+        let recipe = &self.spec.recipe;
+        let batch = order
+            .chunks(recipe.batch)
+            .nth(self.batch)
+            .unwrap_or_default();
         shards::cut(self.step, batch, recipe.shards)
     }
 
+    /// The pool examples `shards` name, with their places in the epoch's data.
+    pub fn pooled(&self, shards: &[Shard]) -> Vec<(u32, Example)> {
+        (shards.iter().flat_map(|s| &s.digits))
+            .filter_map(|&d| {
+                let k = (d as usize).checked_sub(self.len)?;
+                Some((d, self.mixed.get(k)?.clone()))
+            })
+            .collect()
+    }
+
     /// Applies the next batch's shard gradients (in shard order) and answers the batch's loss.
+    /// The learning rate runs over the run in clean epochs, as `train_on`'s does.
     pub fn apply(&mut self, parts: &[ShardGradient]) -> Result<f32> {
         let (grads, loss) = shards::merge(&self.model, parts)?;
-        let lr = learning_rate(self.spec.recipe.lr, self.step, self.steps());
+        let per_epoch = self.per_epoch();
+        let at = self.epoch * per_epoch + self.batch * per_epoch / self.epoch_batches();
+        let steps = per_epoch * self.spec.recipe.epochs;
+        let lr = learning_rate(self.spec.recipe.lr, at, steps);
         self.model = self.optim.step(lr, self.model.clone(), grads);
         self.step += 1;
+        self.batch += 1;
+        if self.batch == self.epoch_batches() {
+            (self.epoch, self.batch, self.order) = (self.epoch + 1, 0, None);
+        }
         Ok(loss)
     }
 

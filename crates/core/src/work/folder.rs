@@ -3,11 +3,10 @@
 //! each loaded once on a device.
 //! The CLI runs plans on it, and so do the native tests.
 
-use super::{Failure, Workshop};
+use super::{Failure, KeptFeatures, Workshop};
 use crate::data::{Digits, Mnist, slice};
 use crate::imagenet::{self, Loaded};
 use crate::model::Classifier;
-use crate::units::Features;
 use burn::prelude::Device;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -22,7 +21,7 @@ pub struct Folder {
     training: Option<Rc<Mnist>>,
     loaded: RefCell<HashMap<String, Rc<Classifier>>>,
     imagenet: RefCell<Option<Rc<Loaded>>>,
-    kept: RefCell<Option<(String, Rc<Features>)>>,
+    kept: RefCell<Option<KeptFeatures>>,
     /// Where [`Workshop::now`] counts from.
     epoch: std::time::Instant,
 }
@@ -107,7 +106,7 @@ impl Workshop for Folder {
         (self.training.clone()).ok_or_else(|| Failure::Job("no training digits here".into()))
     }
 
-    fn kept_features(&self) -> &RefCell<Option<(String, Rc<Features>)>> {
+    fn kept_features(&self) -> &RefCell<Option<KeptFeatures>> {
         &self.kept
     }
 }

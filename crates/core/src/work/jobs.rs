@@ -1,6 +1,7 @@
 //! The kinds of work and their answers, as plain data: what the page sends its workers (and
 //! the CLI runs in place), each job's struct beside the answer it gives.
 
+use crate::adversarial::{Example, Refresh};
 use crate::attack::{Goal, Method, MethodName, Outcome};
 use crate::experiment::AdversarialSet;
 use crate::imagenet::attacks::PhotoAttack;
@@ -140,6 +141,19 @@ pub struct ShardsJob {
     #[serde(with = "super::wire::floats")]
     pub weights: Vec<f32>,
     pub shards: Vec<Shard>,
+    /// The pool examples the shards name, with their places in the epoch's data (the
+    /// workshop holds the clean digits only).
+    pub pooled: Vec<(u32, Example)>,
+}
+
+/// Part of a pool refresh (`plan::train`): training digits attacked with the pool's L-BFGS
+/// against the course's model with `weights`.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct PoolJob {
+    pub course: Course,
+    #[serde(with = "super::wire::floats")]
+    pub weights: Vec<f32>,
+    pub refresh: Refresh,
 }
 
 /// One measure of a checkup of a course's model with `weights` (none: its plain zoo twin) on

@@ -14,8 +14,9 @@ pub mod wire;
 
 pub use folder::Folder;
 pub use jobs::*;
-pub use run::Workshop;
+pub use run::{KeptFeatures, Workshop};
 
+use crate::adversarial::Example;
 use crate::imagenet::Ranked;
 use crate::stability::LayerBound;
 use crate::train::shards::ShardGradient;
@@ -51,6 +52,8 @@ pub enum Job {
     UnitsSlice(UnitsJob),
     /// Some shards of a training step: their gradients.
     TrainShards(ShardsJob),
+    /// Part of a pool refresh: its successes.
+    PoolAttack(PoolJob),
     /// One measure of a training run's checkup.
     Checkup(CheckupJob),
     /// A trained model's errors, for its card.
@@ -119,6 +122,7 @@ answers! {
     Slice(SliceFound),
     Gradients(Vec<ShardGradient>),
     Measured(f64),
+    Pooled(Vec<Example>),
 }
 
 impl From<crate::Error> for Failure {

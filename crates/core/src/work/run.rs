@@ -42,7 +42,16 @@ pub trait Workshop {
     /// once on first use.
     async fn training(&self) -> Result<Rc<Mnist>, Failure>;
     /// The last Units slice's features and which slice they are: a deal asks each slice twice.
-    fn kept_features(&self) -> &RefCell<Option<(String, Rc<Features>)>>;
+    fn kept_features(&self) -> &RefCell<Option<KeptFeatures>>;
+}
+
+/// A Units slice's features, kept with what they are of: the slice, and the model itself (a
+/// model of yours trained again keeps its name).
+#[derive(Clone)]
+pub struct KeptFeatures {
+    key: String,
+    model: Rc<Classifier>,
+    features: Rc<Features>,
 }
 
 impl Job {
@@ -75,6 +84,7 @@ impl Job {
             Job::WrongCounts(job) => count_wrong(w, job).await?.into(),
             Job::UnitsSlice(job) => units_slice(w, job).await?.into(),
             Job::TrainShards(job) => Answer::Gradients(training::train_shards(w, job).await?),
+            Job::PoolAttack(job) => Answer::Pooled(training::pool_attack(w, job).await?),
             Job::Checkup(job) => Answer::Measured(training::checkup(w, job, progress).await?),
             Job::Errors(job) => Answer::Measured(training::errors(w, job).await?),
         })
@@ -251,17 +261,22 @@ async fn count_wrong(w: &impl Workshop, job: RowJob) -> Result<Counted, Failure>
 /// (kept for the deal's second question, which comes with the directions), which units vary
 /// there and, given directions, the slice's best images for each.
 async fn units_slice(w: &impl Workshop, job: UnitsJob) -> Result<SliceFound, Failure> {
+    let model = w.model(&job.model).await?;
     let key = format!("{} {} {}..{}", job.model, job.layer, job.start, job.end);
     let kept = w.kept_features().borrow().clone();
     let features = match kept {
-        Some((k, f)) if k == key => f,
+        Some(k) if k.key == key && Rc::ptr_eq(&k.model, &model) => k.features,
         _ => {
-            let m = w.model(&job.model).await?.valid();
+            let m = model.valid();
             let layer = find_layer(&m, &job.layer)?;
             let digits = w.gallery().await?.range(job.start, job.end);
-            let f = Rc::new(features(&m, &layer, &digits, w.plain()).await?);
-            *w.kept_features().borrow_mut() = Some((key, f.clone()));
-            f
+            let features = Rc::new(features(&m, &layer, &digits, w.plain()).await?);
+            *w.kept_features().borrow_mut() = Some(KeptFeatures {
+                key,
+                model,
+                features: features.clone(),
+            });
+            features
         }
     };
     Ok(SliceFound {

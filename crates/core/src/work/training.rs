@@ -1,16 +1,21 @@
 //! How the training jobs run on a workshop: a step's shards differentiated on the weights the
-//! coordinator sent, one measure of a checkup, and a trained model's errors for its card.
+//! coordinator sent, part of a pool refresh, one measure of a checkup, and a trained model's
+//! errors for its card.
 
-use super::{CheckupJob, ErrorSet, ErrorsJob, Failure, ShardsJob, Workshop};
+use super::{CheckupJob, ErrorSet, ErrorsJob, Failure, PoolJob, ShardsJob, Workshop};
+use crate::PIXELS;
+use crate::adversarial::{self, Example};
 use crate::attack::{Control, Progress};
+use crate::data::Digits;
 use crate::eval::error_rate;
 use crate::model::Classifier;
 use crate::train::checkup::measure;
 use crate::train::classifier_loss;
 use crate::train::course::Base;
-use crate::train::shards::{self, ShardGradient};
+use crate::train::shards::{self, Shard, ShardGradient};
 use crate::zoo;
 use burn::module::Module;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The course's architecture with `weights`, on the workshop's autodiff device.
@@ -27,18 +32,48 @@ pub(super) async fn train_shards(
     let spec = job.course.spec()?;
     let model = model_with(w, job.course.base, &job.weights)?;
     let mnist = w.training().await?;
-    let data = &mnist.train;
-    let in_range = |s: &shards::Shard| s.digits.iter().all(|&d| (d as usize) < data.len());
-    if !job.shards.iter().all(in_range) {
-        return Err(Failure::Job(
-            "a shard names digits the job does not carry".into(),
-        ));
-    }
+    let (shards, data) = carried(&job, &mnist.train)?;
     let loss = classifier_loss(&spec);
     let seed = spec.recipe.seed;
-    Ok((job.shards.iter())
-        .map(|s| shards::gradient(&model, data, s, seed, w.device(), &loss))
+    Ok((shards.iter())
+        .map(|s| shards::gradient(&model, &data, s, seed, w.device(), &loss))
         .collect())
+}
+
+/// The job's shards over the digits they name alone (training digits, then the pool examples
+/// it carries), renumbered in that order: the batches they make are the epoch's.
+fn carried(job: &ShardsJob, train: &Digits) -> Result<(Vec<Shard>, Digits), Failure> {
+    let pooled: HashMap<u32, &Example> = job.pooled.iter().map(|(d, e)| (*d, e)).collect();
+    let (mut data, mut shards) = (Digits::default(), Vec::new());
+    for shard in &job.shards {
+        let mut renumbered = Vec::with_capacity(shard.digits.len());
+        for &d in &shard.digits {
+            // The session numbers pool examples after its clean digits.
+            let (image, label) = match (pooled.get(&d), train.get(d as usize)) {
+                (Some(e), _) if e.image.len() == PIXELS => (&e.image[..], e.label),
+                (None, Some(digit)) => digit,
+                _ => {
+                    return Err(Failure::Job(format!(
+                        "a shard names digit {d}, not carried"
+                    )));
+                }
+            };
+            renumbered.push(data.len() as u32);
+            data.push(image, label);
+        }
+        shards.push(Shard {
+            digits: renumbered,
+            ..shard.clone()
+        });
+    }
+    Ok((shards, data))
+}
+
+/// Part of a pool refresh: the digits attacked against the course's model, its successes.
+pub(super) async fn pool_attack(w: &impl Workshop, job: PoolJob) -> Result<Vec<Example>, Failure> {
+    let model = model_with(w, job.course.base, &job.weights)?;
+    let mnist = w.training().await?;
+    Ok(adversarial::attack(&model, w.device(), &mnist.train, &job.refresh).await?)
 }
 
 /// One measure of the model's checkup on the gallery.

@@ -1,22 +1,42 @@
 //! A training run's plan (the page's Train panel): each step's batch dealt as one job per part
 //! (contiguous runs of its shards, with the model's weights), the shards'
-//! gradients merged in shard order, so that any number of parts gives the same weights; and a
-//! checkup dealt one measure a job.
+//! gradients merged in shard order, so that any number of parts gives the same weights; a pool
+//! refresh dealt in its attack batches, answers joined in their order; and a checkup dealt one
+//! measure a job.
 
 use super::{OnProgress, Runner, all, quiet};
+use crate::adversarial::Example;
 use crate::train::checkup::{Checkup, Measure, Watch};
 use crate::train::course::{Base, Course};
 use crate::train::session::Session;
 use crate::train::shards::{Shard, ShardGradient};
-use crate::work::{CheckupJob, ErrorSet, ErrorsJob, Failure, Job, ShardsJob};
+use crate::work::{CheckupJob, ErrorSet, ErrorsJob, Failure, Job, PoolJob, ShardsJob};
 use crate::yours::Errors;
 
 /// Runs the session's next step on `runner` (whose workshops hold the training digits): the
 /// batch's loss, or `None` where Stop kept a part from starting (the step is then not
 /// applied: the model stays as it was).
 pub async fn step(session: &mut Session, runner: &impl Runner) -> Result<Option<f32>, Failure> {
+    if let Some(refresh) = session.refresh_due() {
+        let weights = session.weights();
+        let jobs = (refresh.chunks().into_iter())
+            .map(|refresh| {
+                Job::PoolAttack(PoolJob {
+                    course: session.course,
+                    weights: weights.clone(),
+                    refresh,
+                })
+            })
+            .collect();
+        let answers = runner.run_all(jobs, quiet()).await?;
+        if answers.iter().any(Option::is_none) {
+            return Ok(None);
+        }
+        let found: Vec<Vec<Example>> = all(answers)?;
+        session.refill(found.into_iter().flatten().collect());
+    }
     let shards = session.shards();
-    let jobs = deal(session.course, session.weights(), &shards, runner.parts());
+    let jobs = deal(session, &shards, runner.parts());
     let answers = runner.run_all(jobs, quiet()).await?;
     if answers.iter().any(Option::is_none) {
         return Ok(None);
@@ -35,15 +55,17 @@ pub async fn step(session: &mut Session, runner: &impl Runner) -> Result<Option<
     Ok(Some(session.apply(&parts)?))
 }
 
-/// The shards in `parts` contiguous runs, a job each.
-fn deal(course: Course, weights: Vec<f32>, shards: &[Shard], parts: usize) -> Vec<Job> {
+/// The shards in `parts` contiguous runs, a job each (with the pool examples it names).
+fn deal(session: &Session, shards: &[Shard], parts: usize) -> Vec<Job> {
     let size = shards.len().div_ceil(parts.max(1)).max(1);
+    let weights = session.weights();
     (shards.chunks(size))
         .map(|run| {
             Job::TrainShards(ShardsJob {
-                course,
+                course: session.course,
                 weights: weights.clone(),
                 shards: run.to_vec(),
+                pooled: session.pooled(run),
             })
         })
         .collect()
