@@ -5,6 +5,8 @@
 // only, and with its checkup), the checkup (clean accuracy on 1,000 gallery digits, PGD-20 at
 // ε 0.1 on 200, mean minimal L-BFGS RMS on 20, with the plain convnet's), the page's longest
 // task, and the browser's memory (the resident size of all its processes).
+// DEFENCE (default fgsm; none, pgd or pool) changes the course's defence; ONE_WORKER=0 skips
+// the 1-worker epoch (a pool first joins epoch 2).
 // Run: node tests/e2e/bench-train.mjs  (prints JSON)
 import { readFileSync, readdirSync } from 'node:fs';
 import { serve } from '../../scripts/serve-static.mjs';
@@ -14,6 +16,7 @@ import { watchBlocking, longestBlock } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const EPOCHS = Number(process.env.EPOCHS ?? 5);
+const DEFENCE = process.env.DEFENCE ?? 'fgsm';
 const server = await serve(process.env.PKG ?? root + 'pkg');
 const origin = new URL(server.url).origin;
 
@@ -34,7 +37,7 @@ const value = async (page, id) => Number(await page.getByTestId(id).getAttribute
 
 async function train(page, epochs) {
   await page.getByTestId('train-digits').selectOption('60000');
-  await page.getByTestId('train-defence').selectOption('fgsm');
+  await page.getByTestId('train-defence').selectOption(DEFENCE);
   await page.getByTestId('train-epochs').fill(String(epochs));
   await page.getByTestId('train-epochs').dispatchEvent('change');
   const rows = [];
@@ -63,13 +66,15 @@ async function train(page, epochs) {
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
 const { page } = await openPage(browser, `${origin}/#embed=train`, { gallery: false });
-const report = { cores: (await page.evaluate(() => navigator.hardwareConcurrency)) };
+const report = { defence: DEFENCE, cores: (await page.evaluate(() => navigator.hardwareConcurrency)) };
 report.two_workers = await train(page, EPOCHS);
 await page.close();
-const one = await (await browser.newContext()).newPage();
-await one.addInitScript(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 1 }));
-await one.goto(`${origin}/#embed=train`);
-report.one_worker = await train(one, 1);
+if (process.env.ONE_WORKER !== '0') {
+  const one = await (await browser.newContext()).newPage();
+  await one.addInitScript(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 1 }));
+  await one.goto(`${origin}/#embed=train`);
+  report.one_worker = await train(one, 1);
+}
 console.log(JSON.stringify(report, null, 1));
 await browser.close();
 server.close();

@@ -17,8 +17,9 @@ use std::time::Instant;
 /// A course as the Train panel sets it up; `--defence` makes `train` train one.
 #[derive(clap::Args)]
 pub struct CourseArgs {
-    /// Train a model of yours as the page's Train panel does (the same weights at the same
-    /// settings), with this defence: none, fgsm (from a random start) or pgd (7 steps)
+    /// Train a model of yours as the page's Train panel does (the same batches, seeds and
+    /// updates), with this defence: none, fgsm (from a random start), pgd (7 steps) or pool
+    /// (the paper's pool of L-BFGS examples)
     #[arg(long)]
     defence: Option<String>,
     /// The defence's L∞ radius, and the one --watch attacks at
