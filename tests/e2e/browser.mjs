@@ -1,13 +1,13 @@
 // Debian's Chromium driven by playwright-core, with WebGPU enabled and no network but loopback.
 import { chromium } from 'playwright-core';
 
-export async function openApp(url) {
+export async function openApp(url, options = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run'],
   });
-  return { browser, ...(await openPage(browser, url)) };
+  return { browser, ...(await openPage(browser, url, options)) };
 }
 
 /** A new tab of `browser` (of `width` CSS pixels) on `url`, allowed no request beyond this

@@ -1,6 +1,7 @@
 // Offline after one visit (www/offline.js, www/service-worker.js): a copy of pkg/ is served, the
-// page used once, the server stopped, and the page reloaded to attack again; then a new build
-// of the copy replaces the old cache, and the page shows the new build.
+// page used once, the server stopped, and the page reloaded to attack again; the same for a
+// training run (MNIST's files kept on use); then a new build of the copy replaces the old
+// cache, and the page shows the new build.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -58,6 +59,38 @@ test('after one visit the page reloads and attacks with the server stopped', asy
     await waitLabel(page, 'prediction', 2);
     await page.getByTestId('attack-run').click();
     await waitLabel(page, 'adv-prediction', 3);
+    assert.deepEqual([app.errors, app.foreign], [[], []]);
+  } finally {
+    await app.browser.close();
+    server.close();
+  }
+});
+
+test('after one training run the Train panel trains again with the server stopped', async () => {
+  const server = await serve(dir);
+  const app = await openApp(`${server.url}#embed=train`, { gallery: false });
+  /** A 1-epoch course on the first 1,000 digits, to its end. */
+  const train = async (page, seed) => {
+    await page.getByTestId('train-digits').selectOption('1000');
+    await page.getByTestId('train-defence').selectOption('none');
+    await page.getByTestId('train-seed').fill(String(seed));
+    await page.getByTestId('train-seed').dispatchEvent('change');
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-progress"]')?.dataset.phase === 'finished',
+      null, { timeout: 240_000 });
+    return page.getByTestId('train-kept').getAttribute('data-name', { timeout: 120_000 });
+  };
+  try {
+    const { page } = app;
+    await page.waitForFunction(() => navigator.serviceWorker.controller, null, { timeout: 60_000 });
+    assert.equal(await train(page, 1), 'yours-convnet-plain-seed1-1000digits');
+    for (const file of ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz']) {
+      await waitCached(page, `mnist/${file}`);
+    }
+    server.close();
+    await assert.rejects(fetch(server.url), 'the server is stopped');
+    await page.reload();
+    assert.equal(await train(page, 2), 'yours-convnet-plain-seed2-1000digits');
     assert.deepEqual([app.errors, app.foreign], [[], []]);
   } finally {
     await app.browser.close();
