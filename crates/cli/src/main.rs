@@ -58,8 +58,8 @@ enum Command {
         /// Model name, or `all`; with --defence, the architecture (convnet or fc100-100-10)
         model: String,
         /// After each epoch, measure the model on the gallery's digits (committed test slice):
-        /// clean accuracy on 1,000, accuracy under PGD-20 at ε 0.1 on 200, mean minimal L-BFGS
-        /// RMS on 20 (the measure's time is not counted in the training's)
+        /// clean accuracy on 1,000, accuracy under PGD-20 at ε 0.1 (a course's ε) on 200, mean
+        /// minimal L-BFGS RMS on 20 (the measure's time is not counted in the training's)
         #[arg(long)]
         watch: bool,
         #[command(flatten)]
