@@ -1,6 +1,7 @@
 //! A course trained step by step through its plan (`work::plan::train`, as the page's Train
 //! panel runs it): 1, 2 and 3 workers give bit-identical weights, the same as `train_on` gives
-//! for the course's spec natively; the plan's checkup is `checkup`'s; bad jobs are refused.
+//! for the course's spec natively, with the paper's pool too (its refresh, asked again before
+//! it is answered, is the same); the plan's checkup is `checkup`'s; bad jobs are refused.
 
 mod common;
 use blindspot_core::attack::block_on;
@@ -122,6 +123,33 @@ fn the_paper_s_pool_trains_through_the_plan_as_train_on_trains_it() {
         bits(&one) == bits(&through_plan(pooled, 2).0),
         "2 workers differ from 1"
     );
+}
+
+#[test]
+fn a_pool_refresh_asked_again_is_the_same_until_it_is_answered() {
+    let _turn = SEEDED.lock().unwrap_or_else(|e| e.into_inner());
+    let shop = shop();
+    let runner = Serial {
+        parts: 1,
+        ..Serial::new(&shop)
+    };
+    let pooled = Course {
+        guard: Guard::Pool,
+        epochs: 2,
+        ..course()
+    };
+    let mut session = Session::new(pooled, 300, shop.device()).unwrap();
+    assert_eq!(session.refresh_due(), None, "epoch 1 has no pool");
+    for _ in 0..3 {
+        block_on(plan::train::step(&mut session, &runner)).unwrap();
+    }
+    assert!(session.epoch_ended());
+    let due = session.refresh_due().expect("epoch 2 refreshes the pool");
+    assert_eq!(due.digits.len(), 5, "one digit in 60 of 300");
+    // A Stop during the refresh: Resume asks the same digits and targets again.
+    assert_eq!(session.refresh_due(), Some(due));
+    block_on(plan::train::step(&mut session, &runner)).unwrap();
+    assert_eq!(session.refresh_due(), None, "answered");
 }
 
 #[test]
