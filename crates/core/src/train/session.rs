@@ -30,12 +30,11 @@ pub struct Session {
     /// The epoch under way, and its batches done.
     epoch: usize,
     batch: usize,
-    /// The epoch's order over its data: the clean digits, then the pool as it was when the
-    /// epoch began (`None` until the epoch's pool refresh is in).
+    /// The epoch's order over its data: the clean digits, then the pool (`None` until the
+    /// epoch's pool refresh is in).
     order: Option<Vec<usize>>,
+    /// Changes only between epochs (at a refresh), so an epoch reads it as it began.
     pool: Pool,
-    /// What the epoch's order reads the pool's part of from (the pool at the epoch's start).
-    mixed: Vec<Example>,
     pool_rng: Rng,
     /// The refresh drawn and not yet answered (a Stop during it asks it again on Resume).
     pending: Option<Refresh>,
@@ -62,7 +61,6 @@ impl Session {
             batch: 0,
             order: None,
             pool: Pool::default(),
-            mixed: Vec::new(),
             pool_rng: pool_rng(spec.recipe.seed),
             pending: None,
         })
@@ -133,16 +131,13 @@ impl Session {
 
     /// Fixes the epoch's data and order.
     fn begin_epoch(&mut self) {
-        self.mixed = (0..self.pool.len())
-            .filter_map(|k| self.pool.get(k).cloned())
-            .collect();
-        let n = self.len + self.mixed.len();
+        let n = self.len + self.pool.len();
         self.order = Some(epoch_order(self.spec.recipe.seed, self.epoch, n));
     }
 
     /// Batches this epoch has.
     fn epoch_batches(&self) -> usize {
-        (self.len + self.mixed.len()).div_ceil(self.spec.recipe.batch)
+        (self.len + self.pool.len()).div_ceil(self.spec.recipe.batch)
     }
 
     /// The next batch, cut into the course's shards: digits below the clean count index the
@@ -166,7 +161,7 @@ impl Session {
         (shards.iter().flat_map(|s| &s.digits))
             .filter_map(|&d| {
                 let k = (d as usize).checked_sub(self.len)?;
-                Some((d, self.mixed.get(k)?.clone()))
+                Some((d, self.pool.get(k)?.clone()))
             })
             .collect()
     }
