@@ -238,8 +238,7 @@ fn train_one(
         }
     };
     let data = run.data(mnist);
-    device.seed(run.spec.recipe.seed);
-    let model = train::train_on_watched(&run.spec, &data, &device, &mut progress, &mut epoch_end)?;
+    let model = train::train_watched(&run.spec, &data, &device, &mut progress, &mut epoch_end)?;
     let train_seconds = (started.elapsed() - watching).as_secs_f64();
     bar.finish_and_clear();
     let device = dirs.compute.device()?;

@@ -188,29 +188,19 @@ pub fn pretrain_autoencoder(
 /// training device). An error stops the training.
 pub type EpochEnd<'a> = &'a mut dyn FnMut(usize, &Classifier) -> Result<()>;
 
-/// Trains the model `spec` describes on its split of `mnist`, on `device` (with autodiff; the
-/// zoo was trained on the CPU, Flex) seeded with the recipe's seed, and returns it without
-/// autodiff, ready to evaluate and save.
-pub fn train(
-    spec: &ModelSpec,
-    mnist: &crate::data::Mnist,
-    device: &Device,
-    progress: &mut dyn FnMut(TrainingStep),
-) -> Result<Classifier> {
-    train_watched(spec, mnist, device, progress, &mut |_, _| Ok(()))
-}
-
-/// [`train`], with `epoch_end` told of each finished epoch (`blindspot train --watch`).
+/// Trains the model `spec` describes on `data` (its split of MNIST, or a course's digits), on
+/// `device` (with autodiff; the zoo was trained on the CPU, Flex) seeded with the recipe's
+/// seed, with `epoch_end` told of each finished epoch (`blindspot train --watch`), and returns
+/// it without autodiff, ready to evaluate and save.
 pub fn train_watched(
     spec: &ModelSpec,
-    mnist: &crate::data::Mnist,
+    data: &Digits,
     device: &Device,
     progress: &mut dyn FnMut(TrainingStep),
     epoch_end: EpochEnd,
 ) -> Result<Classifier> {
     device.seed(spec.recipe.seed);
-    let data = mnist.train_split(spec.split);
-    train_on_watched(spec, &data, device, progress, epoch_end)
+    train_on_watched(spec, data, device, progress, epoch_end)
 }
 
 /// The loss a classifier trains on under `spec`: the cross-entropy of each batch (perturbed,
@@ -225,7 +215,8 @@ pub fn classifier_loss(spec: &ModelSpec) -> impl Loss<Classifier> + '_ {
     }
 }
 
-/// [`train`] on given data and device (tests use a small slice).
+/// [`train_watched`] without seeding the device or watching epochs (the caller seeds; tests
+/// train on a small slice).
 pub fn train_on(
     spec: &ModelSpec,
     data: &Digits,

@@ -41,8 +41,8 @@ pub struct Session {
 }
 
 impl Session {
-    /// A new run of `course` over `len` digits, its model initialised as `train` initialises
-    /// it (the device seeded with the course's seed). `device` has autodiff.
+    /// A new run of `course` over `len` digits, its model initialised as `train_watched`
+    /// initialises it (the device seeded with the course's seed). `device` has autodiff.
     pub fn new(course: Course, len: usize, device: &Device) -> Result<Self> {
         let spec = course.spec()?;
         device.seed(spec.recipe.seed);
