@@ -7,8 +7,9 @@ standard library only (no torch, no numpy):
   target/imagenet/, each checked against the sha256 on the card;
 - reads the legacy `torch.save` file inside with a restricted unpickler (tensors only);
 - folds every batch norm (eps 1e-3) into the convolution before it, in float64;
-- writes models/imagenet/efficientnet-lite0.safetensors (float32, PyTorch layout, Blindspot's
-  names: stem, blocks.N.expand|depthwise|project, head, fc) and models/imagenet/classes.txt
+- writes models/imagenet/efficientnet-lite0.safetensors (PyTorch layout, Blindspot's names:
+  stem, blocks.N.expand|depthwise|project, head, fc), the weights rounded to float16 (half the
+  download; Blindspot widens them to float32 on load) and the 22,000 biases kept in float32 and models/imagenet/classes.txt
   (the 1,000 WordNet names, one class per line, in class order), and checks their sha256
   against the card, models/imagenet/efficientnet-lite0.json.
 
@@ -125,16 +126,21 @@ def blindspot_tensors(state):
     return out
 
 
+def stored_dtype(name):
+    """Weights in float16, biases in float32: the biases are 0.5% of the values, so rounding
+    them would save 44 KB for the file's largest relative errors."""
+    return 'F16' if name.endswith('.weight') else 'F32'
+
+
 def safetensors(tensors):
-    """The safetensors file of `tensors` (float32), names sorted, so the bytes are reproducible."""
+    """The safetensors file of `tensors`, names sorted, so the bytes are reproducible. Rounding
+    to float16 is struct's (IEEE round-to-nearest-even, from the folded float32 values)."""
     header, blobs, offset = {}, [], 0
     for name in sorted(tensors):
         shape, values = tensors[name]
-        blob = array.array('f', values)
-        if sys.byteorder != 'little':
-            blob.byteswap()
-        blob = blob.tobytes()
-        header[name] = {'dtype': 'F32', 'shape': list(shape), 'data_offsets': [offset, offset + len(blob)]}
+        dtype = stored_dtype(name)
+        blob = struct.pack(f"<{len(values)}{'e' if dtype == 'F16' else 'f'}", *values)
+        header[name] = {'dtype': dtype, 'shape': list(shape), 'data_offsets': [offset, offset + len(blob)]}
         offset += len(blob)
         blobs.append(blob)
     text = json.dumps(header, separators=(',', ':')).encode()

@@ -10,7 +10,7 @@ const TEMPLATE = fileURLToPath(new URL('../../www/service-worker.js', import.met
 /** Not part of the build's hash or shell: the worker itself, the WebGPU worker (built after the
  *  page, cached once a browser uses it) and the example course page. */
 const LEFT_OUT = /^(sw\.js|gpu_worker\.js|gpu_worker_bg\.wasm|(course|classroom)-example\.(html|js))$/;
-/** Cached once used, not at install: the models (5.6 MB for digits, 18.5 MB for photos) and
+/** Cached once used, not at install: the models (5.6 MB for digits, 9.3 MB for photos) and
  *  MNIST for the Train panel's workers (11.5 MB). The CPU worker is in the shell: every attack on
  *  the CPU runs on it, offline too. */
 const ON_USE = /^(models|mnist)\//;

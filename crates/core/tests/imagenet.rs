@@ -1,8 +1,11 @@
 //! EfficientNet-Lite0 as shipped (`models/imagenet/`, made by scripts/lib/imagenet_weights.py):
-//! its logits agree with an independent numpy implementation run on the original checkpoint
+//! its logits agree with an independent numpy implementation
 //! (tests/reference/efficientnet_lite0.py, recorded in tests/fixtures/imagenet-reference.json),
 //! its input gradients with torch.autograd's (tests/reference/efficientnet_lite0_gradient.py),
 //! both on the CPU kernels and on Burn's generic path, and it reads the sample photos right.
+//! Each reference ran twice: on the shipped float16 weights, which Blindspot must follow to
+//! float32's precision, and on the original float32 checkpoint, which float16 rounding moves
+//! Blindspot away from by at most the bounds below.
 
 use blindspot_core::attack::block_on;
 use blindspot_core::attack::objective::{Batch, evaluate};
@@ -61,26 +64,64 @@ fn logits(model: &EfficientNetLite0, pixels: Vec<f32>, device: &Device) -> [Vec<
     [read(model.logits(x.clone())), read(model.forward(x))]
 }
 
+/// How far the float16 weights may move the logits from the original network's: measured
+/// 0.010 (chelsea) and 0.013 (coffee), against top logits of 9.2 and 9.8. The sample photos'
+/// top-5 as the app reads them are unchanged; on these centred cuts coffee's second and third
+/// classes, 0.006 apart, swap.
+const FLOAT16_LOGITS: f64 = 0.02;
+/// How far they may move the input gradient (relative L2): measured 0.14 and 0.16. Rounding
+/// flips a few ReLU6 masks in the first blocks, which moves single pixels' gradients; the
+/// attacks' results on the three samples stay as REPRODUCTION.md's Figure 5 records.
+const FLOAT16_GRADIENT: f64 = 0.2;
+
+fn largest_gap(want: &serde_json::Value, got: &[f32]) -> f64 {
+    want.as_array()
+        .unwrap()
+        .iter()
+        .zip(got)
+        .map(|(w, g)| (w.as_f64().unwrap() - f64::from(*g)).abs())
+        .fold(0.0, f64::max)
+}
+
+/// ‖got − want‖ / ‖want‖ on the values the reference recorded (every `stride`th).
+fn relative_l2(want: &serde_json::Value, got: &[f32], stride: usize) -> f64 {
+    let (mut err, mut norm) = (0.0, 0.0);
+    for (g, w) in got
+        .iter()
+        .step_by(stride)
+        .zip(want["values"].as_array().unwrap())
+    {
+        let w = w.as_f64().unwrap();
+        err += (f64::from(*g) - w).powi(2);
+        norm += w * w;
+    }
+    (err / norm).sqrt()
+}
+
 #[test]
-fn logits_agree_with_the_numpy_reference_within_1e_3() {
+fn logits_agree_with_the_numpy_reference() {
     let device = Device::flex();
     let model = model(&device);
     assert!(model.kernels.is_some(), "the CPU model has its kernels");
     let reference: serde_json::Value =
         serde_json::from_slice(&read(repo().join("tests/fixtures/imagenet-reference.json")))
             .unwrap();
-    for (name, want) in reference["logits"].as_object().unwrap() {
+    let shipped = &reference["logits_shipped"];
+    for (name, original) in reference["logits"].as_object().unwrap() {
         let paths = logits(&model, centre_cut(&sample(name)), &device);
         for (path, got) in ["kernels", "burn"].into_iter().zip(paths) {
-            let worst = want
-                .as_array()
-                .unwrap()
-                .iter()
-                .zip(&got)
-                .map(|(w, g)| (w.as_f64().unwrap() - f64::from(*g)).abs())
-                .fold(0.0, f64::max);
-            println!("{name}, {path}: largest logit difference {worst:.2e}");
-            assert!(worst < 1e-3, "{name}, {path}: {worst}");
+            let (to_shipped, to_original) = (
+                largest_gap(&shipped[name], &got),
+                largest_gap(original, &got),
+            );
+            println!(
+                "{name}, {path}: largest logit difference {to_shipped:.2e} from the shipped weights', {to_original:.2e} from the original's"
+            );
+            assert!(to_shipped < 1e-3, "{name}, {path}: {to_shipped}");
+            assert!(
+                to_original < FLOAT16_LOGITS,
+                "{name}, {path}: {to_original}"
+            );
         }
     }
 }
@@ -110,7 +151,7 @@ fn the_sample_photos_are_read_right() {
 }
 
 /// The cross-entropy's gradient towards ostrich in a sample's pixels, from both paths (the CPU
-/// kernels, Burn's autodiff), against torch.autograd in float64 on the original checkpoint
+/// kernels, Burn's autodiff), against torch.autograd in float64
 /// (tests/reference/efficientnet_lite0_gradient.py, recorded in
 /// tests/fixtures/imagenet-gradient.json at every 37th value): relative L2 error on those values.
 #[test]
@@ -126,26 +167,23 @@ fn input_gradients_agree_with_torch_autograd() {
         reference["target"].as_u64().unwrap() as usize,
         reference["stride"].as_u64().unwrap() as usize,
     );
-    for (name, want) in reference["gradients"].as_object().unwrap() {
-        let want: Vec<f64> = want["values"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_f64().unwrap())
-            .collect();
+    let shipped = &reference["gradients_shipped"];
+    for (name, original) in reference["gradients"].as_object().unwrap() {
         let x = centre_cut(&sample(name));
         for (path, model) in [("kernels", &kernels), ("burn", &burn)] {
             let (targets, c) = ([target], [0.0]);
             let batch = Batch::new(&x, &x, &targets, &c, 1.0);
             let got = block_on(evaluate(model, &device, batch)).unwrap().grad;
-            let (mut err, mut norm) = (0.0, 0.0);
-            for (g, w) in got.iter().step_by(stride).zip(&want) {
-                err += (f64::from(*g) - w).powi(2);
-                norm += w * w;
-            }
-            let relative = (err / norm).sqrt();
-            println!("{name}, {path}: relative L2 error {relative:.2e}");
-            assert!(relative < 2e-3, "{name}, {path}: {relative}");
+            let to_shipped = relative_l2(&shipped[name], &got, stride);
+            let to_original = relative_l2(original, &got, stride);
+            println!(
+                "{name}, {path}: relative L2 error {to_shipped:.2e} from the shipped weights', {to_original:.2e} from the original's"
+            );
+            assert!(to_shipped < 2e-3, "{name}, {path}: {to_shipped}");
+            assert!(
+                to_original < FLOAT16_GRADIENT,
+                "{name}, {path}: {to_original}"
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Photos: the paper's ImageNet experiment (Figure 5) on EfficientNet-Lite0. Nothing of it
 //! loads until a person opens the panel: then the class names, and with the first photo the
-//! CPU worker and the 18.5 MB model.
+//! CPU worker and the 9.3 MB model.
 
 use super::{PhotoControls, PhotoFigure, PhotoRanked, PictureCanvas, Upload};
 use crate::compute::lab::LabRef;
@@ -31,7 +31,7 @@ pub fn PhotoPanel(props: &Props) -> Html {
             if *open {
                 <PhotoLab lab={props.lab.clone()} />
             } else {
-                <button data-testid="photo-open" onclick={on_open}>{"Open the Photos lab (downloads an 18.5 MB model)"}</button>
+                <button data-testid="photo-open" onclick={on_open}>{"Open the Photos lab (downloads a 9.3 MB model)"}</button>
             }
         </section>
     }

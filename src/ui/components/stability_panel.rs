@@ -83,7 +83,7 @@ struct ImagenetProps {
 }
 
 /// Table 5 where the paper had it, on an ImageNet network: EfficientNet-Lite0's layers,
-/// computed where photos are (the WebGPU worker or the pool's first CPU worker) on request (it loads the 18.5 MB model), with progress.
+/// computed where photos are (the WebGPU worker or the pool's first CPU worker) on request (it loads the 9.3 MB model), with progress.
 #[function_component]
 fn ImagenetBounds(props: &ImagenetProps) -> Html {
     let bounds = use_state(|| None::<Result<Vec<LayerBound>, String>>);
@@ -106,7 +106,7 @@ fn ImagenetBounds(props: &ImagenetProps) -> Html {
     html! {
         <div data-testid="stability-imagenet">
             <h3>{"Table 5 on an ImageNet network: EfficientNet-Lite0"}</h3>
-            <p class="intro">{"The paper's Table 5 bounds the layers of its ImageNet network. Here: the Photos panel's EfficientNet-Lite0, batch norm folded into each convolution, depthwise convolutions by their Fourier blocks, ReLU6 as 1, average pooling as 1/7, each residual block as 1 + the product of its layers. Computed in a worker (it loads the 18.5 MB model)."}</p>
+            <p class="intro">{"The paper's Table 5 bounds the layers of its ImageNet network. Here: the Photos panel's EfficientNet-Lite0, batch norm folded into each convolution, depthwise convolutions by their Fourier blocks, ReLU6 as 1, average pooling as 1/7, each residual block as 1 + the product of its layers. Computed in a worker (it loads the 9.3 MB model)."}</p>
             if let Some((done, total)) = *progress {
                 <progress data-testid="stability-imagenet-progress" max={total.max(1).to_string()} value={done.to_string()} />
                 <span class="busy">{format!("{done} of {total} layers")}</span>

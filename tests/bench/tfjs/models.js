@@ -2,7 +2,18 @@
 // (PyTorch's layout: dense [out, in], convolution [out, in, kh, kw]), and the L-BFGS objective
 // c·‖x − x0‖² + CE(logits / T, target) with its input gradient, as attack/objective.rs computes.
 
-/** The tensors of a safetensors file: name → { shape, data: Float32Array }. */
+/** An IEEE float16 (its 16 bits) as a number. */
+function half(bits) {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 31) return fraction ? NaN : sign * Infinity;
+  return sign * (1024 + fraction) * 2 ** (exponent - 25);
+}
+
+/** The tensors of a safetensors file: name → { shape, data: Float32Array }; float16 tensors
+ * (EfficientNet-Lite0's weights) widened, as Blindspot widens them on load. */
 export function safetensors(bytes) {
   const view = new DataView(bytes);
   const size = Number(view.getBigUint64(0, true));
@@ -10,9 +21,12 @@ export function safetensors(bytes) {
   const out = {};
   for (const [name, info] of Object.entries(header)) {
     if (name === '__metadata__') continue;
-    if (info.dtype !== 'F32') throw new Error(`${name} is ${info.dtype}`);
-    const [start, end] = info.data_offsets;
-    out[name] = { shape: info.shape, data: new Float32Array(bytes.slice(8 + size + start, 8 + size + end)) };
+    const [start, end] = info.data_offsets.map((o) => 8 + size + o);
+    let data;
+    if (info.dtype === 'F32') data = new Float32Array(bytes.slice(start, end));
+    else if (info.dtype === 'F16') data = Float32Array.from(new Uint16Array(bytes.slice(start, end)), half);
+    else throw new Error(`${name} is ${info.dtype}`);
+    out[name] = { shape: info.shape, data };
   }
   return out;
 }
