@@ -187,7 +187,7 @@ mod exports {
         /// runs it: `[reached (0/1), label of the 8-bit result, RMS, gradient evaluations]`.
         pub fn attack(&self, x: &[f32], method: &str, target: u32) -> Result<Vec<f32>, JsError> {
             let method = MethodName::parse(method).map_err(failed)?;
-            let attack = photo_attack(method, EPSILON_LEVELS, PGD_STEPS).map_err(failed)?;
+            let attack = photo_attack(method, EPSILON_LEVELS, PGD_STEPS, 1).map_err(failed)?;
             let goal = Goal::Target(target as usize);
             let (model, classes) = (&self.loaded.model, &self.loaded.classes);
             let r = block_on(attack_photo(

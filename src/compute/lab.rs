@@ -13,8 +13,9 @@ use super::engine::Engine;
 use super::pool::{Pool, Workers, sink};
 use super::stop::Stop;
 use blindspot_core::attack::{Progress, keep_going};
+use blindspot_core::work::plan::Runner;
 use blindspot_core::work::plan::{self, OnProgress};
-use blindspot_core::work::{Answer, AttackJob, Attacked, Failure, Job};
+use blindspot_core::work::{Answer, AttackJob, Attacked, Failure, Job, PhotoAttacked, PhotoJob};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -172,10 +173,29 @@ impl Lab {
         plan::attack::run(&pool, job, progress).await
     }
 
-    /// Runs a photo job (reading, attacking or bounding EfficientNet-Lite0) on the WebGPU
-    /// worker where WebGPU is chosen (a lost device moves it to the CPU, as for digits),
-    /// otherwise on the pool's first CPU worker; `run` names its Stop. A lost CPU worker is
-    /// dropped (the next job starts a new one) and the job fails with why.
+    /// Attacks a photo on the WebGPU worker where WebGPU is chosen, otherwise on the pool:
+    /// targeted L-BFGS with its lanes dealt over the workers (both cores for one photo,
+    /// `plan::photo`), anything else on the first. Reports progress to `status`; Stop is
+    /// [`Run::Photo`]'s.
+    pub async fn attack_photo(
+        &self,
+        job: PhotoJob,
+        status: impl FnMut(&Progress) + 'static,
+    ) -> Result<PhotoAttacked, Failure> {
+        let progress = heard(status);
+        let pool = self.pool(Some(Run::Photo));
+        let whole = Job::PhotoAttack(job.clone());
+        if let Some(done) = self.on_gpu(&whole, &progress, pool.stop()).await {
+            return done;
+        }
+        // The read and the judgement run even after Stop, on a pool nothing stops.
+        plan::photo::run(&pool, &self.pool(None), job, progress).await
+    }
+
+    /// Runs a photo job (reading or bounding EfficientNet-Lite0) on the WebGPU worker where
+    /// WebGPU is chosen (a lost device moves it to the CPU, as for digits), otherwise on the
+    /// pool's first CPU worker; `run` names its Stop. A lost CPU worker is dropped (the next
+    /// job starts a new one) and the job fails with why.
     pub async fn photo<T: TryFrom<Answer, Error = Failure>>(
         &self,
         job: Job,
@@ -199,15 +219,19 @@ impl Lab {
         }
     }
 
-    /// Starts the pool's first CPU worker, if the CPU is the chosen backend, and runs `job`
-    /// there, its answer unused: a model loaded before its first use, so that the first attack
-    /// or photo after the page loads does not wait for a worker's start and a model's load.
-    pub async fn warm(&self, job: Job) {
+    /// Starts the pool's first `workers` CPU workers (at most the pool's), if the CPU is the
+    /// chosen backend, and runs `job` on each, one after another, its answer unused: a model
+    /// loaded before its first use, so that the first attack or photo after the page loads
+    /// does not wait for a worker's start and a model's load.
+    pub async fn warm(&self, job: Job, workers: usize) {
         if self.backend.get() != Backend::Cpu {
             return;
         }
-        if let Ok(mut first) = self.workers.first(1).await {
-            let _ = first.remove(0).call(job, None).await;
+        for k in 0..workers.clamp(1, self.pool(None).parts()) {
+            let Ok(mut started) = self.workers.first(k + 1).await else {
+                return;
+            };
+            let _ = started.remove(k).call(job.clone(), None).await;
         }
     }
 

@@ -138,6 +138,27 @@ test('Stop ends an L-BFGS attack on a photo with the best result so far', async 
   assert.equal(await page.getByTestId('photo-panel').getByTestId('error').count(), 0);
 });
 
+test('L-BFGS deals its search over c to two workers and reaches its target', async () => {
+  const { page } = app;
+  const box = page.getByTestId('photo-target');
+  await box.fill('tiger cat'); // chelsea's second class: a short search
+  await box.dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('[data-testid="photo-target"]').value === '282 tiger cat');
+  await page.getByTestId('photo-method').selectOption('lbfgs');
+  const started = Date.now();
+  await page.getByTestId('photo-run').click();
+  await page.getByTestId('photo-status').waitFor({ timeout: 10_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="photo-status"]'), null, { timeout: 120_000 });
+  const after = await top5('photo-adv-top5');
+  const rms = Number(await page.getByTestId('photo-rms').getAttribute('data-value'));
+  const workers = page.workers().filter((w) => w.url().includes('cpu_worker')).length;
+  console.log(`# Photos: L-BFGS towards tiger cat in ${Date.now() - started} ms on ${workers} CPU workers: ${JSON.stringify(after[0])}, RMS ${rms.toFixed(5)}`);
+  assert.equal(await page.getByTestId('photo-panel').getByTestId('error').count(), 0);
+  assert.equal(after[0].label, 282, `now read as ${JSON.stringify(after[0])}`);
+  assert.ok(rms > 0 && rms < 0.01, `RMS ${rms}`);
+  assert.ok(workers >= 2, `${workers} CPU workers`);
+});
+
 test('a target that names no class is refused and the one set stays', async () => {
   const { page } = app;
   const box = page.getByTestId('photo-target');

@@ -126,7 +126,8 @@ pub fn attack_photo(
         "untargeted" => Goal::Untargeted,
         name => Goal::Target(loaded.classes.find(name)?),
     };
-    let attack = attacks::attack(MethodName::parse(&args.method)?, args.epsilon, args.steps)
+    let (method, lanes) = (MethodName::parse(&args.method)?, attacks::lanes_here());
+    let attack = attacks::attack(method, args.epsilon, args.steps, lanes)
         .map_err(|e| Error::Other(format!("--method/--epsilon/--steps: {e}")))?;
     let started = Instant::now();
     let photo = block_on(attacks::attack_photo(

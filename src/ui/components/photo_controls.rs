@@ -111,7 +111,7 @@ pub fn PhotoControls(props: &Props) -> Html {
 /// How the photo method list names each method (with how long it takes on a photo).
 fn title(method: MethodName) -> &'static str {
     match method {
-        MethodName::Lbfgs => "Box-constrained L-BFGS (paper; about a minute)",
+        MethodName::Lbfgs => "Box-constrained L-BFGS (paper; about 30 seconds on two cores)",
         MethodName::Pgd => "PGD, 10 steps (seconds)",
         other => crate::ui::method_text::title(other),
     }

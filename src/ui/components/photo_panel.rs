@@ -6,7 +6,7 @@ use super::{PhotoControls, PhotoFigure, PhotoRanked, PictureCanvas, Upload};
 use crate::compute::lab::LabRef;
 use crate::ui::control::{PhotoCallbacks, sample_url, use_photo};
 use crate::ui::photo_state::{PhotoAction, PhotoState, SAMPLES};
-use blindspot_core::imagenet::{self, Classes, SIDE, figure};
+use blindspot_core::imagenet::{self, Classes, SIDE, attacks, figure};
 use blindspot_core::levels::from_bytes;
 use blindspot_core::work::Job;
 use std::rc::Rc;
@@ -27,7 +27,7 @@ pub fn PhotoPanel(props: &Props) -> Html {
     html! {
         <section class="panel" data-testid="photo-panel">
             <h2>{"Photos: the paper's ImageNet experiment"}</h2>
-            <p class="intro">{"The paper's Figure 5: photos an ImageNet network reads correctly, a change too small to see (shown ×10), and the same photos read as \"ostrich\". Here the network is EfficientNet-Lite0 (75.1% top-1 on ImageNet by its authors' figure); the paper used AlexNet, which has no openly licensed weights in reach. It runs in a worker on your CPU: PGD takes about two seconds, the paper's L-BFGS about a minute."}</p>
+            <p class="intro">{"The paper's Figure 5: photos an ImageNet network reads correctly, a change too small to see (shown ×10), and the same photos read as \"ostrich\". Here the network is EfficientNet-Lite0 (75.1% top-1 on ImageNet by its authors' figure); the paper used AlexNet, which has no openly licensed weights in reach. It runs in workers on your CPU: PGD takes about a second, the paper's L-BFGS about half a minute on two cores (its search over c tries two values of c at a time, one a core)."}</p>
             if *open {
                 <PhotoLab lab={props.lab.clone()} />
             } else {
@@ -46,8 +46,9 @@ fn PhotoLab(props: &Props) -> Html {
         use_effect_with((), move |_| {
             // The network's download and load start with the lab, not with the first photo.
             wasm_bindgen_futures::spawn_local(async move {
+                // On every worker a photo's L-BFGS lanes run on.
                 let pixels = vec![128; imagenet::INPUT];
-                lab.warm(Job::Photo { pixels }).await;
+                lab.warm(Job::Photo { pixels }, attacks::MAX_LANES).await;
             });
             wasm_bindgen_futures::spawn_local(async move {
                 let url = format!("models/{}/classes.txt", imagenet::DIR);

@@ -27,7 +27,7 @@ pub fn use_devices(lab: Rc<Lab>, dispatch: UseReducerDispatcher<State>, model: S
                 goal: Goal::Target(1),
                 method: Method::Lbfgs,
             };
-            lab.warm(Job::Attack(blank)).await;
+            lab.warm(Job::Attack(blank), 1).await;
         });
     });
 }

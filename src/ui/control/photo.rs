@@ -124,8 +124,7 @@ pub fn use_photo(lab: Rc<Lab>, state: UseReducerHandle<PhotoState>) -> PhotoCall
                 let report = dispatch.clone();
                 let status =
                     move |p: &_| report.dispatch(PhotoAction::Busy(Some(progress_line(method, p))));
-                let attack = Job::PhotoAttack(job.clone());
-                match lab.photo(attack, Some(Run::Photo), status).await {
+                match lab.attack_photo(job.clone(), status).await {
                     Ok(done) => {
                         dispatch.dispatch(PhotoAction::Result(job.pixels, done, now() - started))
                     }

@@ -14,6 +14,7 @@
 use super::c_search::{CSearch, estimated_start};
 pub use super::lbfgs_config::LbfgsConfig;
 use super::objective::{Batch, Evaluation, evaluate_at_least};
+use super::solver::{Local, Rows, Solver};
 use super::{Control, Distortion, Goal, Outcome, Progress};
 use crate::Result;
 use crate::model::Network;
@@ -25,14 +26,18 @@ use std::collections::VecDeque;
 /// little more of the same r usually survives rounding, at a fraction of a new solve's cost.
 pub const STRETCHES: [f32; 4] = [1.0, 1.1, 1.25, 1.5];
 
+/// One solve of a problem's round: its c, its point as judged, the label the model gives it
+/// and the target's margin there when known.
+type Solve = (f32, Vec<f32>, usize, Option<f32>);
+
 /// One (image, target) pair and its search over c.
 struct Problem {
     image: usize,
     target: usize,
     search: CSearch,
     best: Option<(Vec<f32>, Distortion, f32, usize)>,
-    /// Where the previous solve ended (a warm start's next start).
-    last: Option<Vec<f32>>,
+    /// Where the previous round's solves ended, each with its c (the next round's warm starts).
+    last: Vec<(f32, Vec<f32>)>,
     evaluations: usize,
 }
 
@@ -61,24 +66,35 @@ impl Problem {
         }
     }
 
-    /// Records a solve at the current c (its point, label and the target's margin when known)
-    /// and picks the next c (or finishes).
-    fn record(
-        &mut self,
-        z: Vec<f32>,
-        label: usize,
-        margin: Option<f32>,
-        original: &[f32],
-        config: &LbfgsConfig,
-    ) {
-        let success = label == self.target;
-        if success {
-            let d = Distortion::between(original, &z);
-            if self.best.as_ref().is_none_or(|b| d.rms < b.1.rms) {
-                self.best = Some((z, d, self.search.c, label));
-            }
+    /// Where a solve at `c` starts: the image `x`, or (warm) where the previous round's solve
+    /// nearest in log c ended.
+    fn start<'a>(&'a self, x: &'a [f32], c: f32, config: &LbfgsConfig) -> &'a [f32] {
+        let distance = |(other, _): &&(f32, Vec<f32>)| (other.ln() - c.ln()).abs();
+        let nearest = self
+            .last
+            .iter()
+            .min_by(|a, b| distance(a).total_cmp(&distance(b)));
+        match nearest {
+            Some((_, z)) if config.warm_start => z,
+            _ => x,
         }
-        self.search.record(success, margin, config);
+    }
+
+    /// Records a round's solves (each c with its point, label and the target's margin when
+    /// known) and picks the next round's c (or finishes).
+    fn record(&mut self, solves: Vec<Solve>, original: &[f32], config: &LbfgsConfig) {
+        let mut judged = Vec::with_capacity(solves.len());
+        for (c, z, label, margin) in solves {
+            let success = label == self.target;
+            if success {
+                let d = Distortion::between(original, &z);
+                if self.best.as_ref().is_none_or(|b| d.rms < b.1.rms) {
+                    self.best = Some((z, d, c, label));
+                }
+            }
+            judged.push((c, success, margin));
+        }
+        self.search.record_round(&judged, config);
     }
 }
 
@@ -122,7 +138,24 @@ pub async fn lbfgs_each(
         pairs.extend(targets.into_iter().map(|target| (image, target)));
     }
     let starts = c_starts(model, device, images, &pairs, config).await?;
-    let problems = pairs.iter().zip(starts).map(|(&(image, target), start)| {
+    let solver = Local { model, device };
+    search(&solver, images, labels, &pairs, &starts, config, progress).await
+}
+
+/// The search over c of each (image, target) pair from its first c (`None`: the model already
+/// gives the image the target), its rounds of solves run by `solver`; each image's outcome.
+pub async fn search(
+    solver: &impl Solver,
+    images: &[f32],
+    labels: &[usize],
+    pairs: &[(usize, usize)],
+    starts: &[Option<f32>],
+    config: &LbfgsConfig,
+    progress: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<Vec<Outcome>> {
+    let dim = images.len() / labels.len().max(1);
+    let row = |i: usize| &images[i * dim..(i + 1) * dim];
+    let problems = pairs.iter().zip(starts).map(|(&(image, target), &start)| {
         let x = row(image);
         // No start: the model already gives the target, and r = 0 is the smallest perturbation.
         let reached = || (x.to_vec(), Distortion::between(x, x), 0.0, target);
@@ -131,7 +164,7 @@ pub async fn lbfgs_each(
             target,
             search: start.map_or_else(CSearch::finished, CSearch::new),
             best: start.is_none().then(reached),
-            last: None,
+            last: Vec::new(),
             // The estimate's evaluation at the image.
             evaluations: config.c_start.is_none() as usize,
         }
@@ -140,64 +173,53 @@ pub async fn lbfgs_each(
     let mut round = 0;
     let mut stopped = false;
     while !stopped && problems.iter().any(|p| !p.search.done) {
-        let active: Vec<usize> = (0..problems.len())
+        // Each active problem's lanes, a row each: (problem, c).
+        let lanes: Vec<(usize, f32)> = (0..problems.len())
             .filter(|&p| !problems[p].search.done)
-            .collect();
-        let x0: Vec<f32> = active
-            .iter()
-            .flat_map(|&p| row(problems[p].image).to_vec())
-            .collect();
-        let targets: Vec<usize> = active.iter().map(|&p| problems[p].target).collect();
-        let cs: Vec<f32> = active.iter().map(|&p| problems[p].search.c).collect();
-        let start: Vec<f32> = active
-            .iter()
-            .flat_map(|&p| match (&problems[p].last, config.warm_start) {
-                (Some(last), true) => last.clone(),
-                _ => row(problems[p].image).to_vec(),
+            .flat_map(|p| {
+                let cs = problems[p].search.round(config.lanes, config);
+                cs.into_iter().map(move |c| (p, c))
             })
             .collect();
-        let finished = problems.len() - active.len();
-        let mut report = |iteration: usize, loss: f32| {
-            progress(&Progress {
-                round,
-                iteration,
-                c: cs[0],
-                loss,
-                finished,
-                problems: problems.len(),
-            })
+        let problem = |&(p, _): &(usize, f32)| &problems[p];
+        let rows = Rows {
+            x0: lanes
+                .iter()
+                .flat_map(|l| row(problem(l).image).to_vec())
+                .collect(),
+            start: (lanes.iter())
+                .flat_map(|l| {
+                    problem(l)
+                        .start(row(problem(l).image), l.1, config)
+                        .to_vec()
+                })
+                .collect(),
+            targets: lanes.iter().map(|l| problem(l).target).collect(),
+            cs: lanes.iter().map(|&(_, c)| c).collect(),
+            round,
+            finished: problems.iter().filter(|p| p.search.done).count(),
+            problems: problems.len(),
         };
-        let solved = minimise(
-            model,
-            device,
-            &x0,
-            &start,
-            &targets,
-            &cs,
-            config,
-            &mut report,
-        );
-        let solved = solved.await?;
+        let solved = solver.solve(rows, config, progress).await?;
         stopped = solved.stopped;
-        if config.warm_start {
-            for (k, &p) in active.iter().enumerate() {
-                problems[p].last = Some(solved.z[k * dim..(k + 1) * dim].to_vec());
-            }
-        }
-        // Rounded solves are judged by label alone: their margins are not computed.
-        let (zs, reached, margins) = if config.quantise {
-            let (zs, reached) = rounded(model, device, &x0, &solved.z, &targets).await?;
-            (zs, reached, vec![None; active.len()])
-        } else {
-            let guide = |m: &f32| config.guided.then_some(*m);
-            let margins = solved.margin.iter().map(guide).collect();
-            (solved.z, solved.label, margins)
-        };
-        for (k, &p) in active.iter().enumerate() {
-            let z = zs[k * dim..(k + 1) * dim].to_vec();
+        let mut rounds: Vec<Vec<Solve>> = vec![Vec::new(); problems.len()];
+        for (k, &(p, c)) in lanes.iter().enumerate() {
+            let z = solved.z[k * dim..(k + 1) * dim].to_vec();
             problems[p].evaluations += solved.evaluations[k];
+            rounds[p].push((c, z, solved.reached[k], solved.margins[k]));
+        }
+        for (p, solves) in rounds.into_iter().enumerate() {
+            if solves.is_empty() {
+                continue;
+            }
+            if config.warm_start {
+                let ended = lanes.iter().enumerate().filter(|(_, l)| l.0 == p);
+                problems[p].last = ended
+                    .map(|(k, &(_, c))| (c, solved.last[k * dim..(k + 1) * dim].to_vec()))
+                    .collect();
+            }
             let image = problems[p].image;
-            problems[p].record(z, reached[k], margins[k], row(image), config);
+            problems[p].record(solves, row(image), config);
         }
         round += 1;
     }
@@ -304,7 +326,7 @@ pub async fn solve_at(
 /// Each solve `z` (rows, from originals `x0`) rounded to 8-bit levels, stretched by the first
 /// of [`STRETCHES`] whose rounding reaches its target (unstretched where none does), and the
 /// label the model gives it. All candidates go through the model in one pass.
-async fn rounded(
+pub(super) async fn rounded(
     model: &dyn Network,
     device: &Device,
     x0: &[f32],
@@ -359,13 +381,13 @@ async fn runner_ups(
     Ok(ranked)
 }
 
-struct Solved {
-    z: Vec<f32>,
-    label: Vec<usize>,
+pub(super) struct Solved {
+    pub z: Vec<f32>,
+    pub label: Vec<usize>,
     /// The target's logit minus the largest other logit, at each `z`.
-    margin: Vec<f32>,
-    evaluations: Vec<usize>,
-    stopped: bool,
+    pub margin: Vec<f32>,
+    pub evaluations: Vec<usize>,
+    pub stopped: bool,
 }
 
 /// L-BFGS memory of one problem: (s, y, 1 / s·y) pairs, oldest first.
@@ -443,7 +465,7 @@ fn projected_gradient(z: &[f32], g: &[f32]) -> f32 {
 /// Projected L-BFGS on all problems at once, from z = `start` (x0 itself, or a warm start),
 /// for each problem's c; distances are measured from `x0`.
 #[allow(clippy::too_many_arguments)] // the batch's rows, each a slice; grouping them hides which is which
-async fn minimise(
+pub(super) async fn minimise(
     model: &dyn Network,
     device: &Device,
     x0: &[f32],

@@ -50,6 +50,10 @@ pub struct LbfgsConfig {
     /// `objective::INVARIANT_ROWS` where an attack is split over workers and must give the
     /// one batch's answer bit for bit (see `objective::INVARIANT_ROWS`).
     pub min_rows: usize,
+    /// Solves of one problem side by side, each round of its search over c (see
+    /// [`super::c_search`]): 1, or the cores that run them (a photo's solves over the page's
+    /// workers or the CLI's threads). The result depends on it; one lane is the paper's search.
+    pub lanes: usize,
 }
 
 impl Default for LbfgsConfig {
@@ -69,6 +73,7 @@ impl Default for LbfgsConfig {
             quantise: false,
             warm_start: true,
             min_rows: 1,
+            lanes: 1,
         }
     }
 }

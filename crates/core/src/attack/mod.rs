@@ -19,11 +19,12 @@ pub mod lbfgs_config;
 pub mod logits;
 pub mod method;
 pub mod objective;
+pub mod solver;
 pub mod split;
 
 pub use cw::CwConfig;
 pub use fgsm::{FgsmConfig, fgsm, pgd, pgd_each};
-pub use lbfgs::{LbfgsConfig, every_other, lbfgs, lbfgs_each, nearest, solve_at};
+pub use lbfgs::{LbfgsConfig, every_other, lbfgs, lbfgs_each, nearest, search, solve_at};
 pub use method::{Attack, Method, MethodName, Settings};
 
 use crate::PIXELS;

@@ -3,7 +3,7 @@
 
 use super::{CLASSES, Classes, EfficientNetLite0, Ranked, figure, top};
 use crate::attack::{
-    Attack, Control, Distortion, Goal, LbfgsConfig, MethodName, Progress, Settings,
+    Attack, Control, Distortion, Goal, LbfgsConfig, MethodName, Outcome, Progress, Settings,
 };
 use crate::{Error, Result, eval, levels};
 use burn::prelude::Device;
@@ -17,9 +17,30 @@ pub const EPSILON_LEVELS: f32 = 8.0;
 /// many (each a problem of 150,528 values and its own search over c).
 pub const RUNNER_UPS: usize = 3;
 
-/// `method` on a photo, with an L∞ budget of `epsilon_levels` 8-bit levels (FGSM, PGD) and
-/// `steps` PGD steps; an error where either is out of range.
-pub fn attack(method: MethodName, epsilon_levels: f32, steps: usize) -> Result<Attack> {
+/// The most L-BFGS lanes a photo gets (solves side by side, see [`LbfgsConfig::lanes`]): a
+/// fourth would shrink the bracket 5-fold a round rather than 4-fold, and the first round's
+/// ×10 steps would reach 1,000 × c_start.
+pub const MAX_LANES: usize = 3;
+
+/// The lanes this process runs side by side: natively the threads of its CPU (at most
+/// [`MAX_LANES`]); one in a browser worker, where the page's plan deals a photo's lanes over
+/// the pool's workers instead (`work::plan::photo`).
+pub fn lanes_here() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    return rayon::current_num_threads().clamp(1, MAX_LANES);
+    #[cfg(target_arch = "wasm32")]
+    1
+}
+
+/// `method` on a photo, with an L∞ budget of `epsilon_levels` 8-bit levels (FGSM, PGD),
+/// `steps` PGD steps and L-BFGS's `lanes` (at most [`MAX_LANES`]); an error where one is out
+/// of range.
+pub fn attack(
+    method: MethodName,
+    epsilon_levels: f32,
+    steps: usize,
+    lanes: usize,
+) -> Result<Attack> {
     // DeepFool's and JSMA's costs grow with the classes and the pixels: digits only.
     if !matches!(
         method,
@@ -44,7 +65,10 @@ pub fn attack(method: MethodName, epsilon_levels: f32, steps: usize) -> Result<A
             steps,
             ..Settings::default()
         }),
-        lbfgs: lbfgs(),
+        lbfgs: LbfgsConfig {
+            lanes: lanes.clamp(1, MAX_LANES),
+            ..lbfgs()
+        },
         seed: 0,
     })
 }
@@ -53,8 +77,8 @@ pub fn attack(method: MethodName, epsilon_levels: f32, steps: usize) -> Result<A
 /// 8-bit levels; c starts at 0.002, near where the two samples' searches ended (‖r‖² sums over
 /// 150,528 values, not 784, so c is far smaller than a digit's 1); three bisections, not five
 /// (each solve is ~95 gradients of the whole network); [`RUNNER_UPS`] runner-ups untargeted;
-/// the bracket widened ×10 and bisected (rounded solves have no margin to guide it).
-/// Measured in BENCHMARKS.md.
+/// the bracket widened ×10 and bisected (rounded solves have no margin to guide it); one lane
+/// unless [`attack`] is given more. Measured in BENCHMARKS.md.
 pub fn lbfgs() -> LbfgsConfig {
     LbfgsConfig {
         runner_ups: RUNNER_UPS,
@@ -127,6 +151,20 @@ pub async fn attack_photo(
         .await?
         .pop()
         .ok_or_else(|| Error::Other("the attack gave no outcome".into()))?;
+    judge(model, classes, device, pixels, goal, before, &outcome).await
+}
+
+/// An attack's `outcome` on `pixels` (ranked `before`), judged on its rounding to 8-bit
+/// levels: what the model says of the adversarial photo as it is saved and shown.
+pub async fn judge(
+    model: &EfficientNetLite0,
+    classes: &Classes,
+    device: &Device,
+    pixels: &[f32],
+    goal: Goal,
+    before: Vec<Ranked>,
+    outcome: &Outcome,
+) -> Result<PhotoAttack> {
     let adversarial = levels::quantised(&outcome.adversarial);
     let after = ranked(model, classes, device, &adversarial).await?;
     let label = after[0].label;

@@ -53,6 +53,15 @@ pub struct PhotoJob {
     pub steps: usize,
 }
 
+/// A photo attack's outcome to judge: the photo (`[3, 224, 224]` in 8-bit levels), the goal,
+/// and what the plan's search found.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct JudgeJob {
+    pub pixels: Vec<u8>,
+    pub goal: Goal,
+    pub outcome: Outcome,
+}
+
 /// A finished attack on a photo and the adversarial photo it was judged on, in 8-bit levels
 /// (one byte a value on the wire, not a float).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -7,6 +7,7 @@
 
 mod folder;
 pub mod jobs;
+mod photo;
 pub mod plan;
 mod run;
 mod training;
@@ -17,6 +18,7 @@ pub use jobs::*;
 pub use run::{KeptFeatures, Workshop};
 
 use crate::adversarial::Example;
+use crate::attack::solver::{Rows, Solves};
 use crate::imagenet::Ranked;
 use crate::stability::LayerBound;
 use crate::train::shards::ShardGradient;
@@ -39,6 +41,10 @@ pub enum Job {
         pixels: Vec<u8>,
     },
     PhotoAttack(PhotoJob),
+    /// A round of a photo attack's L-BFGS solves (the plan runs its search over c).
+    PhotoSolve(Rows),
+    /// A photo attack's outcome, found by the plan, judged on its 8-bit rounding.
+    PhotoJudge(JudgeJob),
     /// Table 5: each layer's upper Lipschitz bound, then the network's, for a digit model or
     /// (`None`) EfficientNet-Lite0.
     Lipschitz {
@@ -116,6 +122,7 @@ answers! {
     Shares(Vec<Attacked>),
     Ranked(Vec<Ranked>),
     PhotoAttacked(PhotoAttacked),
+    Solves(Solves),
     Bounds(Vec<LayerBound>),
     Set(SetDone),
     Counted(Counted),

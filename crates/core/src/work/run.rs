@@ -1,17 +1,17 @@
 //! How each [`Job`] runs, on whatever gives verified models on a device: the page's engines
 //! (in the workers and on the page's thread) and, natively, the tests and the CLI.
 
-use super::training;
 use super::{
-    Answer, AttackJob, Attacked, Counted, Failure, Job, PhotoAttacked, PhotoJob, RowExamples,
-    RowJob, SetDone, SetJob, ShareJob, SliceFound, UnitsJob,
+    Answer, AttackJob, Attacked, Counted, Failure, Job, RowExamples, RowJob, SetDone, SetJob,
+    ShareJob, SliceFound, UnitsJob,
 };
+use super::{photo, training};
 use crate::attack::objective::INVARIANT_ROWS;
 use crate::attack::{Attack, Control, Goal, LbfgsConfig, Method, Progress};
 use crate::data::{Digits, Mnist};
 use crate::experiment::{gaussian_examples, wrong_counts};
-use crate::imagenet::{self, Loaded, attacks};
-use crate::levels::{from_bytes, to_bytes};
+use crate::imagenet::Loaded;
+use crate::levels::from_bytes;
 use crate::model::Classifier;
 use crate::stability::{LayerBound, Layered, layer_jobs, with_network};
 use crate::units::deal::{Liveness, tops};
@@ -71,14 +71,10 @@ impl Job {
             }
             Job::Attack(job) => attack(w, job, progress).await?.into(),
             Job::AttackShare(job) => Answer::Shares(attack_share(w, job, progress).await?),
-            Job::Photo { pixels } => {
-                let pixels = photo_pixels(&pixels)?;
-                let loaded = w.imagenet().await?;
-                let model = loaded.model.valid();
-                let ranked = attacks::ranked(&model, &loaded.classes, w.plain(), &pixels);
-                Answer::Ranked(ranked.await?)
-            }
-            Job::PhotoAttack(job) => attack_photo(w, job, progress).await?.into(),
+            Job::Photo { pixels } => Answer::Ranked(photo::ranked(w, &pixels).await?),
+            Job::PhotoAttack(job) => photo::attack(w, job, progress).await?.into(),
+            Job::PhotoSolve(rows) => Answer::Solves(photo::solve(w, rows, progress).await?),
+            Job::PhotoJudge(job) => photo::judge(w, job).await?.into(),
             Job::Lipschitz { model } => Answer::Bounds(lipschitz(w, model, progress).await?),
             Job::AdversarialSet(job) => adversarial_set(w, job, progress).await?.into(),
             Job::WrongCounts(job) => count_wrong(w, job).await?.into(),
@@ -179,33 +175,6 @@ async fn attack_share(
         });
     }
     Ok(shares)
-}
-
-/// A photo attack, judged on the 8-bit photo it gives (as the CLI judges it).
-async fn attack_photo(
-    w: &impl Workshop,
-    job: PhotoJob,
-    progress: &mut dyn FnMut(&Progress) -> Control,
-) -> Result<PhotoAttacked, Failure> {
-    let pixels = photo_pixels(&job.pixels)?;
-    let attack = attacks::attack(job.method, job.epsilon_levels, job.steps)?;
-    let loaded = w.imagenet().await?;
-    let (model, classes) = (&loaded.model, &loaded.classes);
-    let report = attacks::attack_photo(
-        model,
-        classes,
-        w.device(),
-        &pixels,
-        job.goal,
-        &attack,
-        progress,
-    )
-    .await?;
-    let adversarial = to_bytes(&report.adversarial);
-    Ok(PhotoAttacked {
-        report,
-        adversarial,
-    })
 }
 
 /// A batch of digits attacked as Tables 1–4 attack them, in one batch (plans send batches of
@@ -319,15 +288,4 @@ async fn lipschitz(
         progress(&done).await;
     }
     Ok(with_network(layers))
-}
-
-/// A photo's bytes as the model's input, refused unless it is `[3, 224, 224]`.
-fn photo_pixels(bytes: &[u8]) -> Result<Vec<f32>, Failure> {
-    if bytes.len() != imagenet::INPUT {
-        return Err(Failure::Job(format!(
-            "a photo of {} values, not 3×224×224",
-            bytes.len()
-        )));
-    }
-    Ok(from_bytes(bytes))
 }

@@ -44,11 +44,12 @@ fn through_relu6(grad: &mut [f32], out: &[f32]) {
     }
 }
 
-/// Both cores natively for products big enough to share; one thread in a browser worker (the
+/// Both cores natively for products big enough to share, unless the product is already one of
+/// several photos run side by side ([`Kernels::forward`]); one thread in a browser worker (the
 /// pool's workers are the page's parallelism).
 fn parallelism(multiply_adds: usize) -> gemm::Parallelism {
     #[cfg(not(target_arch = "wasm32"))]
-    if multiply_adds > 1 << 20 {
+    if multiply_adds > 1 << 20 && rayon::current_thread_index().is_none() {
         return gemm::Parallelism::Rayon(0);
     }
     let _ = multiply_adds;
@@ -79,8 +80,12 @@ struct BlockTape {
     depthwise: Vec<f32>,
 }
 
-/// A forward pass's ReLU6 outputs, for [`Tape::pullback`].
-pub struct Tape {
+/// A forward pass's ReLU6 outputs, for [`Kernels::pullback`]: one pass of the whole batch, or
+/// one per photo where they ran side by side.
+pub struct Tape(Vec<Pass>);
+
+/// One pass's ReLU6 outputs.
+struct Pass {
     images: usize,
     stem: Vec<f32>,
     blocks: Vec<BlockTape>,
@@ -107,8 +112,40 @@ impl Kernels {
     }
 
     /// `images` photos (`[3, 224, 224]` each, in [0, 1]) → their logits (`[images, 1000]`) and
-    /// the tape their input gradient needs.
+    /// the tape their input gradient needs. Natively, several photos run side by side, one a
+    /// core (a photo's L-BFGS lanes): one photo's products share the cores badly.
     pub fn forward(&self, x: &[f32], images: usize) -> (Vec<f32>, Tape) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if images > 1 && rayon::current_num_threads() > 1 {
+            use rayon::prelude::*;
+            let passes: Vec<(Vec<f32>, Pass)> = x
+                .par_chunks(x.len() / images)
+                .map(|x| self.pass(x, 1))
+                .collect();
+            let (logits, passes): (Vec<Vec<f32>>, Vec<Pass>) = passes.into_iter().unzip();
+            return (logits.concat(), Tape(passes));
+        }
+        let (logits, pass) = self.pass(x, images);
+        (logits, Tape(vec![pass]))
+    }
+
+    /// The gradient in the photos' pixels of Σ grad · logits (`grad`: `[images, 1000]`).
+    pub fn pullback(&self, tape: &Tape, grad: &[f32]) -> Vec<f32> {
+        #[cfg(not(target_arch = "wasm32"))]
+        if tape.0.len() > 1 {
+            use rayon::prelude::*;
+            let each = grad.len() / tape.0.len();
+            let grads: Vec<Vec<f32>> = (tape.0.par_iter())
+                .zip(grad.par_chunks(each))
+                .map(|(pass, grad)| self.pass_back(pass, grad))
+                .collect();
+            return grads.concat();
+        }
+        self.pass_back(&tape.0[0], grad)
+    }
+
+    /// One forward pass of the whole batch.
+    fn pass(&self, x: &[f32], images: usize) -> (Vec<f32>, Pass) {
         let stem = self.stem.forward(x, images, SIDE);
         let mut side = self.stem.side_out(SIDE);
         let mut blocks = Vec::with_capacity(self.blocks.len());
@@ -152,17 +189,17 @@ impl Kernels {
             }
         }
         let logits = self.fc.forward(&pooled, images, false);
-        let tape = Tape {
+        let pass = Pass {
             images,
             stem,
             blocks,
             head,
         };
-        (logits, tape)
+        (logits, pass)
     }
 
-    /// The gradient in the photos' pixels of Σ grad · logits (`grad`: `[images, 1000]`).
-    pub fn pullback(&self, tape: &Tape, grad: &[f32]) -> Vec<f32> {
+    /// [`Kernels::pullback`] through one pass.
+    fn pass_back(&self, tape: &Pass, grad: &[f32]) -> Vec<f32> {
         let images = tape.images;
         let pooled = self.fc.backward(grad, images);
         let width = self.head.outputs();

@@ -6,6 +6,7 @@
 pub mod attack;
 pub mod classify;
 pub mod compare;
+pub mod photo;
 pub mod set;
 pub mod tables;
 pub mod train;
