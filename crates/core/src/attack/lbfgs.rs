@@ -5,11 +5,13 @@
 //! the smallest r.
 //!
 //! The c search per problem is [`CSearch`]'s: widen by `c_factor` until a success and a failure
-//! bracket the boundary, then narrow the bracket guided by the target's logit margin. Each solve
-//! starts where the problem's previous one ended (`warm_start`). The smallest successful r over
-//! all solves is kept. All problems of a batch (images × targets) advance together: one tensor
-//! evaluation per L-BFGS step for the whole batch, each problem with its own c, its own line
-//! search and its own convergence.
+//! bracket the boundary, then narrow the bracket guided by the target's logit margin; with
+//! several lanes, each round tries several c at once. Each solve starts where the problem's
+//! previous one ended (`warm_start`; with lanes, the previous round's solve nearest in c). The
+//! smallest successful r over all solves is kept. All problems of a batch (images × targets,
+//! each with its lanes) advance together: one tensor evaluation per L-BFGS step for the whole
+//! batch, each row with its own c, its own line search and its own convergence. A round's solves
+//! run on a [`Solver`]: here, or dealt out (the page's plan for a photo).
 
 use super::c_search::{CSearch, estimated_start};
 pub use super::lbfgs_config::LbfgsConfig;

@@ -44,17 +44,11 @@ fn through_relu6(grad: &mut [f32], out: &[f32]) {
     }
 }
 
-/// Both cores natively for products big enough to share, unless the product is already one of
-/// several photos run side by side ([`Kernels::forward`]); one thread in a browser worker (the
-/// pool's workers are the page's parallelism).
-fn parallelism(multiply_adds: usize) -> gemm::Parallelism {
-    #[cfg(not(target_arch = "wasm32"))]
-    if multiply_adds > 1 << 20 && rayon::current_thread_index().is_none() {
-        return gemm::Parallelism::Rayon(0);
-    }
-    let _ = multiply_adds;
-    gemm::Parallelism::None
-}
+/// Every product on one thread: one photo's products are too thin for the `gemm` crate to
+/// share well (natively its two threads made a forward pass slower, BENCHMARKS.md), so the
+/// cores go to several photos at once instead ([`Kernels::forward`]: a photo's L-BFGS lanes);
+/// in a browser the pool's workers are the parallelism.
+const ONE_THREAD: gemm::Parallelism = gemm::Parallelism::None;
 
 #[derive(Debug)]
 struct Block {

@@ -95,7 +95,7 @@ impl Pointwise {
                 false,
                 false,
                 false,
-                super::parallelism(rows * self.inputs * self.outputs),
+                super::ONE_THREAD,
             );
         }
         if clamp {
@@ -129,7 +129,7 @@ impl Pointwise {
                 false,
                 false,
                 false,
-                super::parallelism(rows * self.inputs * self.outputs),
+                super::ONE_THREAD,
             );
         }
         out
