@@ -16,9 +16,9 @@
 //! tries `lanes` values of c: the first round c_start and the next `lanes − 1` steps up; while
 //! unbracketed, the next `lanes` steps on; once bracketed, `lanes` points evenly spaced in log c
 //! inside the bracket, which shrinks it (lanes + 1)-fold a round where a solve halves it. The
-//! round's budget is counted in the solves one lane would have needed (a widening round: its
-//! lanes; a bracketed one: log₂(lanes + 1)), so the search ends at least as fine as one lane's,
-//! in fewer rounds. Lanes ignore the margins.
+//! round's budget is counted in the solves one lane would have needed (a widening round: those
+//! one lane would have tried before turning back; a bracketed one: log₂(lanes + 1)), so the
+//! search ends at least as fine as one lane's, in fewer rounds. Lanes ignore the margins.
 
 use super::lbfgs_config::LbfgsConfig;
 

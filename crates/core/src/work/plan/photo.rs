@@ -14,7 +14,7 @@ use crate::work::{Failure, Job, JudgeJob, PhotoAttacked, PhotoJob};
 
 /// Lanes for `job` on `runner`: its parts (at most [`attacks::MAX_LANES`]) for targeted L-BFGS,
 /// otherwise 1 (untargeted, its runner-ups are one worker's batch).
-pub fn lanes(job: &PhotoJob, runner: &impl Runner) -> usize {
+fn lanes(job: &PhotoJob, runner: &impl Runner) -> usize {
     let targeted = matches!(job.goal, Goal::Target(_));
     if job.method == MethodName::Lbfgs && targeted {
         runner.parts().min(attacks::MAX_LANES)
