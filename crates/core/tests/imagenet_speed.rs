@@ -11,6 +11,13 @@ use burn::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// The CLI's allocator (crates/cli/src/main.rs), so that these are the times the CLI runs at: with
+/// glibc's, a pass's few large buffers went back to the kernel and came back as page faults
+/// every pass, a third of the time (BENCHMARKS.md, "ImageNet speed").
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn model(device: &Device) -> EfficientNetLite0 {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../models")

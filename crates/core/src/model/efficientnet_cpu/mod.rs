@@ -8,6 +8,7 @@
 
 mod depthwise;
 mod pointwise;
+mod simd;
 mod stem;
 
 use super::efficientnet::{EfficientNetLite0, SIDE};
@@ -27,20 +28,53 @@ fn bias(bias: &Option<burn::module::Param<burn::prelude::Tensor<1>>>, outputs: u
         .unwrap_or_else(|| vec![0.0; outputs])
 }
 
-/// ReLU6 in place. Written as comparisons and selects, which wasm's SIMD (pmin/pmax) and
-/// x86's vectorise; `f32::clamp`'s NaN rules kept it scalar in the browser.
-fn relu6(x: &mut [f32]) {
-    for v in x {
-        let low = if *v < 0.0 { 0.0 } else { *v };
-        *v = if low > 6.0 { 6.0 } else { low };
+/// ReLU6. Written as comparisons and selects, which wasm's SIMD (pmin/pmax) and x86's
+/// vectorise; `f32::clamp`'s NaN rules kept it scalar in the browser.
+#[inline(always)]
+fn relu6(v: f32) -> f32 {
+    let low = if v < 0.0 { 0.0 } else { v };
+    if low > 6.0 { 6.0 } else { low }
+}
+
+/// A gradient through ReLU6, given its output `y`: kept where ReLU6 had slope 1, zero where it
+/// was flat (its output 0 or 6); a select, not a branch, so that it vectorises.
+#[inline(always)]
+fn through_relu6(grad: f32, y: f32) -> f32 {
+    if y > 0.0 && y < 6.0 { grad } else { 0.0 }
+}
+
+/// [`through_relu6`] over a whole gradient, in place.
+fn mask_through_relu6(grad: &mut [f32], out: &[f32]) {
+    for (g, &y) in grad.iter_mut().zip(out) {
+        *g = through_relu6(*g, y);
     }
 }
 
-/// Zeroes the gradient where ReLU6 was flat: where its output is 0 or 6 (a select, not a branch,
-/// so that it vectorises).
-fn through_relu6(grad: &mut [f32], out: &[f32]) {
-    for (g, &y) in grad.iter_mut().zip(out) {
-        *g = if y > 0.0 && y < 6.0 { *g } else { 0.0 };
+/// What the depthwise kernel does to each sum on its way out of its registers, so that no pass
+/// over the result follows it.
+#[derive(Clone, Copy)]
+enum Exit<'a> {
+    /// Nothing: a gradient with no ReLU6 before the layer.
+    Plain,
+    /// ReLU6: the forward pass's activation.
+    Relu6,
+    /// A gradient passing back through the ReLU6 before the layer, given that ReLU6's outputs,
+    /// laid out as the result.
+    Through(&'a [f32]),
+}
+
+impl Exit<'_> {
+    /// `sums`, the result's values from index `at`, on their way out.
+    #[inline(always)]
+    fn apply<const C: usize>(self, sums: [f32; C], at: usize) -> [f32; C] {
+        match self {
+            Exit::Plain => sums,
+            Exit::Relu6 => sums.map(relu6),
+            Exit::Through(outputs) => {
+                let y: &[f32; C] = outputs[at..][..C].try_into().expect("C values");
+                std::array::from_fn(|i| through_relu6(sums[i], y[i]))
+            }
+        }
     }
 }
 
@@ -204,18 +238,20 @@ impl Kernels {
                 g.extend(p.iter().map(|v| v / positions as f32));
             }
         }
-        through_relu6(&mut g, &tape.head);
+        mask_through_relu6(&mut g, &tape.head);
         let mut g = self.head.backward(&g, images * positions);
         for (b, t) in self.blocks.iter().zip(&tape.blocks).rev() {
             let side_in = t.side;
             let side = b.depthwise.side_out(side_in);
             let mut d = b.project.backward(&g, images * side * side);
-            through_relu6(&mut d, &t.depthwise);
-            let mut h = b.depthwise.backward(&d, images, side_in);
-            if let (Some(e), Some(out)) = (&b.expand, &t.expanded) {
-                through_relu6(&mut h, out);
-                h = e.backward(&h, images * side_in * side_in);
-            }
+            mask_through_relu6(&mut d, &t.depthwise);
+            let mut h = match (&b.expand, &t.expanded) {
+                (Some(e), Some(out)) => {
+                    let h = (b.depthwise).backward(&d, images, side_in, Exit::Through(out));
+                    e.backward(&h, images * side_in * side_in)
+                }
+                _ => b.depthwise.backward(&d, images, side_in, Exit::Plain),
+            };
             if b.skip {
                 for (h, g) in h.iter_mut().zip(&g) {
                     *h += g;
@@ -223,7 +259,7 @@ impl Kernels {
             }
             g = h;
         }
-        through_relu6(&mut g, &tape.stem);
+        mask_through_relu6(&mut g, &tape.stem);
         self.stem.backward(&g, images, SIDE)
     }
 }

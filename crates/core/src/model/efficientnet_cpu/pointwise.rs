@@ -1,7 +1,7 @@
 //! A 1×1 convolution (or a dense layer) on channels-last rows: a matrix product with the `gemm`
 //! crate (Burn Flex's own), its bias and ReLU6 fused into one pass over the output, and its
-//! input gradient, the product with the transposed weights. The project's one use of `unsafe`:
-//! `gemm` takes raw pointers and strides.
+//! input gradient, the product with the transposed weights. One of the two modules with `unsafe`
+//! (the other is `simd`): `gemm` takes raw pointers and strides.
 #![allow(unsafe_code)]
 
 use super::{bias, relu6, values};
@@ -99,7 +99,9 @@ impl Pointwise {
             );
         }
         if clamp {
-            relu6(&mut out);
+            for v in &mut out {
+                *v = relu6(*v);
+            }
         }
         out
     }
