@@ -187,3 +187,38 @@ fn input_gradients_agree_with_torch_autograd() {
         }
     }
 }
+
+/// The CPU kernels share a layer's rows between the cores (natively): the logits and the input
+/// gradient must be the same, bit for bit, on 1, 2 and 3 threads; and so must two photos at
+/// once (the L-BFGS lanes, one photo a thread where there are two) on 2 and 3.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn the_kernels_give_the_same_bits_on_any_number_of_threads() {
+    let device = Device::flex().autodiff();
+    let model = model(&device);
+    let photos: Vec<f32> = ["chelsea.png", "coffee.png"]
+        .iter()
+        .flat_map(|name| centre_cut(&sample(name)))
+        .collect();
+    let run = |threads: usize, images: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let x = &photos[..images * INPUT];
+            let logits = logits(&model, x[..INPUT].to_vec(), &device)[0].clone();
+            let (targets, c) = (vec![9; images], vec![0.0; images]);
+            let batch = Batch::new(x, x, &targets, &c, 1.0);
+            let grad = block_on(evaluate(&model, &device, batch)).unwrap().grad;
+            (logits, grad)
+        })
+    };
+    let one = run(1, 1);
+    for threads in [2, 3] {
+        assert!(run(threads, 1) == one, "one photo, {threads} threads");
+    }
+    let two = run(2, 2);
+    assert!(run(3, 2) == two, "two photos, 3 threads");
+    assert!(two.1[..INPUT] == one.1, "two photos side by side");
+}

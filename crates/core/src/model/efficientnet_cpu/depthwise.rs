@@ -5,7 +5,7 @@
 //! the mask of the ReLU6 before the layer applied on the way out.
 
 use super::simd::{self, Kernel, Madd};
-use super::{Exit, bias, values};
+use super::{Exit, bias, by_parts, values};
 
 /// Channels summed together in registers.
 const LANES: usize = 8;
@@ -83,32 +83,57 @@ impl Depthwise {
 
     /// `images` maps `[side, side, channels]` → `[side_out, side_out, channels]`, then ReLU6.
     pub fn forward(&self, x: &[f32], images: usize, side: usize) -> Vec<f32> {
-        simd::run(Gather {
-            layer: self,
-            src: x,
-            from: side,
-            to: self.side_out(side),
+        self.gather(
+            x,
+            side,
+            self.side_out(side),
             images,
-            start: Some(&self.bias),
-            exit: Exit::Relu6,
-            along: |o| self.taps(o, side),
-        })
+            Some(&self.bias),
+            Exit::Relu6,
+            |o| self.taps(o, side),
+        )
     }
 
     /// The input gradient of the convolution (before ReLU6): `[side_out², channels]` per image
     /// → `[side², channels]`, each input pixel gathering from the outputs that read it; then
     /// `exit` (the ReLU6 before the layer, if any).
     pub fn backward(&self, grad: &[f32], images: usize, side: usize, exit: Exit) -> Vec<f32> {
-        simd::run(Gather {
-            layer: self,
-            src: grad,
-            from: self.side_out(side),
-            to: side,
-            images,
-            start: None,
-            exit,
-            along: |i| self.readers(i, side),
+        self.gather(grad, self.side_out(side), side, images, None, exit, |i| {
+            self.readers(i, side)
         })
+    }
+
+    /// [`Gather`] over `images` maps, its rows shared between the cores ([`by_parts`]).
+    #[allow(clippy::too_many_arguments)] // Gather's fields, less the part
+    fn gather<A, I>(
+        &self,
+        src: &[f32],
+        from: usize,
+        to: usize,
+        images: usize,
+        start: Option<&[f32]>,
+        exit: Exit,
+        along: A,
+    ) -> Vec<f32>
+    where
+        A: Fn(usize) -> I + Sync,
+        I: Iterator<Item = (usize, usize)> + Clone,
+    {
+        let mut out = vec![0.0; images * to * to * self.channels];
+        by_parts(&mut out, to * self.channels, |first_row, out| {
+            simd::run(Gather {
+                layer: self,
+                src,
+                from,
+                to,
+                first_row,
+                exit: exit.from(first_row * to * self.channels),
+                out,
+                start,
+                along: &along,
+            })
+        });
+        out
     }
 
     /// `out[at + c] = start[c] + Σ_(tap, pixel) weight[tap][c] · maps[pixel][c]`, eight channels
@@ -183,20 +208,21 @@ impl Depthwise {
     }
 }
 
-/// For each of `images` maps `src` (`[from, from, channels]`), the map `[to, to, channels]`
-/// whose pixel (y, x) is `start` plus the sum of each tap's weights times the source pixel, over
-/// the (tap, source row) pairs `along(y)` × `along(x)`: the taps a pixel reads (forward) or the
-/// outputs that read it (backward); then `exit`. A [`Kernel`], so that natively it runs with
-/// FMA.
+/// For maps `src` (`[from, from, channels]` each), rows of the maps `[to, to, channels]` whose
+/// pixel (y, x) is `start` plus the sum of each tap's weights times the source pixel, over the
+/// (tap, source row) pairs `along(y)` × `along(x)`: the taps a pixel reads (forward) or the
+/// outputs that read it (backward); then `exit`. It fills `out`, the output's rows (one image's
+/// y each) from `first_row` on. A [`Kernel`], so that natively it runs with FMA.
 struct Gather<'a, A> {
     layer: &'a Depthwise,
     src: &'a [f32],
     from: usize,
     to: usize,
-    images: usize,
+    first_row: usize,
+    out: &'a mut [f32],
     start: Option<&'a [f32]>,
     exit: Exit<'a>,
-    along: A,
+    along: &'a A,
 }
 
 impl<A, I> Kernel for Gather<'_, A>
@@ -204,33 +230,33 @@ where
     A: Fn(usize) -> I,
     I: Iterator<Item = (usize, usize)> + Clone,
 {
-    type Out = Vec<f32>;
+    type Out = ();
 
     #[inline(always)]
-    fn run<M: Madd>(self) -> Vec<f32> {
+    fn run<M: Madd>(self) {
         let Gather {
             layer,
             src,
             from,
             to,
-            images,
+            first_row,
+            out,
             start,
             exit,
             along,
         } = self;
         let c = layer.channels;
-        let mut out = vec![0.0; images * to * to * c];
-        for (image, src) in src.chunks_exact(from * from * c).enumerate() {
-            for y in 0..to {
-                for x in 0..to {
-                    let pairs = along(y).flat_map(|(ty, sy)| {
-                        along(x).map(move |(tx, sx)| (ty * layer.kernel + tx, sy * from + sx))
-                    });
-                    let at = ((image * to + y) * to + x) * c;
-                    layer.sum_taps::<M>(&mut out, at, start, exit, pairs, src);
-                }
+        let rows = out.len() / (to * c);
+        for row in first_row..first_row + rows {
+            let (image, y) = (row / to, row % to);
+            let src = &src[image * from * from * c..][..from * from * c];
+            for x in 0..to {
+                let pairs = along(y).flat_map(|(ty, sy)| {
+                    along(x).map(move |(tx, sx)| (ty * layer.kernel + tx, sy * from + sx))
+                });
+                let at = ((row - first_row) * to + x) * c;
+                layer.sum_taps::<M>(out, at, start, exit, pairs, src);
             }
         }
-        out
     }
 }

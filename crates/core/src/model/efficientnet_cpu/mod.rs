@@ -43,46 +43,152 @@ fn through_relu6(grad: f32, y: f32) -> f32 {
     if y > 0.0 && y < 6.0 { grad } else { 0.0 }
 }
 
-/// [`through_relu6`] over a whole gradient, in place.
-fn mask_through_relu6(grad: &mut [f32], out: &[f32]) {
-    for (g, &y) in grad.iter_mut().zip(out) {
-        *g = through_relu6(*g, y);
-    }
-}
-
-/// What the depthwise kernel does to each sum on its way out of its registers, so that no pass
-/// over the result follows it.
+/// What a kernel does to each sum on its way out (the depthwise kernel while it is still in
+/// registers, a 1×1 convolution in the same pass over its part as its bias), so that no pass over
+/// the result follows it.
 #[derive(Clone, Copy)]
 enum Exit<'a> {
-    /// Nothing: a gradient with no ReLU6 before the layer.
+    /// Nothing.
     Plain,
     /// ReLU6: the forward pass's activation.
     Relu6,
-    /// A gradient passing back through the ReLU6 before the layer, given that ReLU6's outputs,
-    /// laid out as the result.
+    /// A skip connection: these values, laid out as the result, added.
+    Add(&'a [f32]),
+    /// A gradient passing back through a ReLU6, given that ReLU6's outputs, laid out as the
+    /// result.
     Through(&'a [f32]),
 }
 
-impl Exit<'_> {
+impl<'a> Exit<'a> {
+    /// The same exit for a part of the result that starts at its value `at`.
+    fn from(self, at: usize) -> Exit<'a> {
+        match self {
+            Exit::Add(values) => Exit::Add(&values[at..]),
+            Exit::Through(outputs) => Exit::Through(&outputs[at..]),
+            exit => exit,
+        }
+    }
+
     /// `sums`, the result's values from index `at`, on their way out.
     #[inline(always)]
     fn apply<const C: usize>(self, sums: [f32; C], at: usize) -> [f32; C] {
+        let along = |values: &[f32]| -> [f32; C] { values[at..][..C].try_into().expect("C") };
         match self {
             Exit::Plain => sums,
             Exit::Relu6 => sums.map(relu6),
+            Exit::Add(values) => {
+                let x = along(values);
+                std::array::from_fn(|i| sums[i] + x[i])
+            }
             Exit::Through(outputs) => {
-                let y: &[f32; C] = outputs[at..][..C].try_into().expect("C values");
+                let y = along(outputs);
                 std::array::from_fn(|i| through_relu6(sums[i], y[i]))
+            }
+        }
+    }
+
+    /// The exit over a whole part `out` (the result's values from the start this exit was
+    /// taken [`from`](Exit::from)), rows of `bias.len()` values, the bias added first if any.
+    fn finish(self, out: &mut [f32], bias: Option<&[f32]>) {
+        if let Some(bias) = bias {
+            for row in out.chunks_exact_mut(bias.len()) {
+                match self {
+                    Exit::Relu6 => row
+                        .iter_mut()
+                        .zip(bias)
+                        .for_each(|(v, b)| *v = relu6(*v + b)),
+                    _ => row.iter_mut().zip(bias).for_each(|(v, b)| *v += b),
+                }
+            }
+            if matches!(self, Exit::Relu6) {
+                return;
+            }
+        }
+        match self {
+            Exit::Plain => {}
+            Exit::Relu6 => out.iter_mut().for_each(|v| *v = relu6(*v)),
+            Exit::Add(values) => out.iter_mut().zip(values).for_each(|(v, x)| *v += x),
+            Exit::Through(outputs) => {
+                (out.iter_mut().zip(outputs)).for_each(|(g, &y)| *g = through_relu6(*g, y))
             }
         }
     }
 }
 
-/// Every product on one thread: one photo's products are too thin for the `gemm` crate to
-/// share well (natively its two threads made a forward pass slower, BENCHMARKS.md), so the
-/// cores go to several photos at once instead ([`Kernels::forward`]: a photo's L-BFGS lanes);
+/// Every `gemm` call on one thread: its own two threads made a forward pass slower
+/// (BENCHMARKS.md); natively [`by_parts`] shares a layer's rows between the cores instead, and
 /// in a browser the pool's workers are the parallelism.
 const ONE_THREAD: gemm::Parallelism = gemm::Parallelism::None;
+
+/// The fewest values a part of a layer's output gets when [`by_parts`] shares it between cores:
+/// smaller parts cost more to hand over than they save.
+#[cfg(not(target_arch = "wasm32"))]
+const PART_VALUES: usize = 8 * 1024;
+
+/// Runs `f` (a whole pass) natively with every other rayon thread kept awake for it, so that
+/// the layers' [`by_parts`] find them ready: a layer's part takes 50–200 µs, about what waking
+/// a sleeping thread took here, so parts handed to sleeping threads mostly ran on this one
+/// (measured: BENCHMARKS.md, "ImageNet speed"). Each helper takes whatever work the pool has
+/// (`rayon::yield_now`) until the pass ends; one that starts on the pass's own thread (popped
+/// there while it waited) leaves at once, since the pass cannot end under it.
+#[cfg(not(target_arch = "wasm32"))]
+fn on_the_cores<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    /// Ends the helpers' wait however the pass ends, a panic included.
+    struct Done<'a>(&'a AtomicBool);
+    impl Drop for Done<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Release);
+        }
+    }
+    let done = AtomicBool::new(false);
+    rayon::scope(|scope| {
+        let done = &done;
+        let owner = rayon::current_thread_index();
+        for _ in 1..rayon::current_num_threads() {
+            scope.spawn(move |_| {
+                while rayon::current_thread_index() != owner && !done.load(Ordering::Acquire) {
+                    if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                        std::hint::spin_loop();
+                    }
+                }
+            });
+        }
+        let _done = Done(done);
+        f()
+    })
+}
+
+#[cfg(target_arch = "wasm32")]
+fn on_the_cores<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+/// Calls `f(first_row, part)` on consecutive parts of `out`, rows of `width` values: natively
+/// one part a rayon thread (each at least [`PART_VALUES`] values), run side by side; else the whole
+/// of `out` as one part. Every kernel computes a row the same way whichever part holds it (the
+/// `gemm` crate's blocking depends on the inner dimension only), so results do not depend on the
+/// number of threads (`tests/imagenet.rs` checks it).
+#[cfg(not(target_arch = "wasm32"))]
+fn by_parts(out: &mut [f32], width: usize, f: impl Fn(usize, &mut [f32]) + Sync) {
+    use rayon::prelude::*;
+    let rows = out.len() / width;
+    let parts = (rayon::current_num_threads())
+        .min(out.len() / PART_VALUES)
+        .min(rows);
+    if parts < 2 {
+        return f(0, out);
+    }
+    let per = rows.div_ceil(parts);
+    out.par_chunks_mut(per * width)
+        .enumerate()
+        .for_each(|(i, part)| f(i * per, part));
+}
+
+#[cfg(target_arch = "wasm32")]
+fn by_parts(out: &mut [f32], _width: usize, f: impl Fn(usize, &mut [f32])) {
+    f(0, out)
+}
 
 #[derive(Debug)]
 struct Block {
@@ -153,7 +259,7 @@ impl Kernels {
             let (logits, passes): (Vec<Vec<f32>>, Vec<Pass>) = passes.into_iter().unzip();
             return (logits.concat(), Tape(passes));
         }
-        let (logits, pass) = self.pass(x, images);
+        let (logits, pass) = on_the_cores(|| self.pass(x, images));
         (logits, Tape(vec![pass]))
     }
 
@@ -169,7 +275,7 @@ impl Kernels {
                 .collect();
             return grads.concat();
         }
-        self.pass_back(&tape.0[0], grad)
+        on_the_cores(|| self.pass_back(&tape.0[0], grad))
     }
 
     /// One forward pass of the whole batch.
@@ -177,30 +283,27 @@ impl Kernels {
         let stem = self.stem.forward(x, images, SIDE);
         let mut side = self.stem.side_out(SIDE);
         let mut blocks = Vec::with_capacity(self.blocks.len());
-        let mut h = stem.clone();
+        // The stem's output stays in the tape: the first block reads it there.
+        let mut h = std::borrow::Cow::Borrowed(&stem[..]);
         for b in &self.blocks {
             let side_in = side;
             let rows = images * side * side;
-            let expanded = b.expand.as_ref().map(|e| e.forward(&h, rows, true));
+            let expanded = b.expand.as_ref().map(|e| e.forward(&h, rows, Exit::Relu6));
             let depthwise = b
                 .depthwise
                 .forward(expanded.as_deref().unwrap_or(&h), images, side);
             side = b.depthwise.side_out(side);
-            let mut y = b.project.forward(&depthwise, images * side * side, false);
-            if b.skip {
-                for (y, x) in y.iter_mut().zip(&h) {
-                    *y += x;
-                }
-            }
+            let skip = if b.skip { Exit::Add(&h) } else { Exit::Plain };
+            let y = b.project.forward(&depthwise, images * side * side, skip);
             blocks.push(BlockTape {
                 side: side_in,
                 expanded,
                 depthwise,
             });
-            h = y;
+            h = std::borrow::Cow::Owned(y);
         }
         let positions = side * side;
-        let head = self.head.forward(&h, images * positions, true);
+        let head = self.head.forward(&h, images * positions, Exit::Relu6);
         let width = self.head.outputs();
         let mut pooled = vec![0.0; images * width];
         for (p, maps) in pooled
@@ -216,7 +319,7 @@ impl Kernels {
                 *p /= positions as f32;
             }
         }
-        let logits = self.fc.forward(&pooled, images, false);
+        let logits = self.fc.forward(&pooled, images, Exit::Plain);
         let pass = Pass {
             images,
             stem,
@@ -229,7 +332,7 @@ impl Kernels {
     /// [`Kernels::pullback`] through one pass.
     fn pass_back(&self, tape: &Pass, grad: &[f32]) -> Vec<f32> {
         let images = tape.images;
-        let pooled = self.fc.backward(grad, images);
+        let pooled = self.fc.backward(grad, images, Exit::Plain);
         let width = self.head.outputs();
         let positions = tape.head.len() / (images * width);
         let mut g = Vec::with_capacity(tape.head.len());
@@ -238,28 +341,22 @@ impl Kernels {
                 g.extend(p.iter().map(|v| v / positions as f32));
             }
         }
-        mask_through_relu6(&mut g, &tape.head);
-        let mut g = self.head.backward(&g, images * positions);
+        Exit::Through(&tape.head).finish(&mut g, None);
+        let mut g = self.head.backward(&g, images * positions, Exit::Plain);
         for (b, t) in self.blocks.iter().zip(&tape.blocks).rev() {
             let side_in = t.side;
             let side = b.depthwise.side_out(side_in);
-            let mut d = b.project.backward(&g, images * side * side);
-            mask_through_relu6(&mut d, &t.depthwise);
-            let mut h = match (&b.expand, &t.expanded) {
+            let d = (b.project).backward(&g, images * side * side, Exit::Through(&t.depthwise));
+            let skip = if b.skip { Exit::Add(&g) } else { Exit::Plain };
+            g = match (&b.expand, &t.expanded) {
                 (Some(e), Some(out)) => {
                     let h = (b.depthwise).backward(&d, images, side_in, Exit::Through(out));
-                    e.backward(&h, images * side_in * side_in)
+                    e.backward(&h, images * side_in * side_in, skip)
                 }
-                _ => b.depthwise.backward(&d, images, side_in, Exit::Plain),
+                _ => b.depthwise.backward(&d, images, side_in, skip),
             };
-            if b.skip {
-                for (h, g) in h.iter_mut().zip(&g) {
-                    *h += g;
-                }
-            }
-            g = h;
         }
-        mask_through_relu6(&mut g, &tape.stem);
+        Exit::Through(&tape.stem).finish(&mut g, None);
         self.stem.backward(&g, images, SIDE)
     }
 }

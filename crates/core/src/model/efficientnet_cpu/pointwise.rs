@@ -4,7 +4,7 @@
 //! (the other is `simd`): `gemm` takes raw pointers and strides.
 #![allow(unsafe_code)]
 
-use super::{bias, relu6, values};
+use super::{Exit, bias, by_parts, values};
 use burn::nn::Linear;
 use burn::nn::conv::Conv2d;
 
@@ -67,73 +67,60 @@ impl Pointwise {
         self.outputs
     }
 
-    /// `[rows, inputs]` → `[rows, outputs]`, then ReLU6 if asked.
-    pub fn forward(&self, x: &[f32], rows: usize, clamp: bool) -> Vec<f32> {
+    /// `[rows, inputs]` → `[rows, outputs]` with its bias, then `exit`.
+    pub fn forward(&self, x: &[f32], rows: usize, exit: Exit) -> Vec<f32> {
         assert_eq!(x.len(), rows * self.inputs);
-        let mut out = Vec::with_capacity(rows * self.outputs);
-        for _ in 0..rows {
-            out.extend_from_slice(&self.bias);
-        }
-        // SAFETY: the three matrices are the slices' sizes with these strides (asserted above).
-        unsafe {
-            gemm::gemm(
-                rows,
-                self.outputs,
-                self.inputs,
-                out.as_mut_ptr(),
-                1,
-                self.outputs as isize,
-                true,
-                x.as_ptr(),
-                1,
-                self.inputs as isize,
-                self.weight.as_ptr(),
-                1,
-                self.outputs as isize,
-                1.0,
-                1.0,
-                false,
-                false,
-                false,
-                super::ONE_THREAD,
-            );
-        }
-        if clamp {
-            for v in &mut out {
-                *v = relu6(*v);
-            }
-        }
+        let mut out = vec![0.0; rows * self.outputs];
+        by_parts(&mut out, self.outputs, |first, out| {
+            let x = &x[first * self.inputs..][..out.len() / self.outputs * self.inputs];
+            product(out, x, &self.weight, self.inputs);
+            exit.from(first * self.outputs)
+                .finish(out, Some(&self.bias));
+        });
         out
     }
 
-    /// The input gradient: `[rows, outputs]` → `[rows, inputs]`, `g · Wᵀ`.
-    pub fn backward(&self, grad: &[f32], rows: usize) -> Vec<f32> {
+    /// The input gradient: `[rows, outputs]` → `[rows, inputs]`, `g · Wᵀ`, then `exit`.
+    pub fn backward(&self, grad: &[f32], rows: usize, exit: Exit) -> Vec<f32> {
         assert_eq!(grad.len(), rows * self.outputs);
         let mut out = vec![0.0; rows * self.inputs];
-        // SAFETY: as in `forward`, with the transposed weights `[outputs, inputs]`.
-        unsafe {
-            gemm::gemm(
-                rows,
-                self.inputs,
-                self.outputs,
-                out.as_mut_ptr(),
-                1,
-                self.inputs as isize,
-                false,
-                grad.as_ptr(),
-                1,
-                self.outputs as isize,
-                self.transposed.as_ptr(),
-                1,
-                self.inputs as isize,
-                0.0,
-                1.0,
-                false,
-                false,
-                false,
-                super::ONE_THREAD,
-            );
-        }
+        by_parts(&mut out, self.inputs, |first, out| {
+            let grad = &grad[first * self.outputs..][..out.len() / self.inputs * self.outputs];
+            product(out, grad, &self.transposed, self.outputs);
+            exit.from(first * self.inputs).finish(out, None);
+        });
         out
+    }
+}
+
+/// `out = a · b`, all row-major: `a` `[rows, inner]`, `b` `[inner, columns]`, `out`
+/// `[rows, columns]` (initialised: `gemm` reads it at the edges even where it then overwrites).
+fn product(out: &mut [f32], a: &[f32], b: &[f32], inner: usize) {
+    let columns = b.len() / inner;
+    let rows = out.len() / columns;
+    assert!(a.len() == rows * inner && b.len() == inner * columns);
+    // SAFETY: the three matrices are the slices' sizes with these strides (asserted above).
+    unsafe {
+        gemm::gemm(
+            rows,
+            columns,
+            inner,
+            out.as_mut_ptr(),
+            1,
+            columns as isize,
+            false,
+            a.as_ptr(),
+            1,
+            inner as isize,
+            b.as_ptr(),
+            1,
+            columns as isize,
+            0.0,
+            1.0,
+            false,
+            false,
+            false,
+            super::ONE_THREAD,
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! (im2col); its input gradient scatters the taps' gradients back to the pixels.
 
 use super::pointwise::Pointwise;
-use super::{bias, values};
+use super::{Exit, bias, values};
 use burn::nn::conv::Conv2d;
 
 /// The TensorFlow Lite models' input scaling: (255·x − 127) / 128.
@@ -81,7 +81,7 @@ impl Stem {
                 cols.push(at.map_or(0.0, |i| photo[i] * SCALE - SHIFT))
             });
         }
-        self.taps.forward(&cols, rows, true)
+        self.taps.forward(&cols, rows, Exit::Relu6)
     }
 
     /// The gradient in the photos' pixels of the gradient `grad` in the convolution's output
@@ -89,7 +89,7 @@ impl Stem {
     pub fn backward(&self, grad: &[f32], images: usize, side: usize) -> Vec<f32> {
         let per_image = self.channels_in * side * side;
         let rows = images * self.side_out(side).pow(2);
-        let cols = self.taps.backward(grad, rows);
+        let cols = self.taps.backward(grad, rows, Exit::Plain);
         let per_cols = cols.len() / images;
         let mut out = vec![0.0; images * per_image];
         for (photo, cols) in out
