@@ -4,10 +4,10 @@
 // on the same weights and pixels, all on the page's one thread. tests/bench/photos.sh builds
 // what it needs (target/bench-web, tests/bench/tfjs/node_modules, target/bench-onnx) and runs
 // it after the native benches. Prints JSON, then a table.
-// Run: node tests/bench/photos.mjs [--quick] [--lbfgs] [--profile]
+// Run: node tests/bench/photos.mjs [--quick] [--lbfgs] [--profile | --profile-forward]
 //   --quick: fewer repetitions, and no PGD on TF.js (half a minute on its cpu backend).
 //   --profile: instead, the CPU profile (V8's sampler) of 20 gradients with the kernels: each
-//   function's share of the samples (self time).
+//   function's share of the samples (self time); --profile-forward, of 20 forward passes.
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve-static.mjs';
 import { openPage } from '../e2e/browser.mjs';
@@ -23,13 +23,15 @@ const server = await serve(root, 0, { csp: null });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
 const { page, errors } = await openPage(browser, `${server.url}tests/bench/tfjs/photos.html`, { gallery: false });
 await page.waitForFunction(() => window.photosReady, null, { timeout: 120_000 });
-if (process.argv.includes('--profile')) {
-  await page.evaluate(() => window.gradients(2));
+const profiled = process.argv.includes('--profile') ? 'gradients'
+  : process.argv.includes('--profile-forward') ? 'forwards' : null;
+if (profiled) {
+  await page.evaluate((f) => window[f](2), profiled);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   await cdp.send('Profiler.start');
-  await page.evaluate(() => window.gradients(20));
+  await page.evaluate((f) => window[f](20), profiled);
   const { profile } = await cdp.send('Profiler.stop');
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();

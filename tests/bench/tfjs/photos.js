@@ -3,7 +3,7 @@
 // gradient and attacks (target/bench-web, src/bin/bench.rs), each path timed in this one page
 // load, beside its peers on the same weights and pixels: TF.js 4.22 (efficientnet.js) on its
 // wasm and cpu backends, and ONNX Runtime Web 1.30 (tests/bench/onnx_efficientnet.py's graph).
-// `window.runPhotos(plan)` returns the results; `window.gradients(n)` is what the profiler
+// `window.runPhotos(plan)` returns the results; `window.gradients(n)` and `window.forwards(n)` are what the profiler
 // samples.
 import init, { Photos } from '../../../target/bench-web/bench.js';
 import { safetensors } from './models.js';
@@ -85,6 +85,11 @@ for (const name of SAMPLES) {
 window.gradients = (n) => {
   const m = window.profiled ??= model(true);
   for (let i = 0; i < n; i++) m.gradient(photos['chelsea.png'], OSTRICH);
+};
+
+window.forwards = (n) => {
+  const m = window.profiled ??= model(true);
+  for (let i = 0; i < n; i++) m.forward(photos['chelsea.png']);
 };
 
 window.runPhotos = async (plan) => {

@@ -5,6 +5,7 @@
 //! the mask of the ReLU6 before the layer applied on the way out.
 
 use super::simd::{self, Kernel, Madd};
+use super::spare::Spare;
 use super::{Exit, bias, by_parts, values};
 
 /// Channels summed together in registers.
@@ -82,35 +83,39 @@ impl Depthwise {
     }
 
     /// `images` maps `[side, side, channels]` → `[side_out, side_out, channels]`, then ReLU6.
-    pub fn forward(&self, x: &[f32], images: usize, side: usize) -> Vec<f32> {
-        self.gather(
-            x,
-            side,
-            self.side_out(side),
-            images,
-            Some(&self.bias),
-            Exit::Relu6,
-            |o| self.taps(o, side),
-        )
+    pub fn forward(&self, x: &[f32], images: usize, side: usize, spare: &Spare) -> Vec<f32> {
+        let to = self.side_out(side);
+        let out = spare.take(images * to * to * self.channels);
+        let bias = Some(&self.bias[..]);
+        self.gather(out, x, side, to, bias, Exit::Relu6, |o| self.taps(o, side))
     }
 
     /// The input gradient of the convolution (before ReLU6): `[side_out², channels]` per image
     /// → `[side², channels]`, each input pixel gathering from the outputs that read it; then
     /// `exit` (the ReLU6 before the layer, if any).
-    pub fn backward(&self, grad: &[f32], images: usize, side: usize, exit: Exit) -> Vec<f32> {
-        self.gather(grad, self.side_out(side), side, images, None, exit, |i| {
+    pub fn backward(
+        &self,
+        grad: &[f32],
+        images: usize,
+        side: usize,
+        exit: Exit,
+        spare: &Spare,
+    ) -> Vec<f32> {
+        let out = spare.take(images * side * side * self.channels);
+        self.gather(out, grad, self.side_out(side), side, None, exit, |i| {
             self.readers(i, side)
         })
     }
 
-    /// [`Gather`] over `images` maps, its rows shared between the cores ([`by_parts`]).
-    #[allow(clippy::too_many_arguments)] // Gather's fields, less the part
+    /// [`Gather`] into `out` (every value overwritten), its rows shared between the cores
+    /// ([`by_parts`]).
+    #[allow(clippy::too_many_arguments)] // Gather's fields, with the whole output for the part
     fn gather<A, I>(
         &self,
+        mut out: Vec<f32>,
         src: &[f32],
         from: usize,
         to: usize,
-        images: usize,
         start: Option<&[f32]>,
         exit: Exit,
         along: A,
@@ -119,7 +124,6 @@ impl Depthwise {
         A: Fn(usize) -> I + Sync,
         I: Iterator<Item = (usize, usize)> + Clone,
     {
-        let mut out = vec![0.0; images * to * to * self.channels];
         by_parts(&mut out, to * self.channels, |first_row, out| {
             simd::run(Gather {
                 layer: self,

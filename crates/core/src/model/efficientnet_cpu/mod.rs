@@ -9,11 +9,14 @@
 mod depthwise;
 mod pointwise;
 mod simd;
+mod spare;
 mod stem;
 
 use super::efficientnet::{EfficientNetLite0, SIDE};
 use depthwise::Depthwise;
 use pointwise::Pointwise;
+use spare::Spare;
+use std::sync::Arc;
 use stem::Stem;
 
 /// A weight tensor's values, row-major.
@@ -205,6 +208,8 @@ pub struct Kernels {
     blocks: Vec<Block>,
     head: Pointwise,
     fc: Pointwise,
+    /// The passes' finished buffers, for the next ones.
+    spare: Arc<Spare>,
 }
 
 /// What one block's gradient needs of its forward pass: its input's side, its ReLU6 outputs.
@@ -218,12 +223,29 @@ struct BlockTape {
 /// one per photo where they ran side by side.
 pub struct Tape(Vec<Pass>);
 
-/// One pass's ReLU6 outputs.
+/// One pass's ReLU6 outputs, kept in [`Spare`] when it is dropped.
 struct Pass {
     images: usize,
     stem: Vec<f32>,
     blocks: Vec<BlockTape>,
     head: Vec<f32>,
+    spare: Arc<Spare>,
+}
+
+impl Drop for Pass {
+    fn drop(&mut self) {
+        let buffers = [
+            std::mem::take(&mut self.stem),
+            std::mem::take(&mut self.head),
+        ];
+        let blocks = self
+            .blocks
+            .drain(..)
+            .flat_map(|b| [b.expanded, Some(b.depthwise)]);
+        for buffer in buffers.into_iter().chain(blocks.flatten()) {
+            self.spare.keep(buffer);
+        }
+    }
 }
 
 impl Kernels {
@@ -242,6 +264,7 @@ impl Kernels {
                 .collect(),
             head: Pointwise::from_conv(&model.head),
             fc: Pointwise::from_linear(&model.fc),
+            spare: Spare::new(),
         }
     }
 
@@ -280,7 +303,8 @@ impl Kernels {
 
     /// One forward pass of the whole batch.
     fn pass(&self, x: &[f32], images: usize) -> (Vec<f32>, Pass) {
-        let stem = self.stem.forward(x, images, SIDE);
+        let spare = &*self.spare;
+        let stem = self.stem.forward(x, images, SIDE, spare);
         let mut side = self.stem.side_out(SIDE);
         let mut blocks = Vec::with_capacity(self.blocks.len());
         // The stem's output stays in the tape: the first block reads it there.
@@ -288,22 +312,28 @@ impl Kernels {
         for b in &self.blocks {
             let side_in = side;
             let rows = images * side * side;
-            let expanded = b.expand.as_ref().map(|e| e.forward(&h, rows, Exit::Relu6));
-            let depthwise = b
-                .depthwise
-                .forward(expanded.as_deref().unwrap_or(&h), images, side);
+            let expanded = (b.expand.as_ref()).map(|e| e.forward(&h, rows, Exit::Relu6, spare));
+            let depthwise =
+                (b.depthwise).forward(expanded.as_deref().unwrap_or(&h), images, side, spare);
             side = b.depthwise.side_out(side);
             let skip = if b.skip { Exit::Add(&h) } else { Exit::Plain };
-            let y = b.project.forward(&depthwise, images * side * side, skip);
+            let y = (b.project).forward(&depthwise, images * side * side, skip, spare);
             blocks.push(BlockTape {
                 side: side_in,
                 expanded,
                 depthwise,
             });
-            h = std::borrow::Cow::Owned(y);
+            if let std::borrow::Cow::Owned(finished) = std::mem::replace(&mut h, y.into()) {
+                spare.keep(finished);
+            }
         }
         let positions = side * side;
-        let head = self.head.forward(&h, images * positions, Exit::Relu6);
+        let head = self
+            .head
+            .forward(&h, images * positions, Exit::Relu6, spare);
+        if let std::borrow::Cow::Owned(finished) = h {
+            spare.keep(finished);
+        }
         let width = self.head.outputs();
         let mut pooled = vec![0.0; images * width];
         for (p, maps) in pooled
@@ -319,44 +349,58 @@ impl Kernels {
                 *p /= positions as f32;
             }
         }
-        let logits = self.fc.forward(&pooled, images, Exit::Plain);
+        let logits = self.fc.forward(&pooled, images, Exit::Plain, spare);
         let pass = Pass {
             images,
             stem,
             blocks,
             head,
+            spare: self.spare.clone(),
         };
         (logits, pass)
     }
 
     /// [`Kernels::pullback`] through one pass.
     fn pass_back(&self, tape: &Pass, grad: &[f32]) -> Vec<f32> {
-        let images = tape.images;
-        let pooled = self.fc.backward(grad, images, Exit::Plain);
+        let (images, spare) = (tape.images, &*self.spare);
+        let pooled = self.fc.backward(grad, images, Exit::Plain, spare);
         let width = self.head.outputs();
         let positions = tape.head.len() / (images * width);
-        let mut g = Vec::with_capacity(tape.head.len());
+        let mut g = spare.take(tape.head.len());
+        g.clear();
         for p in pooled.chunks_exact(width) {
             for _ in 0..positions {
                 g.extend(p.iter().map(|v| v / positions as f32));
             }
         }
         Exit::Through(&tape.head).finish(&mut g, None);
-        let mut g = self.head.backward(&g, images * positions, Exit::Plain);
+        let head = self
+            .head
+            .backward(&g, images * positions, Exit::Plain, spare);
+        spare.keep(g);
+        let mut g = head;
         for (b, t) in self.blocks.iter().zip(&tape.blocks).rev() {
             let side_in = t.side;
             let side = b.depthwise.side_out(side_in);
-            let d = (b.project).backward(&g, images * side * side, Exit::Through(&t.depthwise));
+            let through = Exit::Through(&t.depthwise);
+            let d = (b.project).backward(&g, images * side * side, through, spare);
             let skip = if b.skip { Exit::Add(&g) } else { Exit::Plain };
-            g = match (&b.expand, &t.expanded) {
+            let before = match (&b.expand, &t.expanded) {
                 (Some(e), Some(out)) => {
-                    let h = (b.depthwise).backward(&d, images, side_in, Exit::Through(out));
-                    e.backward(&h, images * side_in * side_in, skip)
+                    let through = Exit::Through(out);
+                    let h = (b.depthwise).backward(&d, images, side_in, through, spare);
+                    let before = e.backward(&h, images * side_in * side_in, skip, spare);
+                    spare.keep(h);
+                    before
                 }
-                _ => b.depthwise.backward(&d, images, side_in, skip),
+                _ => b.depthwise.backward(&d, images, side_in, skip, spare),
             };
+            spare.keep(d);
+            spare.keep(std::mem::replace(&mut g, before));
         }
         Exit::Through(&tape.stem).finish(&mut g, None);
-        self.stem.backward(&g, images, SIDE)
+        let pixels = self.stem.backward(&g, images, SIDE, spare);
+        spare.keep(g);
+        pixels
     }
 }

@@ -4,6 +4,7 @@
 //! (the other is `simd`): `gemm` takes raw pointers and strides.
 #![allow(unsafe_code)]
 
+use super::spare::Spare;
 use super::{Exit, bias, by_parts, values};
 use burn::nn::Linear;
 use burn::nn::conv::Conv2d;
@@ -68,9 +69,9 @@ impl Pointwise {
     }
 
     /// `[rows, inputs]` → `[rows, outputs]` with its bias, then `exit`.
-    pub fn forward(&self, x: &[f32], rows: usize, exit: Exit) -> Vec<f32> {
+    pub fn forward(&self, x: &[f32], rows: usize, exit: Exit, spare: &Spare) -> Vec<f32> {
         assert_eq!(x.len(), rows * self.inputs);
-        let mut out = vec![0.0; rows * self.outputs];
+        let mut out = spare.take(rows * self.outputs);
         by_parts(&mut out, self.outputs, |first, out| {
             let x = &x[first * self.inputs..][..out.len() / self.outputs * self.inputs];
             product(out, x, &self.weight, self.inputs);
@@ -81,9 +82,9 @@ impl Pointwise {
     }
 
     /// The input gradient: `[rows, outputs]` → `[rows, inputs]`, `g · Wᵀ`, then `exit`.
-    pub fn backward(&self, grad: &[f32], rows: usize, exit: Exit) -> Vec<f32> {
+    pub fn backward(&self, grad: &[f32], rows: usize, exit: Exit, spare: &Spare) -> Vec<f32> {
         assert_eq!(grad.len(), rows * self.outputs);
-        let mut out = vec![0.0; rows * self.inputs];
+        let mut out = spare.take(rows * self.inputs);
         by_parts(&mut out, self.inputs, |first, out| {
             let grad = &grad[first * self.outputs..][..out.len() / self.inputs * self.outputs];
             product(out, grad, &self.transposed, self.outputs);
@@ -94,7 +95,8 @@ impl Pointwise {
 }
 
 /// `out = a · b`, all row-major: `a` `[rows, inner]`, `b` `[inner, columns]`, `out`
-/// `[rows, columns]` (initialised: `gemm` reads it at the edges even where it then overwrites).
+/// `[rows, columns]`, whatever its values were (initialised: `gemm` reads it at the edges even
+/// where it then overwrites it).
 fn product(out: &mut [f32], a: &[f32], b: &[f32], inner: usize) {
     let columns = b.len() / inner;
     let rows = out.len() / columns;

@@ -3,6 +3,7 @@
 //! (im2col); its input gradient scatters the taps' gradients back to the pixels.
 
 use super::pointwise::Pointwise;
+use super::spare::Spare;
 use super::{Exit, bias, values};
 use burn::nn::conv::Conv2d;
 
@@ -71,27 +72,30 @@ impl Stem {
     }
 
     /// `images` photos `[3, side, side]` in [0, 1] → `[side_out², 32]` each, after ReLU6.
-    pub fn forward(&self, x: &[f32], images: usize, side: usize) -> Vec<f32> {
+    pub fn forward(&self, x: &[f32], images: usize, side: usize, spare: &Spare) -> Vec<f32> {
         let per_image = self.channels_in * side * side;
         let rows = images * self.side_out(side).pow(2);
-        let mut cols = Vec::with_capacity(rows * self.channels_in * self.kernel.pow(2));
+        let mut cols = spare.take(rows * self.channels_in * self.kernel.pow(2));
+        cols.clear();
         for photo in x.chunks_exact(per_image).take(images) {
             // Padding is zeros of the scaled input, as Burn's and TensorFlow's convolutions pad.
             self.each_tap(side, |_, at| {
                 cols.push(at.map_or(0.0, |i| photo[i] * SCALE - SHIFT))
             });
         }
-        self.taps.forward(&cols, rows, Exit::Relu6)
+        let out = self.taps.forward(&cols, rows, Exit::Relu6, spare);
+        spare.keep(cols);
+        out
     }
 
     /// The gradient in the photos' pixels of the gradient `grad` in the convolution's output
     /// (before ReLU6).
-    pub fn backward(&self, grad: &[f32], images: usize, side: usize) -> Vec<f32> {
+    pub fn backward(&self, grad: &[f32], images: usize, side: usize, spare: &Spare) -> Vec<f32> {
         let per_image = self.channels_in * side * side;
         let rows = images * self.side_out(side).pow(2);
-        let cols = self.taps.backward(grad, rows, Exit::Plain);
+        let cols = self.taps.backward(grad, rows, Exit::Plain, spare);
         let per_cols = cols.len() / images;
-        let mut out = vec![0.0; images * per_image];
+        let mut out = spare.zeros(images * per_image);
         for (photo, cols) in out
             .chunks_exact_mut(per_image)
             .zip(cols.chunks_exact(per_cols))
@@ -102,6 +106,7 @@ impl Stem {
                 }
             });
         }
+        spare.keep(cols);
         out
     }
 }
