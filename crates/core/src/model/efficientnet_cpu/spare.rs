@@ -5,9 +5,18 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// The most values kept (64 MB): about two passes' worth for one photo. Beyond it, finished
-/// buffers go back to the allocator.
-const MOST_KEPT: usize = 16 << 20;
+/// The most values kept for each pass that can run at once (32 MB): one photo's pass needs about
+/// 8M values. Beyond it, finished buffers go back to the allocator.
+const KEPT_A_PASS: usize = 8 << 20;
+
+/// The passes that can run at once: natively one a thread (a photo's lanes), one in a browser
+/// worker.
+fn passes_at_once() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    return rayon::current_num_threads();
+    #[cfg(target_arch = "wasm32")]
+    1
+}
 
 /// Finished buffers by length, shared by the passes that run side by side.
 #[derive(Debug, Default)]
@@ -46,7 +55,7 @@ impl Spare {
     /// Keeps `buffer` for a later [`Spare::take`] of its length, if there is room.
     pub fn keep(&self, buffer: Vec<f32>) {
         let mut kept = self.0.lock().expect("no pass panics holding it");
-        if buffer.is_empty() || kept.values + buffer.len() > MOST_KEPT {
+        if buffer.is_empty() || kept.values + buffer.len() > KEPT_A_PASS * passes_at_once() {
             return;
         }
         kept.values += buffer.len();
@@ -66,7 +75,7 @@ mod tests {
         assert_eq!(spare.take(3), [0.0; 3], "taken once");
         spare.keep(vec![2.0; 4]);
         assert_eq!(spare.zeros(4), [0.0; 4]);
-        spare.keep(vec![0.0; MOST_KEPT]);
+        spare.keep(vec![0.0; KEPT_A_PASS * passes_at_once()]);
         spare.keep(vec![5.0; 2]);
         assert_eq!(spare.take(2), [0.0; 2], "no room for it");
     }
