@@ -6,6 +6,7 @@
 
 use super::simd::{self, Kernel, Madd};
 use super::spare::Spare;
+use super::window::Window;
 use super::{Exit, bias, by_parts, values};
 
 /// Channels summed together in registers.
@@ -22,8 +23,7 @@ pub struct Depthwise {
     weight: Vec<f32>,
     bias: Vec<f32>,
     channels: usize,
-    kernel: usize,
-    stride: usize,
+    window: Window,
 }
 
 impl Depthwise {
@@ -46,40 +46,16 @@ impl Depthwise {
             weight,
             bias: bias(&conv.bias, channels),
             channels,
-            kernel,
-            stride: conv.stride[0],
+            window: Window {
+                kernel,
+                stride: conv.stride[0],
+            },
         }
     }
 
     /// The output side for an input side: ⌈side / stride⌉.
     pub fn side_out(&self, side: usize) -> usize {
-        side.div_ceil(self.stride)
-    }
-
-    /// Padding before the first row and column: TensorFlow puts the odd one after.
-    fn pad(&self, side: usize) -> usize {
-        let total = ((self.side_out(side) - 1) * self.stride + self.kernel).saturating_sub(side);
-        total / 2
-    }
-
-    /// For output row (or column) `o`, the taps `t` that land inside the input and where.
-    fn taps(&self, o: usize, side: usize) -> impl Iterator<Item = (usize, usize)> + Clone {
-        let start = (o * self.stride) as isize - self.pad(side) as isize;
-        (0..self.kernel).filter_map(move |t| {
-            let i = start + t as isize;
-            (i >= 0 && (i as usize) < side).then_some((t, i as usize))
-        })
-    }
-
-    /// For input row (or column) `i`, the taps `t` that read it and from which output row.
-    fn readers(&self, i: usize, side: usize) -> impl Iterator<Item = (usize, usize)> + Clone {
-        let (stride, out_side) = (self.stride as isize, self.side_out(side) as isize);
-        let shifted = i as isize + self.pad(side) as isize;
-        (0..self.kernel).filter_map(move |t| {
-            let o = shifted - t as isize;
-            (o >= 0 && o % stride == 0 && o / stride < out_side)
-                .then_some((t, (o / stride) as usize))
-        })
+        self.window.side_out(side)
     }
 
     /// `images` maps `[side, side, channels]` → `[side_out, side_out, channels]`, then ReLU6.
@@ -87,7 +63,9 @@ impl Depthwise {
         let to = self.side_out(side);
         let out = spare.take(images * to * to * self.channels);
         let bias = Some(&self.bias[..]);
-        self.gather(out, x, side, to, bias, Exit::Relu6, |o| self.taps(o, side))
+        self.gather(out, x, side, to, bias, Exit::Relu6, |o| {
+            self.window.taps(o, side)
+        })
     }
 
     /// The input gradient of the convolution (before ReLU6): `[side_out², channels]` per image
@@ -103,7 +81,7 @@ impl Depthwise {
     ) -> Vec<f32> {
         let out = spare.take(images * side * side * self.channels);
         self.gather(out, grad, self.side_out(side), side, None, exit, |i| {
-            self.readers(i, side)
+            self.window.readers(i, side)
         })
     }
 
@@ -256,7 +234,7 @@ where
             let src = &src[image * from * from * c..][..from * from * c];
             for x in 0..to {
                 let pairs = along(y).flat_map(|(ty, sy)| {
-                    along(x).map(move |(tx, sx)| (ty * layer.kernel + tx, sy * from + sx))
+                    along(x).map(move |(tx, sx)| (ty * layer.window.kernel + tx, sy * from + sx))
                 });
                 let at = ((row - first_row) * to + x) * c;
                 layer.sum_taps::<M>(out, at, start, exit, pairs, src);

@@ -11,6 +11,7 @@ mod pointwise;
 mod simd;
 mod spare;
 mod stem;
+mod window;
 
 use super::efficientnet::{EfficientNetLite0, SIDE};
 use depthwise::Depthwise;

@@ -45,13 +45,6 @@ impl Spare {
         }
     }
 
-    /// A buffer of `len` zeros.
-    pub fn zeros(&self, len: usize) -> Vec<f32> {
-        let mut buffer = self.take(len);
-        buffer.fill(0.0);
-        buffer
-    }
-
     /// Keeps `buffer` for a later [`Spare::take`] of its length, if there is room.
     pub fn keep(&self, buffer: Vec<f32>) {
         let mut kept = self.0.lock().expect("no pass panics holding it");
@@ -73,8 +66,6 @@ mod tests {
         spare.keep(vec![1.0; 3]);
         assert_eq!(spare.take(3), [1.0; 3]);
         assert_eq!(spare.take(3), [0.0; 3], "taken once");
-        spare.keep(vec![2.0; 4]);
-        assert_eq!(spare.zeros(4), [0.0; 4]);
         spare.keep(vec![0.0; KEPT_A_PASS * passes_at_once()]);
         spare.keep(vec![5.0; 2]);
         assert_eq!(spare.take(2), [0.0; 2], "no room for it");
