@@ -3,11 +3,13 @@
 // ostrich per sample photo, on the CPU worker and then, switched in the same page, on the
 // WebGPU worker (SwiftShader here: reading and PGD only, L-BFGS would take an hour).
 // Run: node tests/e2e/bench-photos.mjs [L-BFGS on the CPU: all|none, default all] [backends:
-// all|cpu, default all] (prints JSON)
+// all|cpu, default all] (prints JSON). CORES=k: the page is told the machine has k cores, so
+// its pool starts k CPU workers and L-BFGS runs in k lanes (CORES=1: one lane).
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { serve } from '../../scripts/serve-static.mjs';
 import { openApp } from './browser.mjs';
+import { pretendCores } from './harness.mjs';
 
 const lbfgs = (process.argv[2] ?? 'all') === 'all';
 const webgpu = (process.argv[3] ?? 'all') === 'all';
@@ -24,6 +26,8 @@ const out = {
 const server = await serve(pkg);
 const app = await openApp(server.url);
 const { page } = app;
+if (process.env.CORES) await pretendCores(page, Number(process.env.CORES));
+out.cores_reported = await page.evaluate(() => navigator.hardwareConcurrency);
 const gpu = await page.waitForFunction(() => document.querySelector('[data-testid="backend-select"] option[value="webgpu"]'), null, { timeout: 120_000 }).then(() => true, () => false);
 await page.getByTestId('photo-open').click();
 const SAMPLES = ['chelsea.png', 'coffee.png', 'rocket.jpg'];
