@@ -271,7 +271,8 @@ impl Kernels {
 
     /// `images` photos (`[3, 224, 224]` each, in [0, 1]) → their logits (`[images, 1000]`) and
     /// the tape their input gradient needs. Natively, several photos run side by side, one a
-    /// core (a photo's L-BFGS lanes): one photo's products share the cores badly.
+    /// core (a photo's L-BFGS lanes), and one photo's layers are shared between the cores
+    /// ([`by_parts`]).
     pub fn forward(&self, x: &[f32], images: usize) -> (Vec<f32>, Tape) {
         #[cfg(not(target_arch = "wasm32"))]
         if images > 1 && rayon::current_num_threads() > 1 {

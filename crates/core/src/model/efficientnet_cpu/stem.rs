@@ -1,7 +1,7 @@
 //! The stem: the input scaling (255·x − 127)/128 and a 3×3 stride-2 convolution of the
 //! channels-first photo to 32 channels-last maps, as a matrix product over its 27 taps
-//! (im2col); its input gradient gathers each pixel's taps' gradients back from the outputs that
-//! read it.
+//! (im2col); its input gradient adds each output pixel's taps' gradients back onto the pixels
+//! they read.
 
 use super::pointwise::Pointwise;
 use super::spare::Spare;
@@ -52,9 +52,13 @@ impl Stem {
         // Each output pixel's row of taps, channel-major; padding is zeros of the scaled input,
         // as Burn's and TensorFlow's convolutions pad.
         let mut cols = spare.take(images * out_side * out_side * width);
-        let columns: Vec<Vec<_>> = (0..out_side)
-            .map(|o| self.window.taps(o, side).collect())
-            .collect();
+        // For output row (or column) o and tap t, the input row it reads, if inside.
+        let mut inside = vec![None; out_side * k];
+        for o in 0..out_side {
+            for (t, i) in self.window.taps(o, side) {
+                inside[o * k + t] = Some(i);
+            }
+        }
         by_parts(&mut cols, width, |first, part| {
             for (row, taps) in (first..).zip(part.chunks_exact_mut(width)) {
                 let (image, oy, ox) = (
@@ -63,12 +67,15 @@ impl Stem {
                     row % out_side,
                 );
                 let photo = &x[image * self.channels_in * side * side..];
-                taps.fill(0.0);
-                for (ty, iy) in self.window.taps(oy, side) {
-                    for &(tx, ix) in &columns[ox] {
-                        for c in 0..self.channels_in {
-                            taps[(c * k + ty) * k + tx] =
-                                photo[(c * side + iy) * side + ix] * SCALE - SHIFT;
+                let mut taps = taps.iter_mut();
+                for c in 0..self.channels_in {
+                    let plane = &photo[c * side * side..][..side * side];
+                    for &y in &inside[oy * k..][..k] {
+                        for &x in &inside[ox * k..][..k] {
+                            *taps.next().expect("k² taps a channel") = match (y, x) {
+                                (Some(y), Some(x)) => plane[y * side + x] * SCALE - SHIFT,
+                                _ => 0.0,
+                            };
                         }
                     }
                 }
@@ -90,26 +97,25 @@ impl Stem {
             .taps
             .backward(grad, images * out_side * out_side, Exit::Plain, spare);
         let mut out = spare.take(images * self.channels_in * side * side);
-        let columns: Vec<Vec<_>> = (0..side)
-            .map(|i| self.window.readers(i, side).collect())
+        let along: Vec<Vec<_>> = (0..out_side)
+            .map(|o| self.window.taps(o, side).collect())
             .collect();
-        // Rows of pixels: (image, channel, y).
-        by_parts(&mut out, side, |first, part| {
-            for (row, pixels) in (first..).zip(part.chunks_exact_mut(side)) {
-                let (image, c, iy) = (
-                    row / (self.channels_in * side),
-                    row / side % self.channels_in,
-                    row % side,
-                );
-                let cols = &cols[image * out_side * out_side * width..];
-                for (ix, pixel) in pixels.iter_mut().enumerate() {
-                    let mut sum = 0.0;
-                    for (ty, oy) in self.window.readers(iy, side) {
-                        for &(tx, ox) in &columns[ix] {
-                            sum += cols[(oy * out_side + ox) * width + (c * k + ty) * k + tx];
+        // Each plane (image, channel) gathers its taps' gradients from every output pixel: the
+        // planes are shared between the cores, a pixel's sum in the same order in any of them.
+        by_parts(&mut out, side * side, |first, part| {
+            for (plane, pixels) in (first..).zip(part.chunks_exact_mut(side * side)) {
+                let (image, c) = (plane / self.channels_in, plane % self.channels_in);
+                pixels.fill(0.0);
+                for oy in 0..out_side {
+                    for ox in 0..out_side {
+                        let at = ((image * out_side + oy) * out_side + ox) * width + c * k * k;
+                        let taps = &cols[at..][..k * k];
+                        for &(ty, iy) in &along[oy] {
+                            for &(tx, ix) in &along[ox] {
+                                pixels[iy * side + ix] += taps[ty * k + tx] * SCALE;
+                            }
                         }
                     }
-                    *pixel = sum * SCALE;
                 }
             }
         });
