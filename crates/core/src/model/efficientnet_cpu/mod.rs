@@ -145,6 +145,9 @@ fn on_the_cores<R: Send>(f: impl FnOnce() -> R + Send) -> R {
             self.0.store(true, Ordering::Release);
         }
     }
+    if rayon::current_num_threads() < 2 {
+        return f(); // no helpers to keep awake, and no hop to another thread
+    }
     let done = AtomicBool::new(false);
     rayon::scope(|scope| {
         let done = &done;
