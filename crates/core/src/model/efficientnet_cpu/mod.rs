@@ -127,7 +127,7 @@ const ONE_THREAD: gemm::Parallelism = gemm::Parallelism::None;
 /// The fewest values a part of a layer's output gets when [`by_parts`] shares it between cores:
 /// smaller parts cost more to hand over than they save.
 #[cfg(not(target_arch = "wasm32"))]
-const PART_VALUES: usize = 1 * 1024;
+const PART_VALUES: usize = 1024;
 
 /// Runs `f` (a whole pass) natively with every other rayon thread kept awake for it, so that
 /// the layers' [`by_parts`] find them ready: a layer's part takes 50–200 µs, about what waking
