@@ -45,6 +45,14 @@ impl Stem {
         self.window.side_out(side)
     }
 
+    /// For each output row (or column), the taps that land inside the input and where
+    /// ([`Window::taps`]), listed once for a whole pass.
+    fn along(&self, side: usize) -> Vec<Vec<(usize, usize)>> {
+        (0..self.side_out(side))
+            .map(|o| self.window.taps(o, side).collect())
+            .collect()
+    }
+
     /// `images` photos `[3, side, side]` in [0, 1] → `[side_out², 32]` each, after ReLU6.
     pub fn forward(&self, x: &[f32], images: usize, side: usize, spare: &Spare) -> Vec<f32> {
         let (k, out_side) = (self.window.kernel, self.side_out(side));
@@ -52,13 +60,7 @@ impl Stem {
         // Each output pixel's row of taps, channel-major; padding is zeros of the scaled input,
         // as Burn's and TensorFlow's convolutions pad.
         let mut cols = spare.take(images * out_side * out_side * width);
-        // For output row (or column) o and tap t, the input row it reads, if inside.
-        let mut inside = vec![None; out_side * k];
-        for o in 0..out_side {
-            for (t, i) in self.window.taps(o, side) {
-                inside[o * k + t] = Some(i);
-            }
-        }
+        let along = self.along(side);
         by_parts(&mut cols, width, |first, part| {
             for (row, taps) in (first..).zip(part.chunks_exact_mut(width)) {
                 let (image, oy, ox) = (
@@ -67,15 +69,12 @@ impl Stem {
                     row % out_side,
                 );
                 let photo = &x[image * self.channels_in * side * side..];
-                let mut taps = taps.iter_mut();
+                taps.fill(0.0);
                 for c in 0..self.channels_in {
                     let plane = &photo[c * side * side..][..side * side];
-                    for &y in &inside[oy * k..][..k] {
-                        for &x in &inside[ox * k..][..k] {
-                            *taps.next().expect("k² taps a channel") = match (y, x) {
-                                (Some(y), Some(x)) => plane[y * side + x] * SCALE - SHIFT,
-                                _ => 0.0,
-                            };
+                    for &(ty, iy) in &along[oy] {
+                        for &(tx, ix) in &along[ox] {
+                            taps[(c * k + ty) * k + tx] = plane[iy * side + ix] * SCALE - SHIFT;
                         }
                     }
                 }
@@ -97,10 +96,8 @@ impl Stem {
             .taps
             .backward(grad, images * out_side * out_side, Exit::Plain, spare);
         let mut out = spare.take(images * self.channels_in * side * side);
-        let along: Vec<Vec<_>> = (0..out_side)
-            .map(|o| self.window.taps(o, side).collect())
-            .collect();
-        // Each plane (image, channel) gathers its taps' gradients from every output pixel: the
+        let along = self.along(side);
+        // Each plane (image, channel) adds back its taps' gradients from every output pixel: the
         // planes are shared between the cores, a pixel's sum in the same order in any of them.
         by_parts(&mut out, side * side, |first, part| {
             for (plane, pixels) in (first..).zip(part.chunks_exact_mut(side * side)) {
