@@ -12,7 +12,7 @@ async function selectModel(name) {
 test('the page names its backend and offers every zoo model', async () => {
   assert.equal(await app.page.getByTestId('backend').textContent(), 'CPU');
   const options = await app.page.getByTestId('model-select').locator('option').evaluateAll((os) => os.map((o) => o.value));
-  assert.ok(options.includes('convnet') && options.includes('fc100-100-10-adv') && options.includes('convnet-fgsm') && options.includes('convnet-pgd') && options.includes('fc100-100-10-fgsm') && options.length === 14, options.join());
+  assert.ok(options.includes('convnet') && options.includes('fc100-100-10-adv') && options.includes('convnet-fgsm') && options.includes('convnet-pgd') && options.includes('convnet-pgd-l2') && options.includes('fc100-100-10-fgsm') && options.length === 15, options.join());
 });
 
 test('a digit drawn with mouse strokes is read by the convnet', async () => {

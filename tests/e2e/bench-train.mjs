@@ -5,7 +5,7 @@
 // only, and with its checkup), the checkup (clean accuracy on 1,000 gallery digits, PGD-20 at
 // ε 0.1 on 200, mean minimal L-BFGS RMS on 20, with the plain convnet's), the page's longest
 // task, and the browser's memory (the resident size of all its processes).
-// DEFENCE (default fgsm; none, pgd or pool) changes the course's defence; ONE_WORKER=0 skips
+// DEFENCE (default fgsm; none, pgd, pgd-l2 or pool) changes the course's defence; ONE_WORKER=0 skips
 // the 1-worker epoch (a pool first joins epoch 2).
 // Run: node tests/e2e/bench-train.mjs  (prints JSON)
 import { readFileSync, readdirSync } from 'node:fs';

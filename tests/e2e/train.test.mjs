@@ -176,14 +176,16 @@ test('train: one epoch of FGSM training makes L-BFGS need a larger change than o
   await page.close();
 });
 
-test('train: 1 and 2 workers train the same weights at the same seed', async () => {
+// The L2 course: its random starts and projections run per shard on whichever worker holds it.
+test('train: 1 and 2 workers train the same weights at the same seed (PGD-7 in L2)', async () => {
   const tensors = [];
   for (const cores of [2, 1]) {
     const context = await app.browser.newContext();
     const page = await context.newPage();
     await page.addInitScript((k) => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => k }), cores);
     await page.goto(`${new URL(app.page.url()).origin}/#embed=train`);
-    const name = await trainAndKeep(page, { digits: 1000, epochs: 1, defence: 'fgsm' }, 240_000);
+    const name = await trainAndKeep(page, { digits: 1000, epochs: 1, defence: 'pgd-l2' }, 240_000);
+    assert.equal(name, 'yours-convnet-pgd-l2-eps10-seed1-1000digits');
     tensors.push(await keptTensors(page, name));
     await context.close();
   }

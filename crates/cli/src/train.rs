@@ -18,11 +18,12 @@ use std::time::Instant;
 #[derive(clap::Args)]
 pub struct CourseArgs {
     /// Train a model of yours as the page's Train panel does (the same batches, seeds and
-    /// updates), with this defence: none, fgsm (from a random start), pgd (7 steps) or pool
-    /// (the paper's pool of L-BFGS examples)
+    /// updates), with this defence: none, fgsm (from a random start), pgd (7 steps), pgd-l2
+    /// (7 steps in the L2 ball of RMS ε) or pool (the paper's pool of L-BFGS examples)
     #[arg(long)]
     defence: Option<String>,
-    /// The defence's L∞ radius, and the one --watch attacks at
+    /// The defence's radius (L∞; for pgd-l2 an RMS change, L2 ε·28), and the L∞ one --watch
+    /// attacks at
     #[arg(long, default_value_t = 0.1, requires = "defence")]
     epsilon: f32,
     #[arg(long, default_value_t = 5, requires = "defence")]

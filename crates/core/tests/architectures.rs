@@ -112,9 +112,10 @@ fn a_short_training_run_lowers_the_loss() {
 
 #[test]
 fn short_adversarial_training_runs_learn() {
-    // Every batch perturbed (FGSM from a random start, PGD-7), over 8 shards.
+    // Every batch perturbed (FGSM from a random start, PGD-7 in L∞ and in L2), over 8 shards.
     a_short_run_learns("convnet-fgsm");
     a_short_run_learns("convnet-pgd");
+    a_short_run_learns("convnet-pgd-l2");
 }
 
 #[test]

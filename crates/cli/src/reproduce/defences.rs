@@ -20,7 +20,10 @@ pub const HEADING: &str = "## Defences: adversarial training (Section 4.2 and af
 /// Each plain model and its defended twins.
 const GROUPS: [(&str, &[&str]); 2] = [
     ("fc100-100-10", &["fc100-100-10-adv", "fc100-100-10-fgsm"]),
-    ("convnet", &["convnet-fgsm", "convnet-pgd"]),
+    (
+        "convnet",
+        &["convnet-fgsm", "convnet-pgd", "convnet-pgd-l2"],
+    ),
 ];
 const EPSILONS: [f32; 2] = [0.1, 0.3];
 const PGD_STEPS: usize = 40;

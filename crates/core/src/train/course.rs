@@ -56,10 +56,19 @@ pub enum Guard {
     Pgd,
     /// Section 4.2's pool of L-BFGS examples ([`pool`]), `fc100-100-10-adv`'s recipe.
     Pool,
+    /// PGD-[`PGD_STEPS`] in the L2 ball of RMS change ε (the paper's measure; L2 2.8 at ε 0.1),
+    /// three quarters of the loss clean: `convnet-pgd-l2`'s recipe ([`Perturbation::pgd_rms`]).
+    PgdL2,
 }
 
 impl Guard {
-    pub const ALL: [Guard; 4] = [Guard::None, Guard::Fgsm, Guard::Pgd, Guard::Pool];
+    pub const ALL: [Guard; 5] = [
+        Guard::None,
+        Guard::Fgsm,
+        Guard::Pgd,
+        Guard::PgdL2,
+        Guard::Pool,
+    ];
 
     /// Its name in a link and in the panel's menu value.
     pub fn as_str(self) -> &'static str {
@@ -68,6 +77,7 @@ impl Guard {
             Guard::Fgsm => "fgsm",
             Guard::Pgd => "pgd",
             Guard::Pool => "pool",
+            Guard::PgdL2 => "pgd-l2",
         }
     }
 
@@ -82,6 +92,7 @@ impl Guard {
             Guard::Fgsm => "FGSM, random start",
             Guard::Pgd => "PGD-7",
             Guard::Pool => "the paper's L-BFGS pool",
+            Guard::PgdL2 => "PGD-7 in L2 (ε as RMS)",
         }
     }
 }
@@ -113,6 +124,7 @@ impl Course {
             Guard::Fgsm => Defence::Perturbed(Perturbation::fgsm_random_start(self.epsilon)),
             Guard::Pgd => Defence::Perturbed(Perturbation::pgd(self.epsilon, PGD_STEPS)),
             Guard::Pool => Defence::Pool(pool(self.digits)),
+            Guard::PgdL2 => Defence::Perturbed(Perturbation::pgd_rms(self.epsilon, PGD_STEPS)),
         };
         Ok(ModelSpec {
             recipe: Recipe {
@@ -160,6 +172,7 @@ impl Course {
             Guard::None => "no defence".to_string(),
             // The pool's attack has no radius.
             Guard::Pool => Guard::Pool.title().to_string(),
+            Guard::PgdL2 => format!("PGD-7 in L2, RMS ε={}", self.epsilon),
             g => format!("{} ε={}", g.title(), self.epsilon),
         };
         let s = if epochs == 1 { "" } else { "s" };
@@ -197,6 +210,23 @@ mod tests {
         assert_eq!(
             course().title(3),
             "yours: convnet, FGSM, random start ε=0.1, 3 epochs"
+        );
+    }
+
+    #[test]
+    fn the_l2_course_at_0_1_is_convnet_pgd_l2s_recipe() {
+        let l2 = Course {
+            guard: Guard::PgdL2,
+            epochs: 5,
+            seed: 1,
+            ..course()
+        };
+        let (spec, zoo) = (l2.spec().unwrap(), zoo::spec("convnet-pgd-l2").unwrap());
+        assert_eq!(format!("{:?}", spec.recipe), format!("{:?}", zoo.recipe));
+        assert_eq!(crate::defence::RMS_TO_L2, (crate::PIXELS as f32).sqrt());
+        assert_eq!(
+            l2.title(5),
+            "yours: convnet, PGD-7 in L2, RMS ε=0.1, 5 epochs"
         );
     }
 
