@@ -463,7 +463,7 @@ fn train_with_a_defence_trains_a_course_that_eval_reads_as_one_of_yours() {
     for (args, why) in [
         (
             &["train", "convnet", "--defence", "shield"][..],
-            "none, fgsm, pgd, pool",
+            "none, fgsm, pgd, pgd-l2, pool",
         ),
         (
             &["train", "ae400-10", "--defence", "fgsm"][..],
