@@ -35,7 +35,7 @@ pub fn TrainPanel(props: &Props) -> Html {
     html! {
         <section class="panel train" data-testid="train-panel">
             <h2>{"Train your own, and defend it"}</h2>
-            <p class="intro">{"Can a network be trained not to fall for adversarial examples? The paper (Section 4.2) trained on a pool of them; Goodfellow et al. (2015) and Madry et al. (2018) replaced every training batch by adversarial examples of itself, found against the network as it is at that step. Train the convnet or the paper's FC100-100-10 here, on MNIST's training digits, with or without such a defence, and watch after every epoch how accurate it is, how accurate under a PGD attack within ε, and how large the paper's smallest L-BFGS change has to be, beside the plain zoo model. The work is shared by the CPU workers."}</p>
+            <p class="intro">{"Can a network be trained not to fall for adversarial examples? The paper (Section 4.2) trained on a pool of them; Goodfellow et al. (2015) and Madry et al. (2018) replaced every training batch by adversarial examples of itself, found against the network as it is at that step. Train the convnet or the paper's FC100-100-10 here, on MNIST's training digits, with or without such a defence, and watch after every epoch how accurate it is, how accurate under a PGD attack within ε, and how large the paper's smallest L-BFGS change has to be, beside the plain zoo model. Defences within ε per pixel (L∞) barely move that smallest change; \"PGD-7 in L2\" attacks within an RMS change of ε, the paper's own measure, and moves it most. The work is shared by the CPU workers."}</p>
             if *open || props.open {
                 <TrainBody lab={props.lab.clone()} on_kept={props.on_kept.clone()} />
             } else {
