@@ -148,28 +148,20 @@ pub fn perturb(
     let x0 = x.without_autodiff();
     let device = x0.device();
     let [rows, pixels] = x0.dims();
-    let (lo, hi) = match p.ball {
-        Ball::Linf => (
-            x0.clone().sub_scalar(p.epsilon).clamp_min(0.0),
-            x0.clone().add_scalar(p.epsilon).clamp_max(1.0),
-        ),
-        Ball::L2 => (x0.zeros_like(), x0.ones_like()),
-    };
-    // Into the ball around x0 (for L2 each row's change scaled down to ε where it is longer),
-    // then the box.
-    let project = |v: Tensor<2>| {
-        let v = match p.ball {
-            Ball::Linf => v,
-            Ball::L2 => {
-                let r = v - x0.clone();
-                let shrink = norms(r.clone())
-                    .recip()
-                    .mul_scalar(p.epsilon)
-                    .clamp_max(1.0);
-                x0.clone() + r * shrink
-            }
-        };
-        v.max_pair(lo.clone()).min_pair(hi.clone())
+    // Onto the ball around x0 (L∞: each pixel within ε; L2: each row's change scaled down to ε
+    // where it is longer), and the box [0, 1].
+    let lo = x0.clone().sub_scalar(p.epsilon).clamp_min(0.0);
+    let hi = x0.clone().add_scalar(p.epsilon).clamp_max(1.0);
+    let project = |v: Tensor<2>| match p.ball {
+        Ball::Linf => v.max_pair(lo.clone()).min_pair(hi.clone()),
+        Ball::L2 => {
+            let r = v - x0.clone();
+            let shrink = norms(r.clone())
+                .recip()
+                .mul_scalar(p.epsilon)
+                .clamp_max(1.0);
+            (x0.clone() + r * shrink).clamp(0.0, 1.0)
+        }
     };
     let mut xa = x0.clone();
     if p.random_start {
