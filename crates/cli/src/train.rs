@@ -6,10 +6,11 @@ use crate::Dirs;
 use crate::out::outln;
 use blindspot_core::card::{Measured, ModelCard};
 use blindspot_core::data::{Digits, Mnist, slice};
+use blindspot_core::layer_pools;
 use blindspot_core::model::Classifier;
 use blindspot_core::train::checkup::{Watch, checkup};
 use blindspot_core::train::course::{Base, Course, Guard};
-use blindspot_core::zoo::{self, ModelSpec};
+use blindspot_core::zoo::{self, Defence, ModelSpec};
 use blindspot_core::{Error, Result, eval, train, yours};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Instant;
@@ -33,6 +34,12 @@ pub struct CourseArgs {
     /// Training digits an epoch visits: the first this many of the 60,000
     #[arg(long, default_value_t = 60_000, requires = "defence")]
     digits: usize,
+    /// Train the named MLP of the zoo with the paper's pools of adversarial examples for its
+    /// input and hidden layers (Section 4.2, `layer_pools.rs`) as <name>-pools: key=value
+    /// words over the base recipe, e.g. "levels=1,2 per-batch=1" (keys: levels, capacity,
+    /// refresh, every, per-batch, from-epoch, aim=random|nearest, below=learn|frozen)
+    #[arg(long, conflicts_with = "defence")]
+    pools: Option<String>,
 }
 
 impl CourseArgs {
@@ -64,11 +71,14 @@ impl CourseArgs {
     }
 }
 
-/// One model to train: a zoo model, or a course's model of yours.
+/// One model to train: a zoo model (perhaps with pools for its layers), or a course's model
+/// of yours.
 struct Run {
     spec: ModelSpec,
     name: String,
     course: Option<Course>,
+    /// `--pools`' words, where given.
+    pools: Option<String>,
 }
 
 impl Run {
@@ -77,7 +87,21 @@ impl Run {
             spec: *spec,
             name: spec.name.into(),
             course: None,
+            pools: None,
         }
+    }
+
+    /// The zoo model `spec` trained with pools for its layers as `words` ask.
+    fn pools(spec: &ModelSpec, words: &str) -> Result<Self> {
+        let recipe = layer_pools::parse(words)?;
+        let mut spec = *spec;
+        spec.recipe.defence = Defence::LayerPools(recipe);
+        Ok(Run {
+            spec,
+            name: format!("{}-pools", spec.name),
+            course: None,
+            pools: Some(layer_pools::words(&recipe)),
+        })
     }
 
     fn course(course: Course) -> Result<Self> {
@@ -85,6 +109,7 @@ impl Run {
             spec: course.spec()?,
             name: yours::name_for(&course),
             course: Some(course),
+            pools: None,
         })
     }
 
@@ -108,7 +133,15 @@ impl Run {
     /// Its card: the zoo's, or a model of yours' (as the panel writes it, but made here).
     fn card(&self, model: &Classifier, weights: &[u8], m: &Measured) -> Result<ModelCard> {
         let Some(course) = &self.course else {
-            return ModelCard::record(&self.spec, model, weights, m);
+            let card = ModelCard::record(&self.spec, model, weights, m)?;
+            return Ok(match &self.pools {
+                Some(words) => ModelCard {
+                    name: self.name.clone(),
+                    command: format!("blindspot train {} --pools \"{words}\"", self.spec.name),
+                    ..card
+                },
+                None => card,
+            });
         };
         let errors = yours::Errors {
             train: m.train_error,
@@ -140,10 +173,11 @@ impl Run {
 }
 
 pub fn run(dirs: &Dirs, name: &str, course: &CourseArgs, watch: bool, json: bool) -> Result<()> {
-    let runs: Vec<Run> = match course.course(name)? {
-        Some(course) => vec![Run::course(course)?],
-        None if name == "all" => zoo::ZOO.iter().map(Run::zoo).collect(),
-        None => vec![Run::zoo(zoo::spec(name)?)],
+    let runs: Vec<Run> = match (course.course(name)?, &course.pools) {
+        (Some(course), _) => vec![Run::course(course)?],
+        (None, Some(words)) => vec![Run::pools(zoo::spec(name)?, words)?],
+        (None, None) if name == "all" => zoo::ZOO.iter().map(Run::zoo).collect(),
+        (None, None) => vec![Run::zoo(zoo::spec(name)?)],
     };
     let mnist = Mnist::load(&dirs.data)?;
     let test_slice = slice::load(&slice::default_dir())?;

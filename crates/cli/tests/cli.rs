@@ -415,6 +415,42 @@ fn reproduce_writes_every_table_for_a_small_n() {
 }
 
 #[test]
+fn train_with_pools_refuses_bad_words_other_layers_and_convnets() {
+    let dir = scratch("pools");
+    let models = dir.to_str().unwrap();
+    for (args, why) in [
+        (
+            &["train", "fc100-100-10-adv", "--pools", "levels=x"][..],
+            "--pools: a level is 0 to 7",
+        ),
+        (
+            &["train", "fc100-100-10-adv", "--pools", "per-batch=0"][..],
+            "--pools: per-batch takes a whole number above 0",
+        ),
+        (
+            &["train", "fc100-100-10-adv", "--pools", "levels=3"][..],
+            "no layer 3 below its output",
+        ),
+        (
+            &["train", "convnet", "--pools", "levels=1"][..],
+            "made for MLPs only",
+        ),
+        (
+            &["train", "fc100-100-10", "--pools", "", "--defence", "pool"][..],
+            "cannot be used with",
+        ),
+    ] {
+        let out = blindspot(&[&["--models", models][..], args].concat());
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr(&out).contains(why), "{args:?}: {}", stderr(&out));
+    }
+    // Nothing was written.
+    let written = std::fs::read_dir(&dir).map_or(0, |d| d.count());
+    assert_eq!(written, 0);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn train_with_a_defence_trains_a_course_that_eval_reads_as_one_of_yours() {
     let dir = scratch("course");
     let models = dir.to_str().unwrap();

@@ -5,7 +5,8 @@
 //! Our reading of the paper's open details: from epoch `start_epoch` on, before each epoch,
 //! `refresh` training digits (seeded choice) are attacked towards a random wrong label each;
 //! the successes join the pool, whose oldest examples leave beyond `capacity`. Only the input
-//! layer gets a pool (the paper also mentions pools for higher layers; we do not make them).
+//! layer gets a pool here; `layer_pools.rs` reads the paper's pools for every layer, refreshed
+//! every few batches (tried, not shipped).
 //! Pool images are stored as 8-bit pixels, as all our training data.
 
 use crate::attack::{Goal, LbfgsConfig, block_on, keep_going, lbfgs_each};

@@ -11,6 +11,7 @@ pub mod error;
 pub mod eval;
 pub mod experiment;
 pub mod imagenet;
+pub mod layer_pools;
 pub mod levels;
 pub mod model;
 pub mod paper;

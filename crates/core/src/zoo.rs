@@ -31,6 +31,9 @@ pub enum Defence {
     None,
     /// Section 4.2's pool of L-BFGS examples mixed into every epoch (`adversarial.rs`).
     Pool(PoolRecipe),
+    /// Section 4.2's pools for the input and hidden layers, refreshed every few batches and
+    /// mixed into every batch (`layer_pools.rs`; MLPs only, natively only).
+    LayerPools(LayerPoolRecipe),
     /// Every batch replaced by adversarial examples of itself (`defence.rs`).
     Perturbed(Perturbation),
 }
@@ -41,6 +44,7 @@ impl Defence {
         match self {
             Defence::None => None,
             Defence::Pool(p) => Some(crate::adversarial::describe(p)),
+            Defence::LayerPools(p) => Some(crate::layer_pools::describe(p)),
             Defence::Perturbed(p) => Some(p.describe()),
         }
     }
@@ -73,6 +77,13 @@ impl Recipe {
                     refresh: 10,
                     start_epoch: 0,
                 }),
+                Defence::LayerPools(p) => Defence::LayerPools(LayerPoolRecipe {
+                    capacity: 20,
+                    refresh: 10,
+                    every: 5,
+                    start_epoch: 0,
+                    ..p
+                }),
                 other => other,
             },
             ..self
@@ -89,6 +100,45 @@ pub struct PoolRecipe {
     pub refresh: usize,
     /// First epoch (0-based) that sees a pool; earlier epochs are clean.
     pub start_epoch: usize,
+}
+
+/// Pools for an MLP's layers (see `layer_pools.rs`): which layers, how many examples each
+/// keeps, how many digits each refresh attacks per layer and how often, how many examples of
+/// each pool every batch mixes in, from which epoch on, which label the attack aims at, and
+/// which layers a hidden layer's examples train.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerPoolRecipe {
+    /// Layers with a pool, as bits: bit 0 the input, bit k hidden layer k.
+    pub levels: u8,
+    pub capacity: usize,
+    /// Digits attacked per pool at each refresh.
+    pub refresh: usize,
+    /// Batches from one refresh to the next.
+    pub every: usize,
+    /// Examples of each pool in every batch.
+    pub per_batch: usize,
+    /// First epoch (0-based) with pools; earlier epochs are clean.
+    pub start_epoch: usize,
+    /// Towards a random wrong label (as Table 1's attacks), or the nearest one.
+    pub aim: PoolAim,
+    /// Whether a hidden layer's examples train the layers below it too, or only those above.
+    pub train_below: bool,
+}
+
+/// Which label a pool's attack aims at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PoolAim {
+    /// A seeded random wrong label.
+    RandomWrong,
+    /// Each of the nine others, keeping the nearest success (nine times the attacks).
+    Nearest,
+}
+
+impl LayerPoolRecipe {
+    /// The layers with a pool, input side first.
+    pub fn levels(&self) -> Vec<usize> {
+        (0..8).filter(|k| self.levels & (1 << k) != 0).collect()
+    }
 }
 
 /// The paper's figures for a model (Tables 1 and 3), where it has them.

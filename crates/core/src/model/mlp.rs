@@ -24,11 +24,38 @@ impl Mlp {
 
     /// `[n, 784]` pixels in [0, 1] → `[n, 10]` logits.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        self.logits_from(x, 0)
+    }
+
+    /// Logits from the activations `h` of layer `level` (0: the pixels; k: hidden layer k,
+    /// counted from 1 as the probe names `hK` count): the layers above it.
+    pub fn logits_from(&self, h: Tensor<2>, level: usize) -> Tensor<2> {
         let last = self.layers.len() - 1;
-        self.layers.iter().enumerate().fold(x, |h, (k, layer)| {
+        (self.layers.iter().enumerate().skip(level)).fold(h, |h, (k, layer)| {
             let z = layer.forward(h); // [n, sizes[k+1]]
             if k == last { z } else { sigmoid(z) }
         })
+    }
+
+    /// The activations of layer `level` (0: the pixels themselves), `[n, width]`.
+    pub fn activations(&self, x: Tensor<2>, level: usize) -> Tensor<2> {
+        match level {
+            0 => x,
+            k => self.hidden(x, k - 1),
+        }
+    }
+
+    /// Width of layer `level` (0: the 784 pixels), where the network has that layer below
+    /// its output.
+    pub fn width(&self, level: usize) -> Option<usize> {
+        (level < self.layers.len()).then(|| self.layers[level].weight.dims()[0]) // [in, out]
+    }
+
+    /// Logits from layer `level`'s activations `h` with `shift` (`[n, width]`) added and the
+    /// sum clipped to [0, 1] (the pixels' range and the sigmoid's): an adversarial example for
+    /// that layer, replayed on the activations of digits.
+    pub fn shifted_logits(&self, h: Tensor<2>, level: usize, shift: Tensor<2>) -> Tensor<2> {
+        self.logits_from((h + shift).clamp(0.0, 1.0), level)
     }
 
     /// The activations after hidden layer `k` (0-based), `[n, sizes[k+1]]`.
@@ -99,4 +126,26 @@ pub fn hidden_layers(hidden: &[usize]) -> Vec<ProbeLayer> {
         .enumerate()
         .map(|(k, &width)| ProbeLayer::new(format!("h{}", k + 1), width))
         .collect()
+}
+
+/// The layers of an MLP above one of its layers, as a network of its own: what the paper's
+/// adversarial examples "for the hidden layers" attack (inputs: that layer's activations).
+pub struct Above<'a> {
+    pub mlp: &'a Mlp,
+    /// 0: the pixels; k: hidden layer k.
+    pub level: usize,
+}
+
+impl super::Network for Above<'_> {
+    fn inputs(&self) -> usize {
+        self.mlp.width(self.level).unwrap_or(0)
+    }
+
+    fn classes(&self) -> usize {
+        crate::CLASSES
+    }
+
+    fn logits(&self, h: Tensor<2>) -> Tensor<2> {
+        self.mlp.logits_from(h, self.level)
+    }
 }

@@ -11,6 +11,7 @@ pub mod shards;
 use crate::adversarial::Pool;
 use crate::data::Digits;
 use crate::defence;
+use crate::layer_pools::LayerPools;
 use crate::model::{Autoencoder, Classifier};
 use crate::rng::Rng;
 use crate::zoo::{Defence, ModelSpec, Optimizer, Recipe};
@@ -20,6 +21,7 @@ use burn::nn::loss::CrossEntropyLossConfig;
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig};
 use burn::prelude::*;
+use std::cell::RefCell;
 
 /// What the training loop reports after each mini-batch.
 #[derive(Clone, Copy, Debug)]
@@ -79,20 +81,25 @@ fn fit<M: Module>(
     loss: impl Loss<M>,
     progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<M> {
-    fit_mixed(
-        model,
-        data,
-        recipe,
-        phase,
-        device,
-        loss,
-        &mut |_, _| Ok(None),
-        progress,
-    )
+    let hooks = Hooks {
+        epoch: &mut |_, _| Ok(None),
+        batch: &mut |_, _, _| Ok(()),
+    };
+    fit_mixed(model, data, recipe, phase, device, loss, hooks, progress)
 }
 
-/// [`fit`] where `mix(epoch, model)` may replace an epoch's data (adversarial training adds
-/// its pool there). The learning-rate schedule runs over fractional epochs.
+/// What adversarial training changes between [`fit_mixed`]'s steps.
+struct Hooks<'a, M> {
+    /// `epoch(epoch, model)`, before each epoch: may replace its data (the paper's pool as
+    /// `adversarial.rs` reads it adds its examples there).
+    epoch: &'a mut dyn FnMut(usize, &M) -> Result<Option<Digits>>,
+    /// `batch(epoch, b, model)`, before batch `b` of the epoch (pools for every layer are
+    /// refreshed there).
+    batch: &'a mut dyn FnMut(usize, usize, &M) -> Result<()>,
+}
+
+/// [`fit`] with `hooks` called before each epoch and batch. The learning-rate schedule runs
+/// over fractional epochs.
 #[allow(clippy::too_many_arguments)]
 fn fit_mixed<M: Module>(
     mut model: M,
@@ -101,7 +108,7 @@ fn fit_mixed<M: Module>(
     Phase(phase, epochs): Phase,
     device: &Device,
     loss: impl Loss<M>,
-    mix: &mut dyn FnMut(usize, &M) -> Result<Option<Digits>>,
+    hooks: Hooks<M>,
     progress: &mut dyn FnMut(TrainingStep),
 ) -> Result<M> {
     let mut optim = optimizer(recipe);
@@ -109,11 +116,12 @@ fn fit_mixed<M: Module>(
     let steps = per_epoch * epochs;
     let mut step = 0;
     for epoch in 0..epochs {
-        let mixed = mix(epoch, &model)?;
+        let mixed = (hooks.epoch)(epoch, &model)?;
         let data = mixed.as_ref().unwrap_or(data);
         let order = epoch_order(recipe.seed, epoch, data.len());
         let batches = order.len().div_ceil(recipe.batch);
         for (b, batch) in order.chunks(recipe.batch).enumerate() {
+            (hooks.batch)(epoch, b, &model)?;
             let parts: Vec<_> = shards::cut(step, batch, recipe.shards)
                 .iter()
                 .map(|s| shards::gradient(&model, data, s, recipe.seed, device, &loss))
@@ -242,7 +250,23 @@ pub fn train_on_watched(
         let ae = pretrain_autoencoder(width, data, recipe, device, progress)?;
         model = model.with_encoder(ae.encoder)?;
     }
-    let loss = classifier_loss(spec);
+    let layer_pools = match recipe.defence {
+        Defence::LayerPools(p) => Some(RefCell::new(LayerPools::new(p, &model, recipe.seed)?)),
+        _ => None,
+    };
+    let plain = classifier_loss(spec);
+    let loss = |m: &Classifier, x: Tensor<2>, y: Tensor<1, Int>, rng: &mut Rng| {
+        let pooled = (layer_pools.as_ref()).and_then(|p| p.borrow().loss(m, data, device, rng));
+        match pooled {
+            // The pools' examples count as digits of the batch: one mean over all of them.
+            Some((summed, count)) => {
+                let n = x.dims()[0];
+                let clean = cross_entropy(m.forward(x), y).mul_scalar(n as f32);
+                (clean + summed).div_scalar((n + count) as f32) + m.weight_penalty(spec.lambdas)
+            }
+            None => plain(m, x, y, rng),
+        }
+    };
     let mut pool = Pool::default();
     let mut rng = crate::adversarial::pool_rng(recipe.seed);
     // Called before each epoch: the end of the one before, then the pool's refresh.
@@ -258,8 +282,16 @@ pub fn train_on_watched(
             _ => Ok(None),
         }
     };
+    let mut refresh = |epoch: usize, b: usize, m: &Classifier| match &layer_pools {
+        Some(p) if p.borrow().due(epoch, b) => p.borrow_mut().refresh(m, device, data),
+        _ => Ok(()),
+    };
+    let hooks = Hooks {
+        epoch: &mut mix,
+        batch: &mut refresh,
+    };
     let phase = Phase("train", recipe.epochs);
-    let trained = fit_mixed(model, data, recipe, phase, device, loss, &mut mix, progress)?;
+    let trained = fit_mixed(model, data, recipe, phase, device, loss, hooks, progress)?;
     if recipe.epochs > 0 {
         epoch_end(recipe.epochs - 1, &trained)?;
     }
