@@ -67,11 +67,8 @@ pub fn parse(text: &str) -> Result<LayerPoolRecipe> {
             "per-batch" => r.per_batch = number()?,
             "from-epoch" => r.start_epoch = number()? - 1,
             "aim" => {
-                r.aim = match value {
-                    "random" => PoolAim::RandomWrong,
-                    "nearest" => PoolAim::Nearest,
-                    _ => return Err(bad(format!("aim is random or nearest, not {value:?}"))),
-                }
+                r.aim = (PoolAim::ALL.into_iter().find(|a| a.word() == value))
+                    .ok_or_else(|| bad(format!("aim is random or nearest, not {value:?}")))?
             }
             "below" => {
                 r.train_below = match value {
@@ -97,10 +94,7 @@ pub fn words(p: &LayerPoolRecipe) -> String {
         p.every,
         p.per_batch,
         p.start_epoch + 1,
-        match p.aim {
-            PoolAim::RandomWrong => "random",
-            PoolAim::Nearest => "nearest",
-        },
+        p.aim.word(),
         if p.train_below { "learn" } else { "frozen" }
     )
 }

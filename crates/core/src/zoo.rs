@@ -134,6 +134,18 @@ pub enum PoolAim {
     Nearest,
 }
 
+impl PoolAim {
+    pub const ALL: [PoolAim; 2] = [PoolAim::RandomWrong, PoolAim::Nearest];
+
+    /// Its word in `--pools` recipes.
+    pub fn word(self) -> &'static str {
+        match self {
+            PoolAim::RandomWrong => "random",
+            PoolAim::Nearest => "nearest",
+        }
+    }
+}
+
 impl LayerPoolRecipe {
     /// The layers with a pool, input side first.
     pub fn levels(&self) -> Vec<usize> {
