@@ -2,14 +2,12 @@
 
 use blindspot_core::data::slice;
 use blindspot_core::model::{Arch, Autoencoder, Classifier, ConvNet, Mlp};
+use blindspot_core::train;
 use blindspot_core::zoo::{self, ZOO};
-use blindspot_core::{eval, train};
 use burn::prelude::*;
-use std::path::PathBuf;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::repo;
 
 #[test]
 fn every_zoo_architecture_maps_784_pixels_to_10_logits() {
@@ -78,31 +76,9 @@ fn weights_round_trip_through_safetensors_in_pytorch_layout() {
     );
 }
 
-/// `name`'s recipe cut short (`Recipe::short`) on 500 slice digits must halve the loss and
-/// the error.
+/// `name`'s recipe cut short on 500 slice digits must halve the loss and the error.
 fn a_short_run_learns(name: &str) {
-    let digits = slice::load(&repo().join("www/digits"))
-        .unwrap()
-        .range(0, 500);
-    let device = Device::flex();
-    let mut spec = *zoo::spec(name).unwrap();
-    spec.recipe = spec.recipe.short();
-    let before = eval::error_rate(&spec.arch.build(&device), &digits, &device).unwrap();
-    let ad = Device::flex().autodiff();
-    ad.seed(1);
-    let mut losses = Vec::new();
-    let model = train::train_on(&spec, &digits, &ad, &mut |p| losses.push(p.loss)).unwrap();
-    let after = eval::error_rate(&model, &digits, &device).unwrap();
-    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
-    let n = losses.len();
-    assert!(
-        mean(&losses[n - 10..]) < 0.5 * mean(&losses[..10]),
-        "{name}: loss {losses:?}"
-    );
-    assert!(
-        after < 0.5 * before && after < 0.4,
-        "{name}: error {before} → {after}"
-    );
+    common::a_short_run_learns(zoo::spec(name).unwrap(), 500);
 }
 
 #[test]

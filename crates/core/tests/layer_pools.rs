@@ -3,13 +3,11 @@
 //! replayed as training sees them, and a full pool keeps its size.
 
 mod common;
-use blindspot_core::data::slice;
 use blindspot_core::layer_pools::LayerPools;
 use blindspot_core::layer_pools::{self, BASE};
 use blindspot_core::model::mlp::Above;
 use blindspot_core::model::{Classifier, Network};
 use blindspot_core::zoo::{self, Defence, LayerPoolRecipe, PoolAim};
-use blindspot_core::{eval, train};
 use burn::prelude::*;
 use common::setup;
 
@@ -144,12 +142,8 @@ fn pools_recipes_read_from_words_and_refuse_bad_ones() {
 #[test]
 fn a_short_run_with_pools_for_every_layer_learns() {
     // fc100-100-10-adv's spec with small pools for all three layers, refreshed every 5
-    // batches from the first, cut short (`Recipe::short`) on 300 slice digits.
-    let digits = slice::load(&common::repo().join("www/digits"))
-        .unwrap()
-        .range(0, 300);
+    // batches from the first, cut short on 300 slice digits.
     let mut spec = *zoo::spec("fc100-100-10-adv").unwrap();
-    spec.recipe = spec.recipe.short();
     spec.recipe.defence = Defence::LayerPools(LayerPoolRecipe {
         capacity: 30,
         refresh: 10,
@@ -158,21 +152,5 @@ fn a_short_run_with_pools_for_every_layer_learns() {
         start_epoch: 0,
         ..BASE
     });
-    let device = Device::flex();
-    let before = eval::error_rate(&spec.arch.build(&device), &digits, &device);
-    let ad = Device::flex().autodiff();
-    ad.seed(1);
-    let mut losses = Vec::new();
-    let model = train::train_on(&spec, &digits, &ad, &mut |p| losses.push(p.loss)).unwrap();
-    let after = eval::error_rate(&model, &digits, &device).unwrap();
-    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
-    let n = losses.len();
-    assert!(
-        mean(&losses[n - 10..]) < 0.5 * mean(&losses[..10]),
-        "{losses:?}"
-    );
-    assert!(
-        after < 0.5 * before.unwrap() && after < 0.4,
-        "error → {after}"
-    );
+    common::a_short_run_learns(&spec, 300);
 }
