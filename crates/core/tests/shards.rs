@@ -2,6 +2,7 @@
 //! own; a gradient that does not fit the model is refused. (1 and N workers giving identical
 //! weights: `session.rs`.)
 
+use blindspot_core::attack::block_on;
 use blindspot_core::data::{Digits, slice};
 use blindspot_core::train::{self, shards};
 use blindspot_core::zoo;
@@ -42,7 +43,7 @@ fn a_gradient_that_does_not_fit_the_model_is_refused() {
     let data = gallery();
     let loss = train::classifier_loss(spec);
     let cut = shards::cut(0, &[0, 1, 2, 3], 2);
-    let good = shards::gradient(&model, &data, &cut[0], 1, &device, &loss);
+    let good = block_on(shards::gradient(&model, &data, &cut[0], 1, &device, &loss)).unwrap();
     let mut short = good.clone();
     short.values.pop();
     assert!(shards::merge(&model, &[good.clone(), short.clone()]).is_err());

@@ -9,6 +9,7 @@ pub mod session;
 pub mod shards;
 
 use crate::adversarial::Pool;
+use crate::attack::block_on;
 use crate::data::Digits;
 use crate::defence;
 use crate::layer_pools::LayerPools;
@@ -122,10 +123,18 @@ fn fit_mixed<M: Module>(
         let batches = order.len().div_ceil(recipe.batch);
         for (b, batch) in order.chunks(recipe.batch).enumerate() {
             (hooks.batch)(epoch, b, &model)?;
-            let parts: Vec<_> = shards::cut(step, batch, recipe.shards)
-                .iter()
-                .map(|s| shards::gradient(&model, data, s, recipe.seed, device, &loss))
-                .collect();
+            let parts = (shards::cut(step, batch, recipe.shards).iter())
+                .map(|s| {
+                    block_on(shards::gradient(
+                        &model,
+                        data,
+                        s,
+                        recipe.seed,
+                        device,
+                        &loss,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?;
             let (grads, value) = shards::merge(&model, &parts)?;
             // Position in the run in units of clean-epoch batches (equals `step` without a pool).
             let at = (epoch * per_epoch) + b * per_epoch / batches;

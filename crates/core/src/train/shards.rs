@@ -59,15 +59,16 @@ pub struct ShardGradient {
 
 /// Differentiates the shard's share of the batch loss, `loss(model, x, y, rng)` on the shard's
 /// digits weighted by shard size / batch size (a loss that is a batch mean plus a penalty sums
-/// over the shards to the whole batch's). `model` lives on an autodiff device.
-pub fn gradient<M: Module>(
+/// over the shards to the whole batch's). `model` lives on an autodiff device. The loss and
+/// every gradient come back in one asynchronous read (a WebGPU device allows no other).
+pub async fn gradient<M: Module>(
     model: &M,
     data: &Digits,
     shard: &Shard,
     seed: u64,
     device: &Device,
     loss: &impl super::Loss<M>,
-) -> ShardGradient {
+) -> Result<ShardGradient> {
     let digits: Vec<usize> = shard.digits.iter().map(|&d| d as usize).collect();
     let (x, y) = (
         data.batch(&digits, device),
@@ -77,17 +78,19 @@ pub fn gradient<M: Module>(
     if digits.len() != shard.batch_len {
         l = l.mul_scalar(digits.len() as f32 / shard.batch_len as f32);
     }
-    let value = l.clone().into_scalar::<f32>();
+    let value = l.clone().detach();
     let grads = GradientsParams::from_grads(l.backward(), model);
     let mut flat = Flatten {
         grads: &grads,
-        values: Vec::new(),
+        parts: vec![value.inner()],
     };
     model.visit(&mut flat);
-    ShardGradient {
-        loss: value,
-        values: flat.values,
-    }
+    let all = Tensor::cat(flat.parts, 0).into_data_async().await;
+    let mut values = (all.map_err(Error::device)?)
+        .try_into_vec_as::<f32>()
+        .map_err(Error::device)?;
+    let loss = values.remove(0);
+    Ok(ShardGradient { loss, values })
 }
 
 /// The shards' gradients summed in their order, as the optimizer takes them for `model`, and
@@ -175,21 +178,20 @@ impl ModuleMapper for Load<'_> {
     }
 }
 
-/// Appends each float parameter's gradient (zeros where it has none) to `values`.
+/// Collects each float parameter's gradient (zeros where it has none), flat, on the device the
+/// gradients live on (without autodiff).
 struct Flatten<'a> {
     grads: &'a GradientsParams,
-    values: Vec<f32>,
+    parts: Vec<Tensor<1>>,
 }
 
 impl ModuleVisitor for Flatten<'_> {
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        match self.grads.get::<D>(param.id) {
-            Some(g) => self.values.extend(g.into_data().iter::<f32>()),
-            None => {
-                let n = param.val().shape().num_elements();
-                self.values.extend(std::iter::repeat_n(0.0, n));
-            }
-        }
+        let n = param.val().shape().num_elements();
+        self.parts.push(match self.grads.get::<D>(param.id) {
+            Some(g) => g.reshape([n]),
+            None => Tensor::zeros([n], &param.val().inner().device()),
+        });
     }
 }
 

@@ -35,9 +35,11 @@ pub(super) async fn train_shards(
     let (shards, data) = carried(&job, &mnist.train)?;
     let loss = classifier_loss(&spec);
     let seed = spec.recipe.seed;
-    Ok((shards.iter())
-        .map(|s| shards::gradient(&model, &data, s, seed, w.device(), &loss))
-        .collect())
+    let mut gradients = Vec::with_capacity(shards.len());
+    for s in &shards {
+        gradients.push(shards::gradient(&model, &data, s, seed, w.device(), &loss).await?);
+    }
+    Ok(gradients)
 }
 
 /// The job's shards over the digits they name alone (training digits, then the pool examples
