@@ -113,6 +113,11 @@ impl Lab {
         }
     }
 
+    /// Whether jobs go to the WebGPU worker now.
+    pub fn on_webgpu(&self) -> bool {
+        self.active_gpu().is_some()
+    }
+
     fn active_gpu(&self) -> Option<Rc<WorkerClient>> {
         match self.backend.get() {
             Backend::WebGpu => self.gpu.borrow().clone(),
@@ -122,7 +127,7 @@ impl Lab {
 
     /// Runs `job` on the WebGPU worker where WebGPU is chosen: its answer, or `None` where the
     /// job is the CPU's to run (no WebGPU, or its device was lost and the page falls back).
-    async fn on_gpu<T: TryFrom<Answer, Error = Failure>>(
+    pub(super) async fn on_gpu<T: TryFrom<Answer, Error = Failure>>(
         &self,
         job: &Job,
         progress: &OnProgress,

@@ -1,5 +1,5 @@
 //! The compute wing: where the page's work runs. The lab (`lab`: the backend choice, the WebGPU
-//! worker and its fallback, each run's Stop), the pool of CPU workers (`pool`), the page's side
+//! worker and its fallback, each run's Stop), the pool of CPU workers (`pool`), where training steps run (`trainer`), the page's side
 //! of a worker (`client`) and the worker itself (`worker`), the messages between them
 //! (`protocol`), the engine on one device (`engine`), Stop for one run (`stop`) and the backends
 //! (`backend`). What a job is, and how each experiment splits into jobs, is core's
@@ -18,5 +18,7 @@ pub mod lab;
 pub mod pool;
 #[cfg(target_arch = "wasm32")]
 pub mod stop;
+#[cfg(all(target_arch = "wasm32", feature = "cpu"))]
+pub mod trainer;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

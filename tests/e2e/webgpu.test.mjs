@@ -1,6 +1,6 @@
 // WebGPU through the app's worker (SwiftShader here): the page finds the adapter, starts the
-// worker, measures it against the CPU, and must get the CPU's answers from it; a device lost
-// mid-attack must not lose the attack.
+// worker, measures it against the CPU, and must get the CPU's answers from it (attacks, photos,
+// training steps); a device lost mid-attack must not lose the attack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, waitLabel as waitFor, watchBlocking, longestBlock, shownBlock, PAGE_TASK_LIMIT_MS } from './harness.mjs';
@@ -147,6 +147,44 @@ test('a photo is read on WebGPU as on the CPU worker (EfficientNet-Lite0, within
   assert.deepEqual(gpu.top.map((t) => t.label), cpu.top.map((t) => t.label));
   gpu.top.forEach((t, i) => assert.ok(Math.abs(t.value - cpu.top[i].value) < 1e-3, `${t.label}: ${t.value} against ${cpu.top[i].value}`));
   assert.equal(cpu.top[0].label, 967, 'espresso');
+});
+
+// The Train panel's steps go where attacks go: the same short course (the convnet, no defence,
+// two epochs of 1,000 digits) on the CPU workers, then on the WebGPU worker, whose status line
+// says so. The two devices round differently, so the runs agree closely, not bit for bit; the
+// checkups of both models run on the CPU workers.
+test('the Train panel trains on the WebGPU worker where WebGPU is chosen, and learns as on the CPU', async () => {
+  const { page } = app;
+  await page.waitForFunction(() => document.querySelector('[data-testid="backend-select"] option[value="webgpu"]'), null, { timeout: 60_000 });
+  await page.getByTestId('train-open').click();
+  await page.getByTestId('train-arch').selectOption('convnet');
+  await page.getByTestId('train-defence').selectOption('none');
+  await page.getByTestId('train-digits').selectOption('1000');
+  await page.getByTestId('train-epochs').fill('2');
+  await page.getByTestId('train-epochs').dispatchEvent('change');
+  const progress = () => page.getByTestId('train-progress');
+  const train = async (where) => {
+    const started = Date.now();
+    await page.getByTestId('train-start').click();
+    await page.waitForFunction((w) => document.querySelector('[data-testid="train-progress"]').textContent.includes(`Training on ${w}`),
+      where, { timeout: 120_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-progress"]')?.dataset.phase === 'finished', null, { timeout: 300_000 });
+    const value = async (id) => Number(await page.getByTestId(id).getAttribute('data-value'));
+    return { clean: await value('train-clean'), rms: await value('train-rms'),
+      steps: Number(await progress().getAttribute('data-step')), seconds: (Date.now() - started) / 1000 };
+  };
+  await useBackend('cpu', 'CPU');
+  const cpu = await train('the CPU workers');
+  await useBackend('webgpu', 'WebGPU');
+  const gpu = await train('the WebGPU worker');
+  console.log(`# Train, the convnet, 2 epochs of 1,000 digits: CPU workers ${cpu.seconds.toFixed(1)} s, clean ${cpu.clean}, RMS ${cpu.rms}; ` +
+    `WebGPU (SwiftShader) ${gpu.seconds.toFixed(1)} s, clean ${gpu.clean}, RMS ${gpu.rms}`);
+  assert.equal(gpu.steps, cpu.steps);
+  assert.ok(cpu.clean > 0.5, `the CPU run learned: ${cpu.clean}`);
+  assert.ok(Math.abs(gpu.clean - cpu.clean) <= 0.03, `clean ${gpu.clean} on WebGPU against ${cpu.clean}`);
+  assert.ok(Math.abs(gpu.rms - cpu.rms) <= 0.05 * cpu.rms, `mean L-BFGS RMS ${gpu.rms} on WebGPU against ${cpu.rms}`);
+  assert.equal(await page.getByTestId('backend').textContent(), 'WebGPU');
+  await useBackend('cpu', 'CPU');
 });
 
 test('a WebGPU device lost mid-attack: the attack is rerun on the CPU and the page says so', async () => {

@@ -1,11 +1,12 @@
 //! The Train panel's orchestration: a session (model and optimizer) on the page's thread, each
-//! step's shards computed by the CPU workers (`plan::train`; each fetches the training digits
-//! on its first step), a checkup after every epoch (the plain zoo twin's once, for the
+//! step's shards computed by the CPU workers, or by the WebGPU worker where WebGPU is chosen
+//! (`plan::train` on a `Trainer`; each worker fetches the training digits on its first step), a checkup after every epoch (the plain zoo twin's once, for the
 //! charts' reference line), Stop keeping the model so far and Resume going on from it.
 
 use crate::clock::now;
 use crate::compute::lab::{Lab, Run};
 use crate::compute::pool::Pool;
+use crate::compute::trainer::Trainer;
 use crate::ui::pixels::download_bytes;
 use crate::ui::train_state::{Phase, TrainAction, TrainState};
 use blindspot_core::train::checkup::{Checkup, Watch};
@@ -143,6 +144,7 @@ async fn run(
     on_kept: &Callback<()>,
 ) -> Result<bool, String> {
     let pool = lab.pool(Some(Run::Train));
+    let trainer = Trainer::new(lab, &pool);
     crate::pacing::next_frame().await;
     let kept = coach.borrow_mut().session.take();
     let mut session = match kept {
@@ -164,9 +166,11 @@ async fn run(
         epoch: session.epochs_done(),
     });
     let say = |s: String| dispatch.dispatch(TrainAction::Status(s));
+    let training = || format!("Training on {}…", trainer.place());
     say(match first {
+        0 if trainer.on_webgpu() => "Starting: the WebGPU worker fetches MNIST (11.5 MB)…".into(),
         0 => "Starting: each CPU worker fetches MNIST once (11.5 MB)…".into(),
-        _ => "Training on the CPU workers…".into(),
+        _ => training(),
     });
     let ended = loop {
         if session.finished() {
@@ -180,7 +184,7 @@ async fn run(
                 r.digits.len()
             ));
         }
-        match train::step(&mut session, &pool).await {
+        match train::step(&mut session, &trainer).await {
             Ok(Some(loss)) => {
                 training_ms += now() - began;
                 coach.borrow_mut().trained_ms += now() - began;
@@ -192,7 +196,7 @@ async fn run(
                     epoch: session.epochs_done(),
                 });
                 if session.step() == first + 1 || refresh.is_some() {
-                    say("Training on the CPU workers…".into());
+                    say(training());
                 }
             }
             Ok(None) => break Ok(false),
@@ -236,7 +240,7 @@ async fn run(
                 Err(_) if pool.stop().stopped() => break Ok(false),
                 Err(why) => dispatch.dispatch(TrainAction::Refused(why)),
             }
-            say("Training on the CPU workers…".into());
+            say(training());
         }
     };
     coach.borrow_mut().session = Some(session);
