@@ -82,14 +82,17 @@ pub async fn gradient<M: Module>(
     let grads = GradientsParams::from_grads(l.backward(), model);
     let mut flat = Flatten {
         grads: &grads,
-        parts: vec![value.inner()],
+        parts: Vec::new(),
     };
     model.visit(&mut flat);
+    flat.parts.push(value.inner()); // the loss, last
     let all = Tensor::cat(flat.parts, 0).into_data_async().await;
     let mut values = (all.map_err(Error::device)?)
         .try_into_vec_as::<f32>()
         .map_err(Error::device)?;
-    let loss = values.remove(0);
+    let loss = values
+        .pop()
+        .ok_or_else(|| Error::Other("an empty gradient".into()))?;
     Ok(ShardGradient { loss, values })
 }
 
