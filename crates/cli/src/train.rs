@@ -77,8 +77,6 @@ struct Run {
     spec: ModelSpec,
     name: String,
     course: Option<Course>,
-    /// `--pools`' words, where given.
-    pools: Option<String>,
 }
 
 impl Run {
@@ -87,7 +85,6 @@ impl Run {
             spec: *spec,
             name: spec.name.into(),
             course: None,
-            pools: None,
         }
     }
 
@@ -100,7 +97,6 @@ impl Run {
             spec,
             name: format!("{}-pools", spec.name),
             course: None,
-            pools: Some(layer_pools::words(&recipe)),
         })
     }
 
@@ -109,7 +105,6 @@ impl Run {
             spec: course.spec()?,
             name: yours::name_for(&course),
             course: Some(course),
-            pools: None,
         })
     }
 
@@ -134,13 +129,18 @@ impl Run {
     fn card(&self, model: &Classifier, weights: &[u8], m: &Measured) -> Result<ModelCard> {
         let Some(course) = &self.course else {
             let card = ModelCard::record(&self.spec, model, weights, m)?;
-            return Ok(match &self.pools {
-                Some(words) => ModelCard {
+            // A zoo spec given pools by `--pools` (a zoo model's own spec has none).
+            return Ok(match self.spec.recipe.defence {
+                Defence::LayerPools(recipe) => ModelCard {
                     name: self.name.clone(),
-                    command: format!("blindspot train {} --pools \"{words}\"", self.spec.name),
+                    command: format!(
+                        "blindspot train {} --pools \"{}\"",
+                        self.spec.name,
+                        layer_pools::words(&recipe)
+                    ),
                     ..card
                 },
-                None => card,
+                _ => card,
             });
         };
         let errors = yours::Errors {
