@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// The most values kept for each pass that can run at once (32 MB): one photo's pass needs about
-/// 8M values. Beyond it, finished buffers go back to the allocator.
-const KEPT_A_PASS: usize = 8 << 20;
+/// The most values kept for each pass that can run at once (128 MB): one photo's forward pass and
+/// gradient use about 11M values, and passes nest where a photo's lanes share the cores (the
+/// CLI's L-BFGS on two cores kept 51M). Beyond it, finished buffers go back to the allocator,
+/// and the next pass zeroes fresh ones: at 8M a pass, 8% of that L-BFGS's time (BENCHMARKS.md).
+const KEPT_A_PASS: usize = 32 << 20;
 
 /// The passes that can run at once: natively one a thread (a photo's lanes), one in a browser
 /// worker.
