@@ -340,3 +340,63 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` made-up values spread over `low..=high`, in another order for each `salt`.
+    fn values(n: usize, salt: usize, low: f32, high: f32) -> Vec<f32> {
+        (0..n)
+            .map(|i| ((i * 7919 + salt * 104_729) % 23) as f32 / 22.0)
+            .map(|u| low + u * (high - low))
+            .collect()
+    }
+
+    #[test]
+    fn neighbours_summed_together_give_the_bits_of_one_pixel_at_a_time() {
+        let spare = Spare::new();
+        let images = 2;
+        // (side, channels, kernel, stride): stride 1 and 2, 3×3 and 5×5, channels in blocks of
+        // 16 and a lone 8, and sides where the edges leave 0, 1 or several groups.
+        for (side, channels, kernel, stride) in [
+            (12, 32, 3, 1),
+            (7, 24, 5, 1),
+            (7, 48, 3, 1),
+            (14, 40, 5, 2),
+            (9, 16, 3, 2),
+        ] {
+            let layer = Depthwise {
+                // Centred, so that most sums land between ReLU6's bends, the interior's too.
+                weight: values(kernel * kernel * channels, 1, -0.3, 0.3),
+                bias: values(channels, 2, -0.5, 0.5),
+                channels,
+                window: Window { kernel, stride },
+            };
+            let to = layer.side_out(side);
+            let x = values(images * side * side * channels, 3, -1.0, 7.0);
+            let g = values(images * to * to * channels, 4, -1.0, 1.0);
+            let bias = Some(&layer.bias[..]);
+            let forward = |grouped| {
+                let out = spare.take(images * to * to * channels);
+                layer.gather(out, &x, side, to, bias, Exit::Relu6, grouped, |o| {
+                    layer.window.taps(o, side)
+                })
+            };
+            let backward = |grouped| {
+                let out = spare.take(images * side * side * channels);
+                let through = Exit::Through(&x);
+                layer.gather(out, &g, to, side, None, through, grouped, |i| {
+                    layer.window.readers(i, side)
+                })
+            };
+            let shape = (side, channels, kernel, stride);
+            assert_eq!(forward(true), forward(false), "forward, {shape:?}");
+            assert_eq!(backward(true), backward(false), "backward, {shape:?}");
+            assert!(
+                forward(true).iter().any(|&v| v > 0.0 && v < 6.0),
+                "{shape:?}"
+            );
+        }
+    }
+}
