@@ -72,9 +72,17 @@ impl Default for TrainState {
     }
 }
 
+/// How the form's change of one setting changes a course, given the setting's new value.
+pub type EditCourse = fn(Course, &str) -> Course;
+
 pub enum TrainAction {
-    /// The form changed the course: a new run starts from scratch.
+    /// The course changed: a new run starts from scratch.
     Course(Course),
+    /// The form changed one setting to this value: applied to the course as it is when the
+    /// action arrives, so that two changes before the form's next render both count (a setting
+    /// edited from a render's course would undo the other). One no run takes is refused with
+    /// why, and the course stays.
+    Edit(EditCourse, String),
     /// A run (new or resumed) starts: `step` of `steps`, `epoch` epochs done.
     Running {
         step: usize,
@@ -127,6 +135,14 @@ impl TrainState {
                     reference,
                     ..TrainState::default()
                 };
+            }
+            TrainAction::Edit(edit, value) => {
+                let course = edit(s.course, &value);
+                match course.check() {
+                    Err(why) => s.said = Some(Err(why.to_string())),
+                    Ok(()) if course != s.course => return s.apply(TrainAction::Course(course)),
+                    Ok(()) => {}
+                }
             }
             TrainAction::Running { step, steps, epoch } => {
                 (s.phase, s.step, s.steps, s.epoch) = (Phase::Running, step, steps, epoch);
@@ -267,6 +283,29 @@ mod tests {
             ..s.course
         };
         assert_eq!(s.apply(TrainAction::Course(other)).reference, None);
+    }
+
+    #[test]
+    fn edits_apply_to_the_course_as_it_is_and_a_bad_one_is_refused() {
+        let epochs = |c: Course, v: &str| Course {
+            epochs: v.parse().unwrap_or(0),
+            ..c
+        };
+        let digits = |c: Course, v: &str| Course {
+            digits: v.parse().unwrap_or(c.digits),
+            ..c
+        };
+        // Two changes before a render: the second sees the first.
+        let s = TrainState::default()
+            .apply(TrainAction::Edit(digits, "1000".into()))
+            .apply(TrainAction::Edit(epochs, "2".into()));
+        assert_eq!((s.course.digits, s.course.epochs), (1000, 2));
+        let refused = s.apply(TrainAction::Edit(epochs, "99".into()));
+        assert_eq!(refused.course, s.course);
+        assert_eq!(
+            refused.said,
+            Some(Err("epochs must be 1 to 20, not 99".into()))
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::train_chart::{TrainChart, thinned};
 use crate::compute::lab::LabRef;
 use crate::ui::control::use_training;
-use crate::ui::train_state::{Phase, TrainState};
+use crate::ui::train_state::{EditCourse, Phase, TrainState};
 use blindspot_core::train::course::{Base, Course, EPSILONS, Guard, MOST_EPOCHS};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -69,9 +69,9 @@ fn value_of(e: &Event) -> String {
 fn TrainBody(props: &BodyProps) -> Html {
     let (state, callbacks) = use_training(props.lab.0.clone(), props.on_kept.clone());
     let course = state.course;
-    let change = |edit: fn(Course, &str) -> Course| {
+    let change = |edit: EditCourse| {
         let on_course = callbacks.on_course.clone();
-        Callback::from(move |e: Event| on_course.emit(edit(course, &value_of(&e))))
+        Callback::from(move |e: Event| on_course.emit((edit, value_of(&e))))
     };
     let running = state.phase == Phase::Running;
     let start_text = match state.phase {

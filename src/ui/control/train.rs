@@ -8,7 +8,7 @@ use crate::compute::lab::{Lab, Run};
 use crate::compute::pool::Pool;
 use crate::compute::trainer::Trainer;
 use crate::ui::pixels::download_bytes;
-use crate::ui::train_state::{Phase, TrainAction, TrainState};
+use crate::ui::train_state::{EditCourse, Phase, TrainAction, TrainState};
 use blindspot_core::train::checkup::{Checkup, Watch};
 use blindspot_core::train::course::Course;
 use blindspot_core::train::session::Session;
@@ -32,7 +32,8 @@ struct Coach {
 }
 
 pub struct TrainCallbacks {
-    pub on_course: Callback<Course>,
+    /// One setting of the form changed: how it changes a course, and its new value.
+    pub on_course: Callback<(EditCourse, String)>,
     /// A model's files to keep as one of yours (an upload: its card and its weights).
     pub on_upload: Callback<Vec<web_sys::File>>,
     /// Downloads the kept model's two files.
@@ -49,18 +50,11 @@ pub fn use_training(
 ) -> (UseReducerHandle<TrainState>, TrainCallbacks) {
     let state = use_reducer(TrainState::default);
     let coach = use_mut_ref(Coach::default);
-    // A setting no run takes (epochs 0 or 99, ε 7) is refused with why; the run stays as it is.
+    // The reducer applies the edit to the course as it is then (`TrainAction::Edit`); a run
+    // kept for another course is not resumed (`run`).
     let on_course = {
-        let (state, coach) = (state.clone(), coach.clone());
-        Callback::from(move |course: Course| {
-            if let Err(why) = course.check() {
-                return state.dispatch(TrainAction::Refused(why.to_string()));
-            }
-            if course != state.course {
-                coach.borrow_mut().session = None;
-                state.dispatch(TrainAction::Course(course));
-            }
-        })
+        let dispatch = state.dispatcher();
+        Callback::from(move |(edit, value)| dispatch.dispatch(TrainAction::Edit(edit, value)))
     };
     let on_start = {
         let (lab, state, coach, kept) =
