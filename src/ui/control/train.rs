@@ -50,8 +50,8 @@ pub fn use_training(
 ) -> (UseReducerHandle<TrainState>, TrainCallbacks) {
     let state = use_reducer(TrainState::default);
     let coach = use_mut_ref(Coach::default);
-    // The reducer applies the edit to the course as it is then (`TrainAction::Edit`); a run
-    // kept for another course is not resumed (`run`).
+    // The reducer applies the edit to the course as it is then (`TrainAction::Edit`); a course
+    // changed since Stop starts afresh (`on_start`, `run`).
     let on_course = {
         let dispatch = state.dispatcher();
         Callback::from(move |(edit, value)| dispatch.dispatch(TrainAction::Edit(edit, value)))
@@ -62,6 +62,11 @@ pub fn use_training(
         Callback::from(move |()| {
             if state.phase == Phase::Running {
                 return;
+            }
+            if state.phase != Phase::Stopped {
+                // Start, not Resume: a run kept from before the course changed (even if it
+                // changed back) is not taken up again.
+                coach.borrow_mut().session = None;
             }
             let (lab, dispatch, coach) = (lab.clone(), state.dispatcher(), coach.clone());
             let kept = kept.clone();
