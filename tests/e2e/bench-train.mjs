@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { serve } from '../../scripts/serve-static.mjs';
 import { chromium } from 'playwright-core';
 import { openPage } from './browser.mjs';
-import { watchBlocking, longestBlock } from './harness.mjs';
+import { watchBlocking, longestBlock, setTrainForm } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const EPOCHS = Number(process.env.EPOCHS ?? 5);
@@ -36,10 +36,7 @@ const data = (page) => page.getByTestId('train-progress').evaluate((p) => ({ ...
 const value = async (page, id) => Number(await page.getByTestId(id).getAttribute('data-value'));
 
 async function train(page, epochs) {
-  await page.getByTestId('train-digits').selectOption('60000');
-  await page.getByTestId('train-defence').selectOption(DEFENCE);
-  await page.getByTestId('train-epochs').fill(String(epochs));
-  await page.getByTestId('train-epochs').dispatchEvent('change');
+  await setTrainForm(page, { digits: 60000, defence: DEFENCE, epochs });
   const rows = [];
   let started = Date.now();
   await page.getByTestId('train-start').click();

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '../../scripts/serve-static.mjs';
 import { openApp } from './browser.mjs';
 import { createHash } from 'node:crypto';
+import assert from 'node:assert/strict';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -120,4 +121,25 @@ export async function keptTensors(page, name) {
     hash.update(k).update(bytes.subarray(8 + size + a, 8 + size + b));
   }
   return hash.digest('hex');
+}
+
+/** Sets the Train panel's form (the settings given: arch, defence, digits, epochs), each control
+ *  once the form's render after the one before has landed, then checks that the form shows them
+ *  all: a render landing between typing a number and its change event put the old one back
+ *  (the pool test once trained 1 epoch of 2). */
+export async function setTrainForm(page, { arch, defence, digits, epochs }) {
+  const settle = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const selects = [['train-arch', arch], ['train-defence', defence], ['train-digits', digits]];
+  for (const [id, v] of selects.filter(([, v]) => v !== undefined)) {
+    await page.getByTestId(id).selectOption(String(v));
+    await settle();
+  }
+  if (epochs !== undefined) {
+    await page.getByTestId('train-epochs').fill(String(epochs));
+    await page.getByTestId('train-epochs').dispatchEvent('change');
+    await settle();
+  }
+  for (const [id, v] of [...selects, ['train-epochs', epochs]].filter(([, v]) => v !== undefined)) {
+    assert.equal(await page.getByTestId(id).inputValue(), String(v), `the form's ${id}`);
+  }
 }

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useApp, watchBlocking, longestBlock, shownBlock, keptTensors, PAGE_TASK_LIMIT_MS } from './harness.mjs';
+import { useApp, watchBlocking, longestBlock, shownBlock, keptTensors, setTrainForm, PAGE_TASK_LIMIT_MS } from './harness.mjs';
 import { openPage } from './browser.mjs';
 
 const app = useApp();
@@ -24,12 +24,7 @@ const phase = (page, want, timeout) => page.waitForFunction((want) =>
 const value = async (page, id) => Number(await page.getByTestId(id).getAttribute('data-value'));
 
 /** Sets the panel's form: digits per epoch, epochs, defence. */
-async function setUp(page, { digits, epochs, defence = 'fgsm' }) {
-  await page.getByTestId('train-digits').selectOption(String(digits));
-  await page.getByTestId('train-defence').selectOption(defence);
-  await page.getByTestId('train-epochs').fill(String(epochs));
-  await page.getByTestId('train-epochs').dispatchEvent('change');
-}
+const setUp = (page, { digits, epochs, defence = 'fgsm' }) => setTrainForm(page, { digits, epochs, defence });
 
 test('train: a short run with the paper\'s pool learns, its charts fill, and the page never blocks', async () => {
   const { page, foreign, errors } = await open('#embed=train');

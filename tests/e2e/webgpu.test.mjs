@@ -3,7 +3,7 @@
 // training steps); a device lost mid-attack must not lose the attack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, waitLabel as waitFor, watchBlocking, longestBlock, shownBlock, PAGE_TASK_LIMIT_MS } from './harness.mjs';
+import { useApp, waitLabel as waitFor, watchBlocking, longestBlock, shownBlock, setTrainForm, PAGE_TASK_LIMIT_MS } from './harness.mjs';
 
 const app = useApp();
 const waitLabel = (id, expected, timeout) => waitFor(app.page, id, expected, timeout);
@@ -157,11 +157,7 @@ test('the Train panel trains on the WebGPU worker where WebGPU is chosen, and le
   const { page } = app;
   await page.waitForFunction(() => document.querySelector('[data-testid="backend-select"] option[value="webgpu"]'), null, { timeout: 60_000 });
   await page.getByTestId('train-open').click();
-  await page.getByTestId('train-arch').selectOption('convnet');
-  await page.getByTestId('train-defence').selectOption('none');
-  await page.getByTestId('train-digits').selectOption('1000');
-  await page.getByTestId('train-epochs').fill('2');
-  await page.getByTestId('train-epochs').dispatchEvent('change');
+  await setTrainForm(page, { arch: 'convnet', defence: 'none', digits: 1000, epochs: 2 });
   const progress = () => page.getByTestId('train-progress');
   const train = async (where) => {
     const started = Date.now();
