@@ -139,7 +139,7 @@ impl TrainState {
             TrainAction::Edit(edit, value) => {
                 let course = edit(s.course, &value);
                 match course.check() {
-                    Err(why) => s.said = Some(Err(why.to_string())),
+                    Err(why) => return s.apply(TrainAction::Refused(why.to_string())),
                     Ok(()) if course != s.course => return s.apply(TrainAction::Course(course)),
                     Ok(()) => {}
                 }
