@@ -4,7 +4,8 @@
 // WebGPU worker (SwiftShader here: reading and PGD only, L-BFGS would take an hour).
 // Run: node tests/e2e/bench-photos.mjs [L-BFGS on the CPU: all|none, default all] [backends:
 // all|cpu, default all] (prints JSON). CORES=k: the page is told the machine has k cores, so
-// its pool starts k CPU workers and L-BFGS runs in k lanes (CORES=1: one lane).
+// its pool starts k CPU workers and L-BFGS runs in k lanes (CORES=1: one lane). PHOTOS=a.png,b.jpg:
+// those files, uploaded, in place of the three samples.
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { serve } from '../../scripts/serve-static.mjs';
@@ -31,12 +32,16 @@ out.cores_reported = await page.evaluate(() => navigator.hardwareConcurrency);
 const gpu = await page.waitForFunction(() => document.querySelector('[data-testid="backend-select"] option[value="webgpu"]'), null, { timeout: 120_000 }).then(() => true, () => false);
 await page.getByTestId('photo-open').click();
 const SAMPLES = ['chelsea.png', 'coffee.png', 'rocket.jpg'];
+const PHOTOS = process.env.PHOTOS ? process.env.PHOTOS.split(',') : SAMPLES;
 const first = () => page.evaluate(() => document.querySelector('[data-testid="photo-top5"] li')?.dataset.label);
 
-/** Reads `name`: done once its crop is shown (which clears the list before) and listed. */
-async function read(name) {
+/** Reads `photo` (a sample's name, or a file's path): done once its crop is shown (which clears
+ * the list before) and listed. */
+async function read(photo) {
+  const name = photo.split('/').pop();
   const started = Date.now();
-  await page.locator(`[data-testid="photo-sample"][data-name="${name}"]`).click();
+  if (SAMPLES.includes(photo)) await page.locator(`[data-testid="photo-sample"][data-name="${name}"]`).click();
+  else await page.getByTestId('photo-upload').setInputFiles(photo);
   await page.waitForFunction(([n]) => document.querySelector('[data-testid="photo-crop"]')?.getAttribute('aria-label').includes(n)
     && document.querySelector('[data-testid="photo-top5"] li'), [name], { timeout: 600_000 });
   return { ms: Date.now() - started, label: Number(await first()) };
@@ -63,8 +68,8 @@ async function attack(method) {
 
 async function run(backend) {
   const rows = [];
-  for (const name of SAMPLES) {
-    const row = { photo: name, read: await read(name) };
+  for (const photo of PHOTOS) {
+    const row = { photo: photo.split('/').pop(), read: await read(photo) };
     row.pgd = await attack('pgd');
     if (backend === 'cpu' && lbfgs) row.lbfgs = await attack('lbfgs');
     rows.push(row);

@@ -1,11 +1,12 @@
-// Debian's Chromium driven by playwright-core, with WebGPU enabled and no network but loopback.
+// Debian's Chromium driven by playwright-core, with WebGPU enabled and no network but loopback
+// (JSFLAGS=…: V8 flags for a bench, e.g. --no-wasm-dynamic-tiering).
 import { chromium } from 'playwright-core';
 
 export async function openApp(url, options = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
+      '--disable-sync', '--no-first-run', ...(process.env.JSFLAGS ? [`--js-flags=${process.env.JSFLAGS}`] : [])],
   });
   return { browser, ...(await openPage(browser, url, options)) };
 }

@@ -1,7 +1,7 @@
 //! A photo's L-BFGS in lanes (both cores for one photo): the page's plan, which deals each
 //! round's lanes to workers as jobs and runs the search over c itself, gives what the CLI's
-//! batched lanes give, bit for bit; and the lanes reach the target with a change no larger
-//! than one lane's, in fewer rounds of solves.
+//! batched lanes give, bit for bit, one lane as well as two; and the lanes reach the target
+//! with a change no larger than one lane's, in fewer rounds of solves.
 
 mod common;
 use blindspot_core::attack::{Goal, MethodName, block_on, keep_going};
@@ -59,11 +59,15 @@ fn a_photos_lanes_dealt_as_jobs_are_the_batched_lanes_bit_for_bit() {
         epsilon_levels: 8.0,
         steps: 10,
     };
-    let runner = Serial {
-        parts: 2,
-        ..Serial::new(&shop)
-    };
-    let dealt = block_on(plan::photo::run(&runner, &runner, job, plan::quiet())).unwrap();
-    assert_eq!(dealt.report, two);
-    assert_eq!(dealt.adversarial, to_bytes(&two.adversarial));
+    // One lane is dealt too (a round a job), and gives one batched lane's result.
+    for (parts, batched) in [(2, &two), (1, &one)] {
+        let runner = Serial {
+            parts,
+            ..Serial::new(&shop)
+        };
+        let job = job.clone();
+        let dealt = block_on(plan::photo::run(&runner, &runner, job, plan::quiet())).unwrap();
+        assert_eq!(&dealt.report, batched, "{parts} lanes");
+        assert_eq!(dealt.adversarial, to_bytes(&batched.adversarial));
+    }
 }

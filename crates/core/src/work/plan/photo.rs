@@ -1,7 +1,9 @@
 //! A photo's attack: L-BFGS towards a class with its search over c run here and each round's
 //! solves, one a lane, dealt over the runner's parts (both cores for one photo: see
 //! [`LbfgsConfig::lanes`](crate::attack::LbfgsConfig::lanes)); its outcome then judged in a
-//! job as a whole attack's is. Anything else, or a runner of one part, is one job. The photo's
+//! job as a whole attack's is. One lane (a runner of one part) is dealt too, a round a job: run
+//! as one whole job, each gradient of its first attack after the page loaded took a quarter
+//! longer (V8 still compiling its code, BENCHMARKS.md). Anything else is one job. The photo's
 //! read and the judgement run on a second runner that Stop does not reach: a stopped search
 //! still shows its best result.
 
@@ -12,27 +14,22 @@ use crate::imagenet::{INPUT, Ranked, attacks};
 use crate::levels::from_bytes;
 use crate::work::{Failure, Job, JudgeJob, PhotoAttacked, PhotoJob};
 
-/// Lanes for `job` on `runner`: its parts (at most [`attacks::MAX_LANES`]) for targeted L-BFGS,
-/// otherwise 1 (untargeted, its runner-ups are one worker's batch).
-fn lanes(job: &PhotoJob, runner: &impl Runner) -> usize {
-    let targeted = matches!(job.goal, Goal::Target(_));
-    if job.method == MethodName::Lbfgs && targeted {
-        runner.parts().min(attacks::MAX_LANES)
-    } else {
-        1
-    }
+/// Lanes for an L-BFGS `job` on `runner`: its parts, at most [`attacks::MAX_LANES`]; `None`
+/// for another method.
+fn lanes(job: &PhotoJob, runner: &impl Runner) -> Option<usize> {
+    (job.method == MethodName::Lbfgs).then(|| runner.parts().min(attacks::MAX_LANES))
 }
 
-/// Runs `job` on `runner`, its L-BFGS lanes dealt over the runner's parts where it has more
-/// than one; `finish` runs the photo's read and the judgement.
+/// Runs `job` on `runner`, a targeted L-BFGS's solves dealt over the runner's parts, a lane
+/// each (untargeted, its runner-ups are one worker's batch); `finish` runs the photo's read and
+/// the judgement.
 pub async fn run(
     runner: &impl Runner,
     finish: &impl Runner,
     job: PhotoJob,
     progress: OnProgress,
 ) -> Result<PhotoAttacked, Failure> {
-    let lanes = lanes(&job, runner);
-    let (Goal::Target(target), 2..) = (job.goal, lanes) else {
+    let (Goal::Target(target), Some(lanes)) = (job.goal, lanes(&job, runner)) else {
         return one(runner, Job::PhotoAttack(job), progress).await;
     };
     if job.pixels.len() != INPUT || target >= crate::imagenet::CLASSES {
