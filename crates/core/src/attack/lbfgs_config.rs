@@ -42,6 +42,15 @@ pub struct LbfgsConfig {
     /// and the first rounding that reaches the target is taken. The zoo's digits are judged as
     /// computed, as the paper's were.
     pub quantise: bool,
+    /// With `quantise`: also judge each solve's iterates on its way ([`WAYPOINT_EVERY`]
+    /// iterations apart, where the target leads), stretched as the end is, and keep the nearest
+    /// that reaches the target once rounded. The search still goes on from each solve's end as
+    /// judged, so its path is the same and the kept RMS can only fall: a solve's end that
+    /// converged onto the boundary often loses the target to rounding, where an iterate that
+    /// passed it on the way keeps it.
+    ///
+    /// [`WAYPOINT_EVERY`]: super::lbfgs::WAYPOINT_EVERY
+    pub waypoints: bool,
     /// Start each solve after the first from where the problem's previous solve ended (`false`:
     /// from x every time). The paper does not say; warm starts halved the evaluations on
     /// fc100-100-10 at the same RMS to four digits (`tests/attacks.rs`, BENCHMARKS.md).
@@ -71,6 +80,7 @@ impl Default for LbfgsConfig {
             temperature: 0.05,
             runner_ups: crate::CLASSES - 1,
             quantise: false,
+            waypoints: false,
             warm_start: true,
             min_rows: 1,
             lanes: 1,

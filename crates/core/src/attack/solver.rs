@@ -3,7 +3,7 @@
 //! photo sends each to a worker, which runs them with [`Local`]). A row is one solve: an image,
 //! where it starts (warm), its target and its c.
 
-use super::lbfgs::{minimise, rounded};
+use super::lbfgs::{Ends, minimise, nearest_waypoints, rounded};
 use super::{Control, LbfgsConfig, Progress};
 use crate::Result;
 use crate::model::Network;
@@ -18,6 +18,8 @@ pub struct Rows {
     pub start: Vec<f32>,
     pub targets: Vec<usize>,
     pub cs: Vec<f32>,
+    /// Each row's problem's smallest RMS so far (infinite: none): a waypoint must beat it.
+    pub bounds: Vec<f32>,
     /// For progress: the search's round, and its problems finished and in all.
     pub round: usize,
     pub finished: usize,
@@ -36,6 +38,11 @@ pub struct Solves {
     /// The label the model gives each judged solve, and the target's margin where it guides.
     pub reached: Vec<usize>,
     pub margins: Vec<Option<f32>>,
+    /// Whether each row found a waypoint nearer than its end that reaches its target once
+    /// rounded (see [`LbfgsConfig::waypoints`]), and those found, rounded.
+    pub waypoint_found: Vec<bool>,
+    #[serde(with = "crate::work::wire::floats")]
+    pub waypoints: Vec<f32>,
     pub evaluations: Vec<usize>,
     /// Whether Stop came during the round.
     pub stopped: bool,
@@ -49,6 +56,8 @@ impl Solves {
             last: Vec::new(),
             reached: Vec::new(),
             margins: Vec::new(),
+            waypoint_found: Vec::new(),
+            waypoints: Vec::new(),
             evaluations: Vec::new(),
             stopped: false,
         };
@@ -57,6 +66,8 @@ impl Solves {
             all.last.extend(part.last);
             all.reached.extend(part.reached);
             all.margins.extend(part.margins);
+            all.waypoint_found.extend(part.waypoint_found);
+            all.waypoints.extend(part.waypoints);
             all.evaluations.extend(part.evaluations);
             all.stopped |= part.stopped;
         }
@@ -93,6 +104,7 @@ impl Solver for Local<'_> {
             start,
             targets,
             cs,
+            bounds,
             round,
             finished,
             problems,
@@ -120,19 +132,35 @@ impl Solver for Local<'_> {
         );
         let solved = solved.await?;
         // Rounded solves are judged by label alone: their margins are not computed.
-        let (z, reached, margins) = if config.quantise {
+        let n = targets.len();
+        let (z, reached, margins, (waypoint_found, waypoints)) = if config.quantise {
             let (z, reached) = rounded(model, device, &x0, &solved.z, &targets).await?;
-            (z, reached, vec![None; targets.len()])
+            let ways = &solved.waypoints;
+            let ends = Ends {
+                z: &z,
+                reached: &reached,
+                bounds: &bounds,
+            };
+            let found = nearest_waypoints(model, device, &x0, ends, ways, &targets);
+            let found = found.await?;
+            (z, reached, vec![None; n], found)
         } else {
             let guide = |m: &f32| config.guided.then_some(*m);
             let margins = solved.margin.iter().map(guide).collect();
-            (solved.z.clone(), solved.label, margins)
+            (
+                solved.z.clone(),
+                solved.label,
+                margins,
+                (vec![false; n], Vec::new()),
+            )
         };
         Ok(Solves {
             z,
             last: solved.z,
             reached,
             margins,
+            waypoint_found,
+            waypoints,
             evaluations: solved.evaluations,
             stopped: solved.stopped,
         })

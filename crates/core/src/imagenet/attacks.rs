@@ -83,6 +83,7 @@ pub fn lbfgs() -> LbfgsConfig {
     LbfgsConfig {
         runner_ups: RUNNER_UPS,
         quantise: true,
+        waypoints: true,
         c_start: Some(0.002),
         c_factor: 10.0,
         c_ratio: 1.01,
