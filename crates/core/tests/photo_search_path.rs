@@ -94,7 +94,7 @@ fn chain(local: &Local, x: &[f32], c: f32) -> Vec<Step> {
                 start: std::mem::take(&mut start),
                 targets: vec![OSTRICH],
                 cs: vec![c],
-                bounds: vec![f32::INFINITY],
+                bounds: vec![None],
                 round,
                 finished: 0,
                 problems: 1,

@@ -211,7 +211,7 @@ pub async fn search(
             targets: lanes.iter().map(|l| problem(l).target).collect(),
             cs: lanes.iter().map(|&(_, c)| c).collect(),
             bounds: (lanes.iter())
-                .map(|l| problem(l).best.as_ref().map_or(f32::INFINITY, |b| b.1.rms))
+                .map(|l| problem(l).best.as_ref().map(|b| b.1.rms))
                 .collect(),
             round,
             finished: problems.iter().filter(|p| p.search.done).count(),
@@ -386,7 +386,7 @@ pub(super) async fn rounded(
 pub(super) struct Ends<'a> {
     pub z: &'a [f32],
     pub reached: &'a [usize],
-    pub bounds: &'a [f32],
+    pub bounds: &'a [Option<f32>],
 }
 
 /// Each row's nearest waypoint (iterates a rounded solve kept on its way, `waypoints[k]` one
@@ -403,13 +403,14 @@ pub(super) async fn nearest_waypoints(
     targets: &[usize],
 ) -> Result<(Vec<bool>, Vec<f32>)> {
     let dim = model.inputs();
-    // (row, RMS, rounded waypoint) of each waypoint that would beat its row's end.
+    // (row, RMS, rounded waypoint) of each waypoint that would beat its row's end and best.
     let mut candidates: Vec<(usize, f32, Vec<f32>)> = Vec::new();
     for (k, (x, ways)) in x0.chunks(dim).zip(waypoints).enumerate() {
         let end = &ends.z[k * dim..(k + 1) * dim];
+        let best = ends.bounds[k].unwrap_or(f32::INFINITY);
         let bound = match ends.reached[k] == targets[k] {
-            true => Distortion::between(x, end).rms.min(ends.bounds[k]),
-            false => ends.bounds[k],
+            true => Distortion::between(x, end).rms.min(best),
+            false => best,
         };
         for way in ways.chunks(dim) {
             for &s in WAYPOINT_STRETCHES {

@@ -18,8 +18,9 @@ pub struct Rows {
     pub start: Vec<f32>,
     pub targets: Vec<usize>,
     pub cs: Vec<f32>,
-    /// Each row's problem's smallest RMS so far (infinite: none): a waypoint must beat it.
-    pub bounds: Vec<f32>,
+    /// Each row's problem's smallest RMS so far (`None`: no success yet), which a waypoint must
+    /// beat.
+    pub bounds: Vec<Option<f32>>,
     /// For progress: the search's round, and its problems finished and in all.
     pub round: usize,
     pub finished: usize,

@@ -64,6 +64,7 @@ pub(super) async fn solve(
     if rows.x0.len() != rows.targets.len() * imagenet::INPUT
         || rows.start.len() != rows.x0.len()
         || rows.cs.len() != rows.targets.len()
+        || rows.bounds.len() != rows.targets.len()
         || rows.targets.iter().any(|&t| t >= imagenet::CLASSES)
     {
         return Err(Failure::Job("a photo solve's rows do not agree".into()));

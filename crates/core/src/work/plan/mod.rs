@@ -48,6 +48,9 @@ pub struct Serial<'a, W> {
     pub workshop: &'a W,
     pub parts: usize,
     pub batch: usize,
+    /// Each job and answer crosses JSON, as between the page and a worker (for tests: the wire
+    /// carries no infinite float, for one).
+    pub wire: bool,
 }
 
 impl<'a, W> Serial<'a, W> {
@@ -56,6 +59,7 @@ impl<'a, W> Serial<'a, W> {
             workshop,
             parts: 1,
             batch: BATCH,
+            wire: false,
         }
     }
 }
@@ -80,10 +84,18 @@ impl<W: Workshop> Runner for Serial<'_, W> {
                 progress(k, p);
                 keep_going(p)
             };
-            answers.push(Some(job.run(self.workshop, &mut heard).await?));
+            let job = if self.wire { across(&job)? } else { job };
+            let answer = job.run(self.workshop, &mut heard).await?;
+            answers.push(Some(if self.wire { across(&answer)? } else { answer }));
         }
         Ok(answers)
     }
+}
+
+/// `value` sent as JSON and read back.
+fn across<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> Result<T, Failure> {
+    let text = serde_json::to_string(value).map_err(|e| Failure::Job(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| Failure::Job(format!("across the wire: {e}")))
 }
 
 /// A plan's progress callback that ignores everything.
