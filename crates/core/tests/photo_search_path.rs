@@ -1,9 +1,9 @@
-//! Where a photo's L-BFGS RMS comes from (docs/attacks.md, "Lanes and the RMS"), not a test:
-//! every solve of the search over c towards ostrich on the three samples, in one lane and in
-//! two, and chains of solves each at one fixed c (each solve starting where the last ended, as
-//! the search's warm starts do), with each solve's c, whether its rounding to 8-bit levels
-//! reaches ostrich, its evaluations and its RMS. What it shows is asserted with the margins
-//! measured, so that a change to the attack that moves it is seen.
+//! Where a photo's L-BFGS RMS comes from (docs/attacks.md, "Waypoints"), not a test: every
+//! solve of the search over c towards ostrich on the three samples, in one lane and in two, and
+//! chains of solves each at one fixed c (each solve starting where the last ended, as the
+//! search's warm starts do), with each solve's c, whether its end, rounded to 8-bit levels,
+//! reaches ostrich, its evaluations and its RMS. It asserts only that each search reaches
+//! ostrich.
 //! Run: cargo test --release -p blindspot-core --test photo_search_path -- --ignored --nocapture
 
 mod common;
@@ -117,11 +117,6 @@ fn show(what: &str, steps: &[Step]) {
     }
 }
 
-/// The smallest RMS among the solves that reached ostrich.
-fn best(steps: &[Step]) -> Option<f32> {
-    (steps.iter().filter(|s| s.2).map(|s| s.4)).min_by(f32::total_cmp)
-}
-
 #[test]
 #[ignore = "an experiment of about three minutes: run it by name with --ignored"]
 fn a_photos_rms_follows_the_solves_behind_it_not_c() {
@@ -146,12 +141,11 @@ fn a_photos_rms_follows_the_solves_behind_it_not_c() {
             &format!("the search, two lanes (kept RMS {two_rms:.6})"),
             &two,
         );
-        let mut ends = Vec::new();
         for c in [0.002f32, 2.0, 200.0] {
-            let steps = chain(&local(), &x, c);
-            show(&format!("{CHAIN} solves at c = {c}"), &steps);
-            ends.push(steps);
+            show(
+                &format!("{CHAIN} solves at c = {c}"),
+                &chain(&local(), &x, c),
+            );
         }
-        let _ = (one_rms, two_rms, best(&one), &ends);
     }
 }
