@@ -358,10 +358,9 @@ pub(super) async fn rounded(
         .chunks(dim)
         .zip(z.chunks(dim))
         .flat_map(|(x, z)| {
-            STRETCHES.iter().flat_map(move |&s| {
-                let stretched: Vec<f32> = x.iter().zip(z).map(|(a, b)| a + s * (b - a)).collect();
-                crate::levels::quantised(&stretched)
-            })
+            STRETCHES
+                .iter()
+                .flat_map(move |&s| stretched_rounded(x, z, s))
         })
         .collect();
     let labels =
@@ -379,6 +378,12 @@ pub(super) async fn rounded(
         reached.push(labels[row]);
     }
     Ok((kept, reached))
+}
+
+/// `x + s·(z − x)`, rounded to 8-bit levels.
+fn stretched_rounded(x: &[f32], z: &[f32], s: f32) -> Vec<f32> {
+    let stretched: Vec<f32> = x.iter().zip(z).map(|(a, b)| a + s * (b - a)).collect();
+    crate::levels::quantised(&stretched)
 }
 
 /// A round's solves as judged, and what a waypoint must beat: each row's rounded end, the label
@@ -414,8 +419,7 @@ pub(super) async fn nearest_waypoints(
         };
         for way in ways.chunks(dim) {
             for &s in WAYPOINT_STRETCHES {
-                let stretched: Vec<f32> = x.iter().zip(way).map(|(a, b)| a + s * (b - a)).collect();
-                let rounded = crate::levels::quantised(&stretched);
+                let rounded = stretched_rounded(x, way, s);
                 let rms = Distortion::between(x, &rounded).rms;
                 if rms < bound {
                     candidates.push((k, rms, rounded));
